@@ -1,0 +1,236 @@
+"""Load and validate the KPI catalog from YAML.
+
+The packaged `data/catalog.yaml` is read first; user files (from the config) are merged on
+top KPI by KPI, so a user can add a KPI, change a direction or hide one without Python.
+Every error names the file, the KPI or measure, and the key, because the person fixing a
+typo in a YAML file needs exactly that.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import CatalogError
+from ..resources import data_file
+from ..schema import Schema, default_schema
+from .formula import FUNCTIONS, FormulaSyntaxError, names, parse, target_names
+from .model import AGGREGATIONS, CONDITION_OPS, DIRECTIONS, UNITS, Catalog, Category, Condition, Kpi, Measure
+
+_KPI_KEYS = {"name", "category", "unit", "direction", "formula", "description", "guidance", "tolerance",
+             "target_rollup", "breakdowns", "hidden"}
+_MEASURE_KEYS = {"label", "table", "agg", "value", "date", "where", "end", "as_of", "by"}
+_ROW_NAMES = {"period_end", "period_start"}
+
+
+def _text(where: str, raw: Any, key: str, required: bool = True) -> dict[str, str]:
+    if raw is None:
+        if required:
+            raise CatalogError(f"{where}: missing key {key!r}", "Give it as {en: ..., tr: ...}.")
+        return {}
+    if isinstance(raw, str):
+        return {"en": raw}
+    if not isinstance(raw, dict) or not all(isinstance(v, str) for v in raw.values()):
+        raise CatalogError(f"{where}: key {key!r} must be text or a mapping of language to text")
+    if "en" not in raw:
+        raise CatalogError(f"{where}: key {key!r} has no English ('en') text")
+    return {str(k): v for k, v in raw.items()}
+
+
+def _conditions(where: str, raw: Any, table_cols: set[str] | None) -> tuple[Condition, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise CatalogError(f"{where}: key 'where' must map column names to conditions")
+    out: list[Condition] = []
+    for column, cond in raw.items():
+        if table_cols is not None and column not in table_cols:
+            raise CatalogError(f"{where}: key 'where' names column {column!r}, which its table does not have")
+        if isinstance(cond, bool):
+            out.append(Condition(column, "is", cond))
+            continue
+        if not isinstance(cond, dict) or len(cond) != 1:
+            raise CatalogError(f"{where}: condition on {column!r} must be true/false or one {{op: value}}")
+        op, value = next(iter(cond.items()))
+        if op not in CONDITION_OPS:
+            raise CatalogError(f"{where}: condition on {column!r} has unknown operator {op!r}; use one of {', '.join(CONDITION_OPS)}")
+        if op in ("in", "not_in"):
+            value = tuple(str(v).lower() for v in value)
+        elif op in ("eq", "ne") and isinstance(value, str):
+            value = value.lower()
+        out.append(Condition(str(column), str(op), value))
+    return tuple(out)
+
+
+def _measure(path: Path, mid: str, raw: Any, schema: Schema) -> Measure:
+    where = f"{path}: measure {mid!r}"
+    if not isinstance(raw, dict):
+        raise CatalogError(f"{where}: expected a mapping of keys")
+    unknown = set(raw) - _MEASURE_KEYS
+    if unknown:
+        raise CatalogError(f"{where}: unknown key {sorted(unknown)[0]!r}", f"Known keys: {', '.join(sorted(_MEASURE_KEYS))}.")
+    for key in ("table", "agg", "date"):
+        if key not in raw:
+            raise CatalogError(f"{where}: missing key {key!r}")
+    table = raw["table"]
+    if table not in schema.tables:
+        raise CatalogError(f"{where}: key 'table' is {table!r}, not a known table", f"Known: {', '.join(schema.tables)}.")
+    cols = {c.name for c in schema.tables[table].columns}
+    agg = raw["agg"]
+    if agg not in AGGREGATIONS:
+        raise CatalogError(f"{where}: key 'agg' is {agg!r}; use one of {', '.join(AGGREGATIONS)}")
+    expr = None
+    column = None
+    if raw.get("value") is not None:
+        try:
+            expr = parse(str(raw["value"]))
+        except FormulaSyntaxError as exc:
+            raise CatalogError(f"{where}: key 'value': {exc}") from None
+        bad = names(expr) - cols - _ROW_NAMES
+        if bad:
+            raise CatalogError(f"{where}: key 'value' reads column {sorted(bad)[0]!r}, which table {table!r} does not have")
+        column = str(raw["value"]) if str(raw["value"]).strip() in cols else None
+    elif agg not in ("count", "stock"):
+        raise CatalogError(f"{where}: missing key 'value' (agg {agg!r} needs a column or expression)")
+    for key in ("date", "end", "by"):
+        if raw.get(key) is not None and raw[key] not in cols:
+            raise CatalogError(f"{where}: key {key!r} names column {raw[key]!r}, which table {table!r} does not have")
+    as_of = raw.get("as_of", "end")
+    if as_of not in ("start", "end"):
+        raise CatalogError(f"{where}: key 'as_of' must be 'start' or 'end', not {as_of!r}")
+    return Measure(
+        id=mid, table=table, agg=agg, date=raw["date"], label=_text(where, raw.get("label"), "label"),
+        column=column, expr=expr, where=_conditions(where, raw.get("where"), cols),
+        end=raw.get("end"), as_of=as_of, by=raw.get("by"),
+    )
+
+
+def _kpi(path: Path, kid: str, raw: Any, categories: dict[str, Category], dims: tuple[str, ...]) -> Kpi:
+    where = f"{path}: KPI {kid!r}"
+    if not isinstance(raw, dict):
+        raise CatalogError(f"{where}: expected a mapping of keys")
+    unknown = set(raw) - _KPI_KEYS
+    if unknown:
+        raise CatalogError(f"{where}: unknown key {sorted(unknown)[0]!r}", f"Known keys: {', '.join(sorted(_KPI_KEYS))}.")
+    for key in ("name", "category", "unit", "direction", "formula"):
+        if key not in raw:
+            raise CatalogError(f"{where}: missing key {key!r}")
+    if raw["category"] not in categories:
+        raise CatalogError(f"{where}: key 'category' is {raw['category']!r}", f"Use one of {', '.join(categories)}.")
+    if raw["unit"] not in UNITS:
+        raise CatalogError(f"{where}: key 'unit' is {raw['unit']!r}", f"Use one of {', '.join(UNITS)}.")
+    if raw["direction"] not in DIRECTIONS:
+        raise CatalogError(f"{where}: key 'direction' is {raw['direction']!r}", f"Use one of {', '.join(DIRECTIONS)}.")
+    try:
+        formula = parse(str(raw["formula"]))
+    except FormulaSyntaxError as exc:
+        raise CatalogError(f"{where}: key 'formula': {exc}") from None
+    for node_name in names(formula):
+        if node_name in FUNCTIONS:
+            raise CatalogError(f"{where}: key 'formula' uses function name {node_name!r} without parentheses")
+    tol = raw.get("tolerance", 0.05)
+    if not isinstance(tol, int | float) or isinstance(tol, bool) or not 0 <= tol <= 1:
+        raise CatalogError(f"{where}: key 'tolerance' must be a fraction between 0 and 1, e.g. 0.05")
+    rollup = raw.get("target_rollup", "auto")
+    if rollup not in ("auto", "sum", "mean", "last"):
+        raise CatalogError(f"{where}: key 'target_rollup' must be auto, sum, mean or last")
+    breakdowns = tuple(raw.get("breakdowns", ()))
+    for b in breakdowns:
+        if b not in dims:
+            raise CatalogError(f"{where}: key 'breakdowns' names {b!r}", f"Use one of {', '.join(dims)}.")
+    return Kpi(
+        id=kid, name=_text(where, raw["name"], "name"), category=raw["category"], unit=raw["unit"],
+        direction=raw["direction"], formula_text=str(raw["formula"]), formula=formula,
+        description=_text(where, raw.get("description"), "description"),
+        guidance=_text(where, raw.get("guidance"), "guidance"),
+        tolerance=float(tol), target_rollup=rollup, breakdowns=breakdowns, hidden=bool(raw.get("hidden", False)),
+    )
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except FileNotFoundError:
+        raise CatalogError(f"{path}: file not found") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise CatalogError(f"{path}: not valid YAML{at}", "Check the indentation and quotes there.") from None
+    if not isinstance(raw, dict):
+        raise CatalogError(f"{path}: expected sections categories / measures / kpis at the top level")
+    unknown = set(raw) - {"categories", "measures", "kpis"}
+    if unknown:
+        raise CatalogError(f"{path}: unknown top-level key {sorted(unknown)[0]!r}", "Use categories, measures and kpis.")
+    return raw
+
+
+def _order(path: Path, kpis: dict[str, Kpi], measures: dict[str, Measure]) -> tuple[str, ...]:
+    order: list[str] = []
+    state: dict[str, int] = {}
+
+    def visit(kid: str, chain: list[str]) -> None:
+        if state.get(kid) == 2:
+            return
+        if state.get(kid) == 1:
+            raise CatalogError(f"{path}: KPI {kid!r}: formula refers back to itself via {' -> '.join(chain + [kid])}")
+        state[kid] = 1
+        for n in sorted(names(kpis[kid].formula)):
+            if n in kpis:
+                visit(n, chain + [kid])
+        state[kid] = 2
+        order.append(kid)
+
+    for kid in kpis:
+        visit(kid, [])
+    return tuple(order)
+
+
+def load_catalog(extra: list[tuple[Path, dict[str, Any]]] | None = None, path: Path | None = None,
+                 schema: Schema | None = None) -> Catalog:
+    """Load the packaged catalog, then merge each (source path, raw dict) of `extra` on top.
+
+    A KPI or measure in `extra` that exists already is updated key by key; a new one is added.
+    """
+    schema = schema or default_schema()
+    path = path or data_file("catalog.yaml")
+    layers = [(path, _read(path))] + list(extra or [])
+    raw_cats: dict[str, tuple[Path, Any]] = {}
+    raw_measures: dict[str, tuple[Path, dict[str, Any]]] = {}
+    raw_kpis: dict[str, tuple[Path, dict[str, Any]]] = {}
+    for src, layer in layers:
+        for section, target in (("categories", raw_cats), ("measures", raw_measures), ("kpis", raw_kpis)):
+            entries = layer.get(section) or {}
+            if not isinstance(entries, dict):
+                raise CatalogError(f"{src}: section {section!r} must map ids to definitions")
+            for key, value in entries.items():
+                if key in target and isinstance(value, dict) and isinstance(target[key][1], dict):
+                    target[key] = (src, {**target[key][1], **value})
+                else:
+                    target[key] = (src, value)
+    categories: dict[str, Category] = {}
+    for cid, (src, raw) in raw_cats.items():
+        where = f"{src}: category {cid!r}"
+        if not isinstance(raw, dict):
+            raise CatalogError(f"{where}: expected a mapping with name and group")
+        categories[cid] = Category(cid, _text(where, raw.get("name"), "name"), str(raw.get("group", "")))
+    measures = {mid: _measure(src, mid, raw, schema) for mid, (src, raw) in raw_measures.items()}
+    kpis = {kid: _kpi(src, kid, raw, categories, schema.dimensions) for kid, (src, raw) in raw_kpis.items()}
+    for kid, k in kpis.items():
+        src = raw_kpis[kid][0]
+        if kid in measures:
+            raise CatalogError(f"{src}: KPI {kid!r} has the same id as a measure", "Rename the measure.")
+        for n in names(k.formula):
+            if n not in measures and n not in kpis:
+                raise CatalogError(f"{src}: KPI {kid!r}: key 'formula' reads {n!r}, which is neither a measure nor a KPI")
+        for n in target_names(k.formula):
+            if n not in kpis:
+                raise CatalogError(f"{src}: KPI {kid!r}: target({n}) names no KPI")
+    return Catalog(categories, measures, kpis, _order(path, kpis, measures))
+
+
+@lru_cache(maxsize=1)
+def default_catalog() -> Catalog:
+    return load_catalog()

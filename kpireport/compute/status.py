@@ -1,0 +1,47 @@
+"""On track / at risk / off track, from direction, target and a tolerance band.
+
+For `higher` KPIs a value at or above target is on track, within the band below it at risk,
+further below off track; `lower` mirrors that; `target` KPIs are on track within the band on
+either side and at risk within twice the band. `info` KPIs never get a status. Without a
+target the status is a trend against the previous period, labelled as such.
+"""
+
+from __future__ import annotations
+
+import math
+
+ON_TRACK = "on_track"
+AT_RISK = "at_risk"
+OFF_TRACK = "off_track"
+IMPROVING = "improving"
+WORSENING = "worsening"
+STEADY = "steady"
+
+
+def _missing(x: float | None) -> bool:
+    return x is None or (isinstance(x, float) and math.isnan(x))
+
+
+def status(value: float | None, target: float | None, direction: str, tolerance: float) -> str | None:
+    if direction == "info" or _missing(value) or _missing(target):
+        return None
+    band = abs(target) * tolerance  # type: ignore[arg-type]
+    if direction == "higher":
+        gap = target - value  # type: ignore[operator]
+    elif direction == "lower":
+        gap = value - target  # type: ignore[operator]
+    else:
+        dist = abs(value - target)  # type: ignore[operator]
+        return ON_TRACK if dist <= band else AT_RISK if dist <= 2 * band else OFF_TRACK
+    return ON_TRACK if gap <= 0 else AT_RISK if gap <= band else OFF_TRACK
+
+
+def trend(value: float | None, previous: float | None, direction: str, tolerance: float = 0.01) -> str | None:
+    """Improving / worsening / steady against the previous period, for KPIs without a target."""
+    if direction in ("info", "target") or _missing(value) or _missing(previous):
+        return None
+    change = value - previous  # type: ignore[operator]
+    if abs(change) <= abs(previous) * tolerance:  # type: ignore[arg-type]
+        return STEADY
+    better = change > 0 if direction == "higher" else change < 0
+    return IMPROVING if better else WORSENING

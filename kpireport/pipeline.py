@@ -1,0 +1,49 @@
+"""The one-way flow: read -> map -> validate -> compute. Rendering and delivery read the Report."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .catalog import Catalog, load_catalog
+from .compute.engine import compute_report
+from .compute.report import Report
+from .config import Config
+from .dataset import Dataset
+from .errors import MissingDataError
+from .mapping import map_sheets
+from .periods import Grain, parse_period
+from .problems import ProblemLog
+from .read import read_inputs
+from .validate import validate
+
+
+def load_dataset(inputs: list[Path], config: Config) -> Dataset:
+    sheets = read_inputs(inputs)
+    problems = ProblemLog()
+    mapped, problems = map_sheets(sheets, config.mapping, problems=problems)
+    if not mapped:
+        raise MissingDataError(
+            "no input table was recognised in the files given.",
+            "Name each sheet after its table (Orders, Customers, Leads, ...) or run `kpireport validate` to see why.",
+        )
+    return validate(mapped, problems, config.input_locale)
+
+
+def catalog_for(config: Config) -> Catalog:
+    return load_catalog(list(config.catalog_layers))
+
+
+def run(inputs: list[Path], config: Config, grain: Grain | None = None, period: str | None = None) -> Report:
+    dataset = load_dataset(inputs, config)
+    catalog = catalog_for(config)
+    g = Grain(grain) if grain else config.grain
+    chosen = None
+    if period:
+        chosen = parse_period(period, config.fiscal_year_start)
+        from .periods import convert, grain_of
+
+        if grain is None:
+            g = grain_of(chosen)
+        elif grain_of(chosen) != g:
+            chosen = convert(chosen, g, config.fiscal_year_start)
+    return compute_report(dataset, catalog, g, chosen, config.fiscal_year_start, config.company, config.currency)
