@@ -15,6 +15,7 @@ Grammar::
 
 from __future__ import annotations
 
+import inspect
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ FUNCTIONS = {
     # name: (min args, max args, what it means)
     "prev": (1, 1, "value of the previous period"),
     "target": (1, 1, "target of a KPI for the period"),
+    "budget": (1, 1, "budget of a KPI for the period"),
     "days": (1, 1, "a time difference in days"),
     "seconds": (1, 1, "a time difference in seconds"),
     "period_days": (0, 0, "number of days in the period"),
@@ -155,7 +157,7 @@ class _Parser:
                 lo, hi, _ = FUNCTIONS[val]
                 if not lo <= len(args) <= hi:
                     raise FormulaSyntaxError(f"{val}() takes {lo if lo == hi else f'{lo}-{hi}'} argument(s), got {len(args)}")
-                if val in ("prev", "target") and not isinstance(args[0], Ref):
+                if val in ("prev", "target", "budget") and not isinstance(args[0], Ref):
                     raise FormulaSyntaxError(f"{val}() takes a name, e.g. {val}(revenue)")
                 return Call(val, tuple(args))
             return Ref(val)
@@ -190,10 +192,31 @@ def names(node: Node) -> set[str]:
     return {n.name for n in walk(node) if isinstance(n, Ref)}
 
 
-def target_names(node: Node) -> set[str]:
+def target_names(node: Node, funcs: tuple[str, ...] = ("target", "budget")) -> set[str]:
+    """The KPIs whose target (or budget) the formula reads."""
     return {
-        a.name for n in walk(node) if isinstance(n, Call) and n.func == "target" for a in n.args if isinstance(a, Ref)
+        a.name for n in walk(node) if isinstance(n, Call) and n.func in funcs for a in n.args if isinstance(a, Ref)
     }
+
+
+def measure_names(node: Node) -> set[str]:
+    """Names read for their own value in this period or the previous one (not via target()/budget())."""
+    out: set[str] = set()
+
+    def go(n: Node) -> None:
+        if isinstance(n, Ref):
+            out.add(n.name)
+        elif isinstance(n, BinOp):
+            go(n.left)
+            go(n.right)
+        elif isinstance(n, Neg):
+            go(n.operand)
+        elif isinstance(n, Call) and n.func not in ("target", "budget"):
+            for a in n.args:
+                go(a)
+
+    go(node)
+    return out
 
 
 _PRECEDENCE = {"+": 1, "-": 1, "*": 2, "/": 2}
@@ -211,19 +234,44 @@ def to_text(node: Node, describe: Callable[[str], str] = str, parent: int = 0) -
     if isinstance(node, Call):
         return f"{node.func}(" + ", ".join(to_text(a, describe) for a in node.args) + ")"
     prec = _PRECEDENCE[node.op]
-    right_prec = prec + 1 if node.op in "-/" else prec
+    right_prec = prec + 1  # keep the tree: a + (b + c) stays as written
     text = f"{to_text(node.left, describe, prec)} {node.op} {to_text(node.right, describe, right_prec)}"
     return f"({text})" if prec < parent else text
 
 
-def to_excel(node: Node, cell: Callable[[str, int], str], target_cell: Callable[[str], str], period_days_cell: str) -> str:
+def _target_caller(target_cell: Callable[..., str]) -> Callable[[str, str], str]:
+    """Adapt a `target_cell(kpi)` or `target_cell(kpi, kind)` callback to the two-argument form.
+
+    Older callers pass a one-argument callback; they get it called for target() and a clear
+    error for budget(), which needs to know the kind to point at the right cell.
+    """
+    try:
+        params = inspect.signature(target_cell).parameters.values()
+        two = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params) >= 2 or any(
+            p.kind == p.VAR_POSITIONAL for p in params)
+    except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
+        two = False
+    if two:
+        return lambda name, kind: target_cell(name, kind)
+
+    def one(name: str, kind: str) -> str:
+        if kind != "target":
+            raise FormulaSyntaxError(f"{kind}({name}) needs a target_cell(kpi, kind) callback to find the budget cell")
+        return target_cell(name)
+
+    return one
+
+
+def to_excel(node: Node, cell: Callable[[str, int], str], target_cell: Callable[..., str], period_days_cell: str) -> str:
     """Translate to an Excel expression (without the leading '=').
 
     `cell(name, offset)` gives the address of a measure or KPI in this period (offset 0) or
-    the previous one (offset -1); `target_cell(kpi)` the address of its target. Division
-    yields #DIV/0! on a zero denominator; the caller wraps the whole in IFERROR so the
-    cell shows blank, matching "no value" in the program.
+    the previous one (offset -1); `target_cell(kpi, kind)` the address of its target
+    (kind "target") or budget (kind "budget"). A one-argument `target_cell(kpi)` still works
+    for formulas without budget(). Division yields #DIV/0! on a zero denominator; the caller
+    wraps the whole in IFERROR so the cell shows blank, matching "no value" in the program.
     """
+    targets = _target_caller(target_cell)
 
     def go(n: Node, parent: int, offset: int) -> str:
         if isinstance(n, Num):
@@ -235,13 +283,13 @@ def to_excel(node: Node, cell: Callable[[str, int], str], target_cell: Callable[
         if isinstance(n, Call):
             if n.func == "prev":
                 return go(n.args[0], parent, offset - 1)
-            if n.func == "target":
-                return target_cell(n.args[0].name)  # type: ignore[union-attr]
+            if n.func in ("target", "budget"):
+                return targets(n.args[0].name, n.func)  # type: ignore[union-attr]
             if n.func == "period_days":
                 return period_days_cell
             raise FormulaSyntaxError(f"{n.func}() is a row function and has no Excel form")
         prec = _PRECEDENCE[n.op]
-        right_prec = prec + 1 if n.op in "-/" else prec
+        right_prec = prec + 1
         text = f"{go(n.left, prec, offset)}{n.op}{go(n.right, right_prec, offset)}"
         return f"({text})" if prec < parent else text
 

@@ -17,12 +17,12 @@ import yaml
 from ..errors import CatalogError
 from ..resources import data_file
 from ..schema import Schema, default_schema
-from .formula import FUNCTIONS, FormulaSyntaxError, names, parse, target_names
+from .formula import FUNCTIONS, FormulaSyntaxError, measure_names, names, parse, target_names
 from .model import AGGREGATIONS, CONDITION_OPS, DIRECTIONS, UNITS, Catalog, Category, Condition, Kpi, Measure
 
 _KPI_KEYS = {"name", "category", "unit", "direction", "formula", "description", "guidance", "tolerance",
-             "target_rollup", "breakdowns", "hidden"}
-_MEASURE_KEYS = {"label", "table", "agg", "value", "date", "where", "end", "as_of", "by"}
+             "target_rollup", "breakdowns", "hidden", "default_target"}
+_MEASURE_KEYS = {"label", "table", "agg", "value", "date", "where", "end", "as_of", "by", "min_count", "window"}
 _ROW_NAMES = {"period_end", "period_start"}
 
 
@@ -101,14 +101,25 @@ def _measure(path: Path, mid: str, raw: Any, schema: Schema) -> Measure:
     as_of = raw.get("as_of", "end")
     if as_of not in ("start", "end"):
         raise CatalogError(f"{where}: key 'as_of' must be 'start' or 'end', not {as_of!r}")
+    min_count = raw.get("min_count", 1)
+    if not isinstance(min_count, int) or isinstance(min_count, bool) or min_count < 1:
+        raise CatalogError(f"{where}: key 'min_count' must be a whole number of at least 1")
+    if min_count > 1 and agg != "nunique":
+        raise CatalogError(f"{where}: key 'min_count' only applies to agg 'nunique'")
+    window = raw.get("window")
+    if window is not None:
+        if not isinstance(window, int) or isinstance(window, bool) or window < 1:
+            raise CatalogError(f"{where}: key 'window' must be a whole number of months, at least 1")
+        if agg in ("stock", "last"):
+            raise CatalogError(f"{where}: key 'window' only applies to flows, not agg {agg!r}")
     return Measure(
         id=mid, table=table, agg=agg, date=raw["date"], label=_text(where, raw.get("label"), "label"),
         column=column, expr=expr, where=_conditions(where, raw.get("where"), cols),
-        end=raw.get("end"), as_of=as_of, by=raw.get("by"),
+        end=raw.get("end"), as_of=as_of, by=raw.get("by"), min_count=min_count, window=window,
     )
 
 
-def _kpi(path: Path, kid: str, raw: Any, categories: dict[str, Category], dims: tuple[str, ...]) -> Kpi:
+def _kpi(path: Path, kid: str, raw: Any, categories: dict[str, Category]) -> Kpi:
     where = f"{path}: KPI {kid!r}"
     if not isinstance(raw, dict):
         raise CatalogError(f"{where}: expected a mapping of keys")
@@ -137,16 +148,19 @@ def _kpi(path: Path, kid: str, raw: Any, categories: dict[str, Category], dims: 
     rollup = raw.get("target_rollup", "auto")
     if rollup not in ("auto", "sum", "mean", "last"):
         raise CatalogError(f"{where}: key 'target_rollup' must be auto, sum, mean or last")
-    breakdowns = tuple(raw.get("breakdowns", ()))
-    for b in breakdowns:
-        if b not in dims:
-            raise CatalogError(f"{where}: key 'breakdowns' names {b!r}", f"Use one of {', '.join(dims)}.")
+    breakdowns = raw.get("breakdowns") or ()
+    if isinstance(breakdowns, str) or not all(isinstance(b, str) for b in breakdowns):
+        raise CatalogError(f"{where}: key 'breakdowns' must be a list of column names, e.g. [region, channel]")
+    default_target = raw.get("default_target")
+    if default_target is not None and (not isinstance(default_target, int | float) or isinstance(default_target, bool)):
+        raise CatalogError(f"{where}: key 'default_target' must be a number (percent as a fraction: 0.9 for 90 %)")
     return Kpi(
         id=kid, name=_text(where, raw["name"], "name"), category=raw["category"], unit=raw["unit"],
         direction=raw["direction"], formula_text=str(raw["formula"]), formula=formula,
         description=_text(where, raw.get("description"), "description"),
         guidance=_text(where, raw.get("guidance"), "guidance"),
-        tolerance=float(tol), target_rollup=rollup, breakdowns=breakdowns, hidden=bool(raw.get("hidden", False)),
+        tolerance=float(tol), target_rollup=rollup, breakdowns=tuple(breakdowns), hidden=bool(raw.get("hidden", False)),
+        default_target=None if default_target is None else float(default_target),
     )
 
 
@@ -177,7 +191,7 @@ def _order(path: Path, kpis: dict[str, Kpi], measures: dict[str, Measure]) -> tu
         if state.get(kid) == 1:
             raise CatalogError(f"{path}: KPI {kid!r}: formula refers back to itself via {' -> '.join(chain + [kid])}")
         state[kid] = 1
-        for n in sorted(names(kpis[kid].formula)):
+        for n in sorted(measure_names(kpis[kid].formula)):
             if n in kpis:
                 visit(n, chain + [kid])
         state[kid] = 2
@@ -217,7 +231,7 @@ def load_catalog(extra: list[tuple[Path, dict[str, Any]]] | None = None, path: P
             raise CatalogError(f"{where}: expected a mapping with name and group")
         categories[cid] = Category(cid, _text(where, raw.get("name"), "name"), str(raw.get("group", "")))
     measures = {mid: _measure(src, mid, raw, schema) for mid, (src, raw) in raw_measures.items()}
-    kpis = {kid: _kpi(src, kid, raw, categories, schema.dimensions) for kid, (src, raw) in raw_kpis.items()}
+    kpis = {kid: _kpi(src, kid, raw, categories) for kid, (src, raw) in raw_kpis.items()}
     for kid, k in kpis.items():
         src = raw_kpis[kid][0]
         if kid in measures:
@@ -225,10 +239,25 @@ def load_catalog(extra: list[tuple[Path, dict[str, Any]]] | None = None, path: P
         for n in names(k.formula):
             if n not in measures and n not in kpis:
                 raise CatalogError(f"{src}: KPI {kid!r}: key 'formula' reads {n!r}, which is neither a measure nor a KPI")
-        for n in target_names(k.formula):
-            if n not in kpis:
-                raise CatalogError(f"{src}: KPI {kid!r}: target({n}) names no KPI")
-    return Catalog(categories, measures, kpis, _order(path, kpis, measures))
+        for func in ("target", "budget"):
+            for n in target_names(k.formula, (func,)):
+                if n not in kpis:
+                    raise CatalogError(f"{src}: KPI {kid!r}: {func}({n}) names no KPI")
+    catalog = Catalog(categories, measures, kpis, _order(path, kpis, measures))
+    for kid, k in kpis.items():
+        _check_breakdowns(raw_kpis[kid][0], catalog, k, schema)
+    return catalog
+
+
+def _check_breakdowns(src: Path, catalog: Catalog, k: Kpi, schema: Schema) -> None:
+    """A breakdown is a shared dimension or a column of a table the KPI reads (hashtag, platform)."""
+    tables = {catalog.measures[m].table for m in catalog.measures_of(k.id)}
+    for b in k.breakdowns:
+        if b in schema.dimensions or any(schema.tables[t].has(b) for t in tables):
+            continue
+        raise CatalogError(f"{src}: KPI {k.id!r}: key 'breakdowns' names {b!r}, which is neither a dimension nor a "
+                           f"column of {', '.join(sorted(tables)) or 'its tables'}",
+                           f"Dimensions: {', '.join(schema.dimensions)}.")
 
 
 @lru_cache(maxsize=1)

@@ -1,23 +1,24 @@
 """From a validated Dataset to a Report: measures per period, then KPIs, targets, status.
 
-The narrow entry point is `compute_report`.
+The narrow entry point is `compute_report`. `kpi_values` is the reusable core (measures for
+some periods, then formulas), used for the report's grain, for OKR quarters and in tests.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ..catalog.formula import names, to_text
-from ..catalog.model import Catalog, Kpi
+from ..catalog.formula import BinOp, Call, Neg, Node, Ref, measure_names, names, to_text
+from ..catalog.model import Catalog
 from ..dataset import Dataset
 from ..errors import MissingDataError, UsageError
 from ..periods import Grain, days_in, latest_complete, period_range
 from ..problems import ProblemLog
 from .evaluate import evaluate, zero_denominators
 from .measures import compute_measure
-from .report import Breakdown, Report, Unavailable
+from .report import Report, Unavailable
 from .status import status, trend
-from .targets import target_table
+from .targets import empty_table, overall, target_table
 
 PERIOD_DAYS = "period_days"
 
@@ -28,13 +29,10 @@ def _first_date(dataset: Dataset) -> pd.Timestamp | None:
         df = dataset.tables.get(name)
         if df is None or df.empty:
             continue
-        col = df.columns[0]
         for c in df.columns:
-            if pd.api.types.is_datetime64_any_dtype(df[c]):
-                col = c
+            if pd.api.types.is_datetime64_any_dtype(df[c]) and df[c].notna().any():
+                firsts.append(df[c].min())
                 break
-        if pd.api.types.is_datetime64_any_dtype(df[col]) and df[col].notna().any():
-            firsts.append(df[col].min())
     return min(firsts) if firsts else None
 
 
@@ -51,32 +49,69 @@ def choose_periods(dataset: Dataset, grain: Grain, fiscal_year_start: int, perio
     return periods, chosen
 
 
-def _measures_needed(catalog: Catalog, dataset: Dataset) -> tuple[dict[str, Unavailable], set[str]]:
+def _gaps(dataset: Dataset, table: str, cols: set[str]) -> tuple[set[str], set[str]]:
+    """Columns absent from the table, and columns present but without a single value."""
+    df = dataset.tables.get(table)
+    if df is None:
+        return set(cols), set()
+    absent = set(cols) - set(df.columns)
+    empty = {c for c in set(cols) & set(df.columns) if len(df) == 0 or df[c].isna().all()}
+    return absent, empty
+
+
+def availability(catalog: Catalog, dataset: Dataset) -> tuple[dict[str, Unavailable], set[str]]:
+    """Which KPIs can be computed; for the others exactly which tables and columns are missing."""
     unavailable: dict[str, Unavailable] = {}
     usable: set[str] = set()
     for kid in catalog.kpi_order():
         missing: dict[str, tuple[str, ...]] = {}
+        empty: dict[str, tuple[str, ...]] = {}
+        needed = {t: tuple(sorted(c)) for t, c in catalog.inputs(kid).items()}
         for table, cols in catalog.inputs(kid).items():
-            gap = dataset.missing(table, cols)
-            if gap:
-                missing[table] = () if table not in dataset.tables else tuple(sorted(gap))
-        deps = {n for n in names(catalog.kpis[kid].formula) if n in catalog.kpis}
-        for d in deps:
+            absent, blank = _gaps(dataset, table, cols)
+            if table not in dataset.tables:
+                missing[table] = ()
+            elif absent or blank:
+                missing[table] = tuple(sorted(absent | blank))
+                if blank:
+                    empty[table] = tuple(sorted(blank))
+        for d in measure_names(catalog.kpis[kid].formula) & set(catalog.kpis):
             if d in unavailable:
                 for t, c in unavailable[d].missing.items():
                     missing.setdefault(t, c)
+                for t, c in unavailable[d].empty.items():
+                    empty.setdefault(t, c)
         if missing:
-            unavailable[kid] = Unavailable(kid, missing)
+            unavailable[kid] = Unavailable(kid, missing, needed=needed, empty=empty)
         else:
             usable.add(kid)
     return unavailable, usable
 
 
-def _evaluate_kpis(catalog: Catalog, kpis: list[str], measures: pd.DataFrame, targets: pd.DataFrame,
-                   periods: list[pd.Period]) -> tuple[pd.DataFrame, dict[tuple[str, pd.Period], str]]:
+def compute_measures(dataset: Dataset, catalog: Catalog, measure_ids: set[str], periods: list[pd.Period],
+                     fiscal_year_start: int = 1) -> pd.DataFrame:
+    """The measures (rows) per period (columns), plus the number of days in each period."""
+    rows: dict[str, pd.Series] = {}
+    for mid in sorted(measure_ids):
+        m = catalog.measures[mid]
+        rows[mid] = compute_measure(dataset.tables[m.table], m, periods, fiscal_year_start=fiscal_year_start)[""]
+    rows[PERIOD_DAYS] = pd.Series([float(days_in(p)) for p in periods], index=pd.PeriodIndex(periods))
+    return pd.DataFrame(rows).T.reindex(columns=pd.PeriodIndex(periods)).astype("float64")
+
+
+def evaluate_kpis(catalog: Catalog, kpis: list[str], measures: pd.DataFrame, targets: pd.DataFrame,
+                  periods: list[pd.Period], budgets: pd.DataFrame | None = None,
+                  ) -> tuple[pd.DataFrame, dict[tuple[str, pd.Period], str]]:
+    """KPI values (index kpi, columns periods) and a note for every value that could not be had.
+
+    `kpis` must come in dependency order (Catalog.kpi_order). A zero or missing denominator
+    gives NaN and a note naming it; the run goes on.
+    """
+    index = pd.PeriodIndex(periods)
     values: dict[str, pd.Series] = {}
     notes: dict[tuple[str, pd.Period], str] = {}
-    empty = pd.Series(float("nan"), index=pd.PeriodIndex(periods))
+    empty = pd.Series(float("nan"), index=index)
+    budgets = budgets if budgets is not None else pd.DataFrame(columns=index, dtype="float64")
 
     def lookup(name: str) -> pd.Series:
         return values[name] if name in values else measures.loc[name]
@@ -85,29 +120,44 @@ def _evaluate_kpis(catalog: Catalog, kpis: list[str], measures: pd.DataFrame, ta
         return lookup(name).shift(1)
 
     def target(name: str) -> pd.Series:
-        return targets.loc[name] if name in targets.index else empty
+        return targets.loc[name].reindex(index) if name in targets.index else empty
 
-    days = measures.loc[PERIOD_DAYS]
+    def budget(name: str) -> pd.Series:
+        return budgets.loc[name].reindex(index) if name in budgets.index else empty
+
+    kw = {"prev": prev, "target": target, "budget": budget, "period_days": measures.loc[PERIOD_DAYS]}
     for kid in kpis:
         k = catalog.kpis[kid]
-        result = evaluate(k.formula, lookup, prev=prev, target=target, period_days=days)
+        result = evaluate(k.formula, lookup, **kw)
         if not isinstance(result, pd.Series):
-            result = pd.Series(result, index=pd.PeriodIndex(periods))
-        values[kid] = result.astype("float64")
+            result = pd.Series(result, index=index)
+        result = result.astype("float64").where(lambda s: ~s.isin([float("inf"), float("-inf")]))
+        values[kid] = result
         missing = result.isna()
-        if missing.any():
-            for denom, dval in zero_denominators(k.formula, lookup, prev=prev, target=target, period_days=days):
-                if not isinstance(dval, pd.Series):
-                    continue
-                for p in dval.index[(dval == 0) & missing]:
-                    notes.setdefault((kid, p), f"no value: {_describe(catalog, denom)} is 0 in this period")
-                for p in dval.index[dval.isna() & missing]:
-                    notes.setdefault((kid, p), f"no value: {_describe(catalog, denom)} is not available for this period")
-    frame = pd.DataFrame(values).T if values else pd.DataFrame(columns=pd.PeriodIndex(periods))
-    return frame, notes
+        if not missing.any():
+            continue
+        for denom, dval in zero_denominators(k.formula, lookup, **kw):
+            if not isinstance(dval, pd.Series):
+                continue
+            for p in dval.index[(dval == 0) & missing]:
+                notes.setdefault((kid, p), f"no value: {describe(catalog, denom)} is 0 in this period")
+            for p in dval.index[dval.isna() & missing]:
+                notes.setdefault((kid, p), f"no value: {describe(catalog, denom)} is not available for this period")
+        for n in sorted(names(k.formula)):
+            series = lookup(n) if n in values or n in measures.index else None
+            if series is None:
+                continue
+            for p in series.index[series.isna() & missing]:
+                notes.setdefault((kid, p), f"no value: {describe(catalog, Ref(n))} has no data in this period")
+        for p in result.index[missing]:
+            notes.setdefault((kid, p), "no value for this period")
+    frame = pd.DataFrame(values).T if values else pd.DataFrame(columns=index)
+    return frame.reindex(columns=index).astype("float64"), notes
 
 
-def _describe(catalog: Catalog, node) -> str:
+def describe(catalog: Catalog, node: Node) -> str:
+    """A formula part in words, with measure and KPI labels: for notes a user can act on."""
+
     def label(name: str) -> str:
         if name in catalog.measures:
             return catalog.measures[name].label["en"].lower()
@@ -115,14 +165,47 @@ def _describe(catalog: Catalog, node) -> str:
             return catalog.kpis[name].label("en")
         return name
 
+    if isinstance(node, Call) and node.func in ("target", "budget", "prev") and isinstance(node.args[0], Ref):
+        what = {"target": "the target of", "budget": "the budget of", "prev": "the previous period's"}[node.func]
+        return f"{what} {label(node.args[0].name)}"
+    if isinstance(node, BinOp | Neg):
+        return f"({to_text(node, label)})"
     return to_text(node, label)
 
 
-def _status_frames(catalog: Catalog, values: pd.DataFrame, targets: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+def effective_targets(catalog: Catalog, kpis: list[str], targets: pd.DataFrame, budgets: pd.DataFrame,
+                      periods: list[pd.Period]) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The figure status is judged against: a target, else a budget, else the catalog's default_target."""
+    index = pd.PeriodIndex(periods)
+    rows: dict[str, pd.Series] = {}
+    kinds: dict[str, str] = {}
+    for kid in kpis:
+        series = pd.Series(float("nan"), index=index)
+        kind = ""
+        for source, name in ((targets, "target"), (budgets, "budget")):
+            if kid in source.index:
+                given = source.loc[kid].reindex(index)
+                if given.notna().any() and not kind:
+                    kind = name
+                series = series.fillna(given)
+        default = catalog.kpis[kid].default_target
+        if default is not None:
+            if series.isna().any() and not kind:
+                kind = "default"
+            series = series.fillna(default)
+        rows[kid] = series
+        if kind:
+            kinds[kid] = kind
+    frame = pd.DataFrame(rows).T if rows else pd.DataFrame(columns=index)
+    return frame.reindex(columns=index).astype("float64"), kinds
+
+
+def status_frames(catalog: Catalog, values: pd.DataFrame, targets: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Status per KPI and period against its target; without one, a trend word labelled "trend"."""
     st = pd.DataFrame(None, index=values.index, columns=values.columns, dtype=object)
     basis = pd.DataFrame(None, index=values.index, columns=values.columns, dtype=object)
     for kid in values.index:
-        k: Kpi = catalog.kpis[kid]
+        k = catalog.kpis[kid]
         prev_val = None
         for p in values.columns:
             v = values.at[kid, p]
@@ -138,6 +221,36 @@ def _status_frames(catalog: Catalog, values: pd.DataFrame, targets: pd.DataFrame
     return st, basis
 
 
+def kpi_values(dataset: Dataset, catalog: Catalog, periods: list[pd.Period], fiscal_year_start: int = 1,
+               kpis: list[str] | None = None, problems: ProblemLog | None = None) -> tuple[pd.DataFrame, dict]:
+    """KPI values for the given periods, computed from the dataset's rows (no status, no breakdowns)."""
+    unavailable, usable = availability(catalog, dataset)
+    wanted = set(kpis) if kpis is not None else usable
+    order = [k for k in catalog.kpi_order() if k in usable and (k in wanted or _needed_by(catalog, k, wanted))]
+    mids = {m for kid in order for m in catalog.measures_of(kid)}
+    measures = compute_measures(dataset, catalog, mids, periods, fiscal_year_start)
+    problems = problems if problems is not None else ProblemLog()
+    raw = dataset.tables.get("targets")
+    tgt = overall(target_table(raw, catalog, periods, fiscal_year_start, problems, "target"), catalog, periods)
+    bud = overall(target_table(raw, catalog, periods, fiscal_year_start, problems, "budget"), catalog, periods)
+    return evaluate_kpis(catalog, order, measures, tgt, periods, bud)
+
+
+def _needed_by(catalog: Catalog, kid: str, wanted: set[str]) -> bool:
+    """kid is read (directly or not) by one of the wanted KPIs' formulas."""
+    stack, seen = list(wanted), set()
+    while stack:
+        w = stack.pop()
+        if w in seen or w not in catalog.kpis:
+            continue
+        seen.add(w)
+        deps = measure_names(catalog.kpis[w].formula) & set(catalog.kpis)
+        if kid in deps:
+            return True
+        stack.extend(deps)
+    return False
+
+
 def compute_report(
     dataset: Dataset,
     catalog: Catalog,
@@ -148,36 +261,30 @@ def compute_report(
     currency: str = "USD",
 ) -> Report:
     periods, chosen = choose_periods(dataset, grain, fiscal_year_start, period)
-    unavailable, usable = _measures_needed(catalog, dataset)
-    needed = {n for kid in usable for n in names(catalog.kpis[kid].formula) if n in catalog.measures}
-    rows: dict[str, pd.Series] = {}
-    for mid in sorted(needed):
-        m = catalog.measures[mid]
-        rows[mid] = compute_measure(dataset.tables[m.table], m, periods)[""]
-    rows[PERIOD_DAYS] = pd.Series([float(days_in(p)) for p in periods], index=pd.PeriodIndex(periods))
-    measures = pd.DataFrame(rows).T
-    problems: ProblemLog = dataset.problems
-    all_targets = target_table(dataset.tables.get("targets"), catalog, periods, fiscal_year_start, problems)
-    overall = _overall(all_targets, periods)
+    unavailable, usable = availability(catalog, dataset)
     order = [k for k in catalog.kpi_order() if k in usable]
-    values, notes = _evaluate_kpis(catalog, order, measures, overall, periods)
-    st, basis = _status_frames(catalog, values, overall)
+    mids = {m for kid in order for m in catalog.measures_of(kid)}
+    measures = compute_measures(dataset, catalog, mids, periods, fiscal_year_start)
+    problems: ProblemLog = dataset.problems
+    raw = dataset.tables.get("targets")
+    member_targets = target_table(raw, catalog, periods, fiscal_year_start, problems, "target")
+    member_budgets = target_table(raw, catalog, periods, fiscal_year_start, problems, "budget")
+    targets, budgets = overall(member_targets, catalog, periods), overall(member_budgets, catalog, periods)
+    values, notes = evaluate_kpis(catalog, order, measures, targets, periods, budgets)
+    effective, kinds = effective_targets(catalog, list(values.index), targets, budgets, periods)
+    st, basis = status_frames(catalog, values, effective)
     report = Report(
         catalog=catalog, grain=Grain(grain), fiscal_year_start=fiscal_year_start, periods=periods, period=chosen,
-        measures=measures, values=values, targets=overall.reindex(values.index), status=st, status_basis=basis,
+        measures=measures, values=values, targets=effective, status=st, status_basis=basis,
         notes=notes, unavailable=unavailable, breakdowns=[], sources=list(dataset.sources), problems=problems,
-        company=company, currency=currency, member_targets=all_targets,
+        company=company, currency=currency, member_targets=member_targets if not member_targets.empty else empty_table(periods),
+        budgets=budgets.reindex(values.index).dropna(how="all"), member_budgets=member_budgets, target_kinds=kinds,
     )
     from .breakdowns import compute_breakdowns
+    from .okrs import compute_okrs
+    from .ytd import compute_ytd
 
+    report.ytd, report.ytd_targets = compute_ytd(report, dataset)
     report.breakdowns = compute_breakdowns(report, dataset)
+    report.okrs = compute_okrs(report, dataset)
     return report
-
-
-def _overall(all_targets: pd.DataFrame, periods: list[pd.Period]) -> pd.DataFrame:
-    if all_targets.empty:
-        return pd.DataFrame(columns=pd.PeriodIndex(periods), dtype="float64")
-    overall = all_targets[(all_targets.index.get_level_values("dimension") == "")
-                          & (all_targets.index.get_level_values("member") == "")]
-    overall.index = overall.index.get_level_values("kpi")
-    return overall.astype("float64")

@@ -39,6 +39,7 @@ def evaluate(
     prev: Callable[[str], Value] | None = None,
     target: Callable[[str], Value] | None = None,
     period_days: Value | None = None,
+    budget: Callable[[str], Value] | None = None,
 ) -> Value:
     def go(n: Node) -> Value:
         if isinstance(n, Num):
@@ -52,10 +53,11 @@ def evaluate(
                 if prev is None:
                     raise ValueError("prev() is not available here")
                 return _as_float(prev(n.args[0].name))  # type: ignore[union-attr]
-            if n.func == "target":
-                if target is None:
-                    raise ValueError("target() is not available here")
-                return target(n.args[0].name)  # type: ignore[union-attr]
+            if n.func in ("target", "budget"):
+                source = target if n.func == "target" else budget
+                if source is None:
+                    raise ValueError(f"{n.func}() is not available here")
+                return source(n.args[0].name)  # type: ignore[union-attr]
             if n.func == "period_days":
                 if period_days is None:
                     raise ValueError("period_days() is not available here")

@@ -1,16 +1,30 @@
 """Base measures per period: the sums, counts and stocks every KPI is arithmetic over.
 
 Quarter and year values are computed from their own rows here, never from months, so a
-distinct count or a stock is right at every grain.
+distinct count or a stock is right at every grain. The same row preparation serves three
+callers: one value per report period (`compute_measure`), one value per arbitrary date span
+(`compute_spans`: year-to-date, trailing windows) and one value per dimension member
+(`compute_measure(..., by=...)` for breakdowns).
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
 
 from ..catalog.model import Condition, Measure
+from ..periods import days_in, parse_period
 from .evaluate import evaluate
+
+# Dimensions whose cells may hold several members ("#sale #summer"): a row counts for each.
+MULTI_VALUED = frozenset({"hashtag"})
+_SPLIT = re.compile(r"[\s,;]+")
+_RANK = {"M": 0, "Q": 1, "Y": 2}
+BLANK = "(blank)"
+
+Span = tuple[pd.Timestamp, pd.Timestamp]
 
 
 def _text(s: pd.Series) -> pd.Series:
@@ -18,6 +32,8 @@ def _text(s: pd.Series) -> pd.Series:
 
 
 def condition_mask(df: pd.DataFrame, cond: Condition) -> pd.Series:
+    if cond.column not in df.columns and cond.optional:
+        return pd.Series(True, index=df.index)
     col = df[cond.column]
     op, value = cond.op, cond.value
     if op == "isnull":
@@ -67,49 +83,157 @@ def _values(df: pd.DataFrame, m: Measure, **env: object) -> pd.Series:
     return out
 
 
-def _reduce(values: pd.Series, agg: str, keys: list[pd.Series]) -> pd.Series:
-    if agg == "count":
-        return values.groupby(keys, observed=True).size().astype("float64")
-    if agg == "nunique":
-        return values.groupby(keys, observed=True).nunique().astype("float64")
-    return values.groupby(keys, observed=True).agg(agg).astype("float64")
+def _period_of_text(col: pd.Series, fiscal_year_start: int) -> pd.Series:
+    """Period text ("2026-03", "2026-Q1", "2026") as Periods; dates and junk fall back to NaT."""
+    cache: dict[str, object] = {}
+    out = []
+    for v in col.astype("string").fillna(""):
+        if v not in cache:
+            try:
+                cache[v] = parse_period(v, fiscal_year_start) if v else None
+            except Exception:
+                ts = pd.to_datetime(v, errors="coerce")
+                cache[v] = None if pd.isna(ts) else pd.Period(ts, freq="D")
+        out.append(cache[v])
+    return pd.Series(out, index=col.index, dtype=object)
 
 
-def compute_measure(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: str | None = None) -> pd.DataFrame:
+def as_dates(col: pd.Series, fiscal_year_start: int = 1) -> pd.Series:
+    """A date column as datetimes; a period column (staff, market) as each period's first day."""
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        return col
+    periods = _period_of_text(col, fiscal_year_start)
+    return pd.Series([p.start_time if p is not None else pd.NaT for p in periods], index=col.index,
+                     dtype="datetime64[ns]")
+
+
+def _members(df: pd.DataFrame, by: str | None) -> pd.Series:
+    if not by or by not in df.columns:
+        return pd.Series("", index=df.index, dtype="string")
+    return df[by].astype("string").str.strip().replace("", pd.NA).fillna(BLANK)
+
+
+def _work(df: pd.DataFrame, m: Measure, freq: str, fiscal_year_start: int, by: str | None) -> pd.DataFrame:
+    """Flow rows as (_date, _val, _member), ready to be grouped by period or filtered by span.
+
+    Rows dated by a period column (market size, staff hours) that cover more than one report
+    period are split over the report periods inside them in proportion to days, for sums; a
+    row of finer or equal grain falls in the period holding its first day.
+    """
+    df = _filtered(df, m)
+    vals = _values(df, m)
+    members = _members(df, by)
+    col = df[m.date]
+    if pd.api.types.is_datetime64_any_dtype(col.dtype):
+        work = pd.DataFrame({"_date": col, "_val": vals, "_member": members})
+    else:
+        periods = _period_of_text(col, fiscal_year_start)
+        rows = []
+        for p, v, mem in zip(periods, vals, members, strict=True):
+            if p is None:
+                continue
+            if m.agg == "sum" and _RANK.get(p.freqstr[0], -1) > _RANK[freq[0]]:
+                inside = pd.period_range(p.start_time, p.end_time, freq=freq)
+                total = days_in(p)
+                rows.extend((q.start_time, v * days_in(q) / total, mem) for q in inside)
+            else:
+                rows.append((p.start_time, v, mem))
+        work = pd.DataFrame(rows, columns=["_date", "_val", "_member"])
+        work["_date"] = pd.to_datetime(work["_date"])
+    work = work[work["_date"].notna()]
+    if by in MULTI_VALUED:
+        work = work.assign(_member=work["_member"].map(lambda s: [t for t in _SPLIT.split(str(s)) if t] or [BLANK]))
+        work = work.explode("_member")
+    if m.agg != "count":
+        work = work[work["_val"].notna()]
+    return work
+
+
+def _reduce(work: pd.DataFrame, m: Measure, keys: list[str]) -> pd.Series:
+    """One number per key group (period, member)."""
+    if work.empty:
+        return pd.Series(dtype="float64")
+    grouped = work.groupby(keys, observed=True, sort=False)
+    if m.agg == "count":
+        return grouped.size().astype("float64")
+    if m.agg == "nunique":
+        seen = work.groupby([*keys, "_val"], observed=True, sort=False).size()
+        seen = seen[seen >= m.min_count]
+        if seen.empty:
+            return pd.Series(dtype="float64")
+        return seen.groupby(level=list(range(len(keys)))).size().astype("float64")
+    return grouped["_val"].agg(m.agg).astype("float64")
+
+
+def _fill(table: pd.DataFrame, m: Measure) -> pd.DataFrame:
+    """Periods without rows are 0 for sums and counts; min, max and mean have no value there."""
+    return table.fillna(0.0) if m.agg in ("sum", "count", "nunique") else table
+
+
+def compute_measure(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: str | None = None,
+                    fiscal_year_start: int = 1) -> pd.DataFrame:
     """One measure for each period (rows) and, with `by`, each dimension member (columns).
 
     Without `by` the single column is named "". Periods with no rows get 0 for sums and
     counts and NaN for min, max and mean.
     """
-    df = _filtered(df, m)
-    if m.agg in ("stock", "last"):
-        return _stock(df, m, periods, by)
     index = pd.PeriodIndex(periods)
-    freq = index.freq
-    dates = df[m.date]
-    in_range = dates.notna()
-    df = df[in_range.to_numpy()]
-    period_of = df[m.date].dt.to_period(freq)
-    vals = _values(df, m)
-    if m.agg != "count":
-        keep = vals.notna().to_numpy()
-        vals, period_of, df = vals[keep], period_of[keep], df[keep]
-    keys = [period_of.rename("period")]
-    if by:
-        keys.append(df[by].astype("string").fillna("(blank)").rename("member"))
-    red = _reduce(vals, m.agg, keys)
-    table = red.unstack("member") if by else red.to_frame("")
-    table = table.reindex(index)
-    if m.agg in ("sum", "count", "nunique"):
-        table = table.fillna(0.0)
-    return table
+    if m.agg in ("stock", "last"):
+        return _stock(df, m, periods, by, fiscal_year_start)
+    freq = index.freqstr
+    work = _work(df, m, freq, fiscal_year_start, by)
+    if m.window is not None:
+        spans = [window_span(p, m.window) for p in periods]
+        return compute_spans(df, m, spans, periods, by, fiscal_year_start, work=work).set_axis(index, axis=0)
+    work = work.assign(_period=work["_date"].dt.to_period(freq))
+    red = _reduce(work, m, ["_period", "_member"])
+    if red.empty:
+        table = pd.DataFrame(index=index, columns=[""] if not by else [], dtype="float64")
+    else:
+        table = red.unstack("_member")
+        table.index = pd.PeriodIndex(table.index, freq=freq)
+        table = table.reindex(index)
+    table.index.name, table.columns.name = "period", "member" if by else None
+    if not by:
+        table = table.reindex(columns=[""])
+    return _fill(table.astype("float64"), m)
 
 
-def _stock(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: str | None) -> pd.DataFrame:
+def window_span(p: pd.Period, months: int) -> Span:
+    """The trailing `months` months ending with period p (never shorter than p itself)."""
+    start = (p.end_time.to_period("M") - (months - 1)).start_time
+    return min(start, p.start_time), p.end_time
+
+
+def compute_spans(df: pd.DataFrame, m: Measure, spans: list[Span], periods: list[pd.Period], by: str | None = None,
+                  fiscal_year_start: int = 1, work: pd.DataFrame | None = None) -> pd.DataFrame:
+    """A flow measure over arbitrary date spans (year to date, trailing windows), recomputed from rows.
+
+    One row per span; `periods` gives the report grain for splitting period-dated rows.
+    """
+    if not m.is_flow:
+        raise ValueError(f"measure {m.id!r} is not a flow; spans apply to flows only")
+    if work is None:
+        work = _work(df, m, pd.PeriodIndex(periods).freqstr, fiscal_year_start, by)
+    dates = work["_date"]
+    out = []
+    for i, (start, end) in enumerate(spans):
+        part = work[((dates >= start) & (dates <= end)).to_numpy()]
+        red = _reduce(part.assign(_span=i), m, ["_span", "_member"])
+        out.append(red.droplevel(0) if not red.empty else pd.Series(dtype="float64"))
+    table = pd.DataFrame(out).reset_index(drop=True)
+    table = table.reindex(columns=[""]) if not by else table
+    table.columns.name = "member" if by else None
+    return _fill(table.astype("float64"), m)
+
+
+def _stock(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: str | None, fiscal_year_start: int) -> pd.DataFrame:
+    df = _filtered(df, m)
+    start = as_dates(df[m.date], fiscal_year_start)
+    end = as_dates(df[m.end], fiscal_year_start) if m.end else None
+    members = _members(df, by)
+    group_col = m.by if m.by and m.by in df.columns else None
     rows: dict[pd.Period, pd.Series] = {}
-    start = df[m.date]
-    end = df[m.end] if m.end else None
-    members = df[by].astype("string").fillna("(blank)") if by else pd.Series("", index=df.index)
     for p in periods:
         if m.as_of == "start":
             t = p.start_time
@@ -125,17 +249,22 @@ def _stock(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: str | Non
         sub = df[active]
         env = {"period_end": t, "period_start": t} if m.as_of == "start" else {"period_end": t, "period_start": p.start_time}
         if m.agg == "last":
-            group = [members[active]] + ([sub[m.by]] if m.by else [])
-            ordered = sub.assign(_v=_values(sub, m, **env)).sort_values(m.date, kind="stable")
-            last = ordered["_v"].groupby([g.reindex(ordered.index) for g in group], observed=True).last()
-            rows[p] = last.groupby(level=0).sum() if m.by else last
+            keys = [members[active].rename("_member")]
+            if group_col:
+                keys.append(sub[group_col].astype("string").fillna(BLANK).rename("_group"))
+            ordered = pd.DataFrame({"_v": _values(sub, m, **env), "_d": start[active]}).sort_values("_d", kind="stable")
+            ordered = ordered[ordered["_v"].notna()]
+            last = ordered["_v"].groupby([k.reindex(ordered.index) for k in keys], observed=True).last()
+            rows[p] = last.groupby(level=0).sum() if group_col else last
         else:
             vals = _values(sub, m, **env)
             if m.expr is None:
                 rows[p] = vals.groupby(members[active]).size().astype("float64")
             else:
-                rows[p] = vals.groupby(members[active]).agg("sum" if m.column or m.agg == "stock" else m.agg)
+                rows[p] = vals.groupby(members[active]).sum()
     table = pd.DataFrame(rows).T.reindex(pd.PeriodIndex(periods))
+    table.index.name, table.columns.name = "period", "member" if by else None
     if not by:
         table = table.reindex(columns=[""])
     return table.fillna(0.0).astype("float64")
+

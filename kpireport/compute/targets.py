@@ -1,12 +1,28 @@
 """Targets and budgets per KPI and period, from the `targets` table.
 
-A target row may be given at any grain. Rolled to the report's grain:
-- a coarser target (an annual figure in a monthly report) is spread: flow KPIs counted in
-  money or units are split evenly over the months or quarters, by days; ratios, scores and
-  stocks keep the same target in every sub-period;
-- finer targets (monthly targets in a quarterly report) are summed for flow money/count KPIs,
-  the last one is taken for stocks (customers), and averaged for everything else.
-The rule per KPI comes from its `target_rollup` (auto derives it from the unit).
+A row says: KPI (id or English/Turkish name), period (a month, quarter or year), value, and
+optionally a dimension and member (line_of_business = Retail) and a kind (target or budget;
+blank means target). Targets and budgets are kept apart, so an operating-expense budget and an
+operating-expense target never overwrite each other.
+
+Rolling a row to the report's grain (the rule per KPI is its `target_rollup`; `auto` picks
+`sum` for additive KPIs - sums and differences of flow sums and counts, such as revenue or new
+leads - `last` for stocks such as active customers, and `mean` for everything else: rates,
+averages, scores):
+
+- A coarser row (an annual figure in a monthly report) is spread over the report periods
+  inside it. With `sum` it is split in proportion to days (a 365 000 annual revenue target is
+  31 000 for January and 28 000 for February); otherwise every sub-period gets the same value
+  (a 4.2 CSAT target holds in every month of the year).
+- Finer rows (monthly targets in a quarterly report) are combined: `sum` adds them up, and only
+  when they cover every day of the report period - two months of targets are not a quarter's
+  target; `last` takes the latest; `mean` averages them.
+- When rows of several grains land in one report period, the finest wins: a monthly target
+  overrides the month's share of an annual one.
+
+An overall target is the row without dimension. When only member rows exist (budgets per line
+of business) and the rule is `sum`, the overall figure is the sum over the members of the
+dimension with the most members given for that period.
 """
 
 from __future__ import annotations
@@ -18,15 +34,20 @@ from ..periods import Grain, days_in, freq, grain_of, parse_period
 from ..problems import Problem, ProblemLog
 
 _RANK = {Grain.MONTH: 0, Grain.QUARTER: 1, Grain.YEAR: 2}
-STOCK_KPIS = frozenset({"customers"})
+BUDGET_WORDS = frozenset({"budget", "budgets", "bütçe", "butce", "bütce", "plan"})
+_BLANK = frozenset({"", "nan", "<na>", "none"})
+INDEX = ["kpi", "dimension", "member"]
 
 
-def rollup_rule(kpi: Kpi) -> str:
+def rollup_rule(kpi: Kpi, catalog: Catalog | None = None) -> str:
+    """sum, last or mean: how a target is split over or gathered from other grains (see module doc)."""
     if kpi.target_rollup != "auto":
         return kpi.target_rollup
-    if kpi.id in STOCK_KPIS:
+    if catalog is None:
+        return "sum" if kpi.unit in ("currency", "count") else "mean"
+    if catalog.is_stock(kpi.id):
         return "last"
-    return "sum" if kpi.unit in ("currency", "count") else "mean"
+    return "sum" if catalog.is_additive(kpi.id) else "mean"
 
 
 def resolve_kpi(name: str, catalog: Catalog) -> str | None:
@@ -41,33 +62,50 @@ def resolve_kpi(name: str, catalog: Catalog) -> str | None:
     return None
 
 
+def kind_of(value: object) -> str:
+    """'budget' for budget rows (also 'bütçe'), 'target' for anything else, blank included."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value).strip().casefold()
+    return "budget" if text in BUDGET_WORDS else "target"
+
+
+def _clean(value: object) -> str:
+    text = "" if value is None else str(value).strip()
+    return "" if text.casefold() in _BLANK else text
+
+
+def empty_table(periods: list[pd.Period]) -> pd.DataFrame:
+    frame = pd.DataFrame(columns=pd.PeriodIndex(periods), dtype="float64")
+    frame.index = pd.MultiIndex.from_tuples([], names=INDEX)
+    return frame
+
+
 def target_table(
     raw: pd.DataFrame | None,
     catalog: Catalog,
     periods: list[pd.Period],
     fiscal_year_start: int,
     problems: ProblemLog,
-    kind: str | None = None,
+    kind: str | None = "target",
 ) -> pd.DataFrame:
-    """Targets as a frame indexed by (kpi, dimension, member), one column per period.
+    """Targets (or budgets, with kind="budget") indexed by (kpi, dimension, member), one column per period.
 
-    The overall target has dimension and member "". `kind` filters target vs budget rows
-    (None takes both; a KPI has one or the other).
+    The overall target has dimension and member "". kind=None takes both kinds, for callers
+    that know a KPI has only one of them.
     """
     if raw is None or raw.empty:
-        return pd.DataFrame(columns=pd.PeriodIndex(periods))
+        return empty_table(periods)
     grain = grain_of(periods[0])
     f = freq(grain, fiscal_year_start)
     cells: dict[tuple[str, str, str], dict[pd.Period, list[tuple[float, pd.Period]]]] = {}
     for idx, row in raw.iterrows():
-        if kind is not None and "kind" in raw.columns and str(row.get("kind") or "target").strip().lower() != kind:
+        if kind is not None and kind_of(row.get("kind") if "kind" in raw.columns else None) != kind:
             continue
         kid = resolve_kpi(row["kpi"], catalog)
         if kid is None:
             problems.add(Problem(f"targets row names KPI {row['kpi']!r}, which the catalog does not have; row ignored",
                                  table="targets", cell=f"row {idx}", column="kpi"))
             continue
-        value = row["target"]
+        value = pd.to_numeric(row["target"], errors="coerce")
         if pd.isna(value):
             continue
         try:
@@ -76,15 +114,14 @@ def target_table(
             problems.add(Problem(f"targets period {row['period']!r} is not a month, quarter or year; row ignored",
                                  table="targets", cell=f"row {idx}", column="period"))
             continue
-        dim = str(row.get("dimension") or "").strip() if "dimension" in raw.columns else ""
-        member = str(row.get("member") or "").strip() if "member" in raw.columns else ""
-        dim = "" if dim.lower() in ("nan", "<na>", "none") else dim
-        member = "" if member.lower() in ("nan", "<na>", "none") else member
+        dim = _clean(row.get("dimension")) if "dimension" in raw.columns else ""
+        member = _clean(row.get("member")) if "member" in raw.columns else ""
+        if not dim or not member:
+            dim = member = ""
         key = (kid, dim, member)
         tgrain = grain_of(tp)
-        rule = rollup_rule(catalog.kpis[kid])
+        rule = rollup_rule(catalog.kpis[kid], catalog)
         if _RANK[tgrain] >= _RANK[grain]:
-            # Spread a coarser (or equal) target over the report periods inside it.
             inside = [p for p in periods if tp.start_time <= p.start_time and p.end_time <= tp.end_time]
             total_days = days_in(tp)
             for p in inside:
@@ -92,21 +129,76 @@ def target_table(
                 cells.setdefault(key, {}).setdefault(p, []).append((float(share), tp))
         else:
             p = tp.end_time.to_period(f)
-            cells.setdefault(key, {}).setdefault(p, []).append((float(value), tp))
+            if p in periods:
+                cells.setdefault(key, {}).setdefault(p, []).append((float(value), tp))
     out: dict[tuple[str, str, str], dict[pd.Period, float]] = {}
     for key, by_period in cells.items():
-        rule = rollup_rule(catalog.kpis[key[0]])
-        row: dict[pd.Period, float] = {}
+        rule = rollup_rule(catalog.kpis[key[0]], catalog)
+        row_out: dict[pd.Period, float] = {}
         for p, parts in by_period.items():
             finest = min(_RANK[grain_of(tp)] for _, tp in parts)
-            parts = sorted((tp, v) for v, tp in parts if _RANK[grain_of(tp)] == finest)
-            vals = [v for _, v in parts]
-            if finest < _RANK[grain]:
-                row[p] = sum(vals) if rule == "sum" else vals[-1] if rule == "last" else sum(vals) / len(vals)
+            chosen = sorted(((tp, v) for v, tp in parts if _RANK[grain_of(tp)] == finest), key=lambda x: x[0].start_time)
+            vals = [v for _, v in chosen]
+            if finest >= _RANK[grain]:
+                row_out[p] = vals[-1]
+            elif rule == "sum":
+                covered = sum(days_in(tp) for tp in {tp for tp, _ in chosen})
+                if covered >= days_in(p):
+                    row_out[p] = sum(vals)
             else:
-                row[p] = vals[-1]
-        out[key] = row
+                row_out[p] = vals[-1] if rule == "last" else sum(vals) / len(vals)
+        out[key] = row_out
+    if not out:
+        return empty_table(periods)
     frame = pd.DataFrame.from_dict(out, orient="index")
-    frame = frame.reindex(columns=pd.PeriodIndex(periods))
-    frame.index = pd.MultiIndex.from_tuples(frame.index, names=["kpi", "dimension", "member"])
+    frame = frame.reindex(columns=pd.PeriodIndex(periods)).astype("float64")
+    frame.index = pd.MultiIndex.from_tuples(frame.index, names=INDEX)
     return frame
+
+
+def overall(table: pd.DataFrame, catalog: Catalog, periods: list[pd.Period]) -> pd.DataFrame:
+    """Overall figures per KPI and period (index kpi): the dimension-less row, else the members' sum.
+
+    KPIs whose formula is just another KPI (sales_by_region = revenue) share that KPI's figures.
+    """
+    cols = pd.PeriodIndex(periods)
+    rows: dict[str, pd.Series] = {}
+    if not table.empty:
+        for kid in table.index.get_level_values("kpi").unique():
+            sub = table.xs(kid, level="kpi")
+            top = sub.loc[("", "")] if ("", "") in sub.index else pd.Series(float("nan"), index=cols)
+            if rollup_rule(catalog.kpis[kid], catalog) == "sum":
+                top = top.fillna(_members_total(sub.drop(index=("", ""), errors="ignore"), cols))
+            if top.notna().any():
+                rows[kid] = top
+    for kid in catalog.kpis:
+        alias = catalog.alias_of(kid)
+        if kid not in rows and alias in rows:
+            rows[kid] = rows[alias]
+    if not rows:
+        return pd.DataFrame(columns=cols, dtype="float64")
+    return pd.DataFrame(rows).T.reindex(columns=cols).astype("float64")
+
+
+def _members_total(members: pd.DataFrame, cols: pd.PeriodIndex) -> pd.Series:
+    out = pd.Series(float("nan"), index=cols)
+    if members.empty:
+        return out
+    for p in cols:
+        given = members[p].dropna()
+        if given.empty:
+            continue
+        counts = given.groupby(level="dimension").size()
+        best = counts.sort_values(ascending=False, kind="stable").index[0]
+        out[p] = float(given.xs(best, level="dimension").sum())
+    return out
+
+
+def member_series(table: pd.DataFrame, catalog: Catalog, kid: str, dim: str, member: str,
+                  periods: list[pd.Period]) -> pd.Series:
+    """A KPI's target for one dimension member per period (NaN where none), aliases followed."""
+    cols = pd.PeriodIndex(periods)
+    for k in (kid, catalog.alias_of(kid)):
+        if k is not None and not table.empty and (k, dim, member) in table.index:
+            return table.loc[(k, dim, member)].reindex(cols).astype("float64")
+    return pd.Series(float("nan"), index=cols)

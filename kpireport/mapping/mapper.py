@@ -102,7 +102,8 @@ def map_sheet(sheet: RawSheet, schema: Schema, overrides: MappingOverrides, prob
     if not any(any(c is not None for c in row) for row in sheet.rows[:HEADER_SEARCH_ROWS]):
         problems.add(Problem("empty sheet ignored", severity=Severity.INFO, **where))
         return None
-    candidates = [forced] if forced else _sheet_name_tables(sheet, schema) or list(schema.tables)
+    by_name = _sheet_name_tables(sheet, schema)
+    candidates = [forced] if forced else by_name or list(schema.tables)
     best: tuple[tuple[int, int], MappedSheet] | None = None
     for tname in candidates:
         spec = schema.tables[tname]
@@ -116,7 +117,7 @@ def map_sheet(sheet: RawSheet, schema: Schema, overrides: MappingOverrides, prob
         mapped = MappedSheet(sheet, tname, row, cols, headers, ignored)
         if best is None or rank > best[0]:
             best = (rank, mapped)
-    if best is None or (not forced and len(best[1].columns) < 2):
+    if best is None or (not forced and not by_name and len(best[1].columns) < 2):
         problems.add(Problem("sheet not recognised as any input table; ignored. Name the sheet after its table "
                              "(e.g. Orders) or map it in the config", severity=Severity.INFO, **where))
         return None

@@ -19,7 +19,6 @@ from .company import (
     LINES,
     REGION_WEIGHTS,
     REGIONS,
-    SEASON,
     SEGMENT_WEIGHTS,
     SEGMENTS,
     Window,
@@ -42,14 +41,19 @@ FAR = np.datetime64("2999-12-31", "D")
 
 # Primary line of business per segment (Retail, Online, Wholesale).
 LOB_BY_SEGMENT = np.array([[0.62, 0.38, 0.0], [0.25, 0.40, 0.35], [0.0, 0.10, 0.90]])
-CHANNEL_BY_LOB = {0: (("Store", "Web"), (0.82, 0.18)), 1: (("Web", "Partner"), (0.92, 0.08)),
-                  2: (("Partner", "Web", "Store"), (0.75, 0.20, 0.05))}
+CHANNEL_BY_LOB = {
+    0: (("Store", "Web"), (0.82, 0.18)),
+    1: (("Web", "Partner"), (0.92, 0.08)),
+    2: (("Partner", "Web", "Store"), (0.75, 0.20, 0.05)),
+}
 # Where a segment's lead-sourced customers come from, in LEAD_CHANNELS order.
-ACQUISITION_MIX = np.array([
-    [0.16, 0.06, 0.04, 0.18, 0.28, 0.16, 0.10, 0.02],
-    [0.18, 0.02, 0.22, 0.06, 0.16, 0.12, 0.14, 0.10],
-    [0.10, 0.00, 0.35, 0.00, 0.00, 0.05, 0.25, 0.25],
-])
+ACQUISITION_MIX = np.array(
+    [
+        [0.16, 0.06, 0.04, 0.18, 0.28, 0.16, 0.10, 0.02],
+        [0.18, 0.02, 0.22, 0.06, 0.16, 0.12, 0.14, 0.10],
+        [0.10, 0.00, 0.35, 0.00, 0.00, 0.05, 0.25, 0.25],
+    ]
+)
 OTHER_LEAD_MIX = (0.17, 0.07, 0.10, 0.17, 0.27, 0.12, 0.04, 0.06)
 LEAD_LAG_DAYS = np.array([4.0, 10.0, 22.0])  # gamma scale (shape 2) from lead to purchase
 
@@ -72,27 +76,32 @@ class CustomerBase:
     def active_on(self, day: np.datetime64) -> np.ndarray:
         return (self.acquired <= day) & (np.isnat(self.lost) | (self.lost > day))
 
-    def sample_active(self, rng: np.random.Generator, lo: np.datetime64, hi: np.datetime64, n: int,
-                      weight: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def sample_active(
+        self, rng: np.random.Generator, lo: np.datetime64, hi: np.datetime64, n: int, weight: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
         """n (customer, day) pairs in [lo, hi], each day inside that customer's active life."""
         start = np.maximum(self.acquired, lo)
         stop = np.minimum(np.where(np.isnat(self.lost), FAR, self.lost), hi)
         w = np.where(start <= stop, 1.0 if weight is None else weight, 0.0)
+        if n == 0 or w.sum() == 0:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype="datetime64[D]")
         chosen = rng.choice(len(w), size=n, p=w / w.sum())
         span = ((stop - start)[chosen] / DAY).astype(np.int64) + 1
         return chosen, start[chosen] + np.floor(rng.random(n) * span).astype(np.int64).astype("timedelta64[D]")
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame({
-            "customer_id": self.ids,
-            "acquired_date": to_dates(self.acquired),
-            "lost_date": to_dates(self.lost),
-            "acquisition_channel": self.channel.astype(str),
-            "referred": yes_no(self.channel == "referral"),
-            "segment": np.array(SEGMENTS)[self.segment],
-            "region": np.array(REGIONS)[self.region],
-            "sales_rep": self.rep.astype(str),
-        })
+        return pd.DataFrame(
+            {
+                "customer_id": self.ids,
+                "acquired_date": to_dates(self.acquired),
+                "lost_date": to_dates(self.lost),
+                "acquisition_channel": self.channel.astype(str),
+                "referred": yes_no(self.channel == "referral"),
+                "segment": np.array(SEGMENTS)[self.segment],
+                "region": np.array(REGIONS)[self.region],
+                "sales_rep": self.rep.astype(str),
+            }
+        )
 
 
 def build_customers(rng: np.random.Generator, w: Window) -> CustomerBase:
@@ -126,15 +135,27 @@ def build_customers(rng: np.random.Generator, w: Window) -> CustomerBase:
     channel[old_store] = "store"
     return CustomerBase(
         ids=np.array([f"C{i + 1:06d}" for i in range(n)]),
-        acquired=acquired, lost=lost, segment=segment, region=region, rep=reps_for(rng, region),
-        lob=lob, propensity=rng.gamma(4.0, 0.25, n), from_lead=from_lead, channel=channel,
+        acquired=acquired,
+        lost=lost,
+        segment=segment,
+        region=region,
+        rep=reps_for(rng, region),
+        lob=lob,
+        propensity=rng.gamma(4.0, 0.25, n),
+        from_lead=from_lead,
+        channel=channel,
     )
 
 
 def _campaign_sends(rng: np.random.Generator, w: Window) -> pd.DataFrame:
     """Campaign send rows (metrics other than leads); leads are attributed to them afterwards."""
-    plan = {"email": ((3, 5), (1, 3), 7), "sms": ((1, 2), (1, 2), 10), "call": ((1, 1), (4, 4), 7),
-            "social": ((1, 2), (2, 4), 5), "paid": ((2, 2), (4, 4), 7)}
+    plan = {
+        "email": ((3, 5), (1, 3), 7),
+        "sms": ((1, 2), (1, 2), 10),
+        "call": ((1, 1), (4, 4), 7),
+        "social": ((1, 2), (2, 4), 5),
+        "paid": ((2, 2), (4, 4), 7),
+    }
     campaigns: list[tuple[np.datetime64, str, list[np.datetime64]]] = []
     for month in w.months:
         lo, hi = w.bounds(month)
@@ -166,20 +187,29 @@ def _campaign_sends(rng: np.random.Generator, w: Window) -> pd.DataFrame:
     clicks[is_["email"]] = click_email[is_["email"]]
     clicks[is_["sms"]] = click_sms[is_["sms"]]
     clicks[is_["social"]] = np.rint(420 * scale * u)[is_["social"]]
-    clicks[is_["paid"]] = np.rint(850 * scale * u)[is_["paid"]]
+    clicks[is_["paid"]] = np.rint(600 * scale * u)[is_["paid"]]
     conv_base = np.where(is_["call"], np.nan_to_num(delivered), np.nan_to_num(clicks)).astype(int)
     conv_rate = np.select([is_["email"], is_["sms"], is_["call"], is_["social"]], [0.05, 0.07, 0.06, 0.03], 0.025)
     conversions = rng.binomial(conv_base, conv_rate).astype(float)
     cost[is_["email"]] = (0.004 * sent + 140 + rng.uniform(0, 60, n))[is_["email"]]
     cost[is_["sms"]] = (0.034 * sent)[is_["sms"]]
-    cost[is_["call"]] = (3.1 * sent)[is_["call"]]
-    cost[is_["social"]] = rng.uniform(350, 900, n)[is_["social"]]
+    cost[is_["call"]] = (2.4 * sent)[is_["call"]]
+    cost[is_["social"]] = rng.uniform(250, 650, n)[is_["social"]]
     cost[is_["paid"]] = (clicks * rng.uniform(0.95, 1.35, n))[is_["paid"]]
-    return pd.DataFrame({
-        "date": dates, "channel": channel, "campaign_id": [r[2] for r in rows], "sent": sent,
-        "delivered": delivered, "opened": opened, "clicks": clicks, "conversions": conversions,
-        "leads": np.zeros(n), "cost": money(cost),
-    })
+    return pd.DataFrame(
+        {
+            "date": dates,
+            "channel": channel,
+            "campaign_id": [r[2] for r in rows],
+            "sent": sent,
+            "delivered": delivered,
+            "opened": opened,
+            "clicks": clicks,
+            "conversions": conversions,
+            "leads": np.zeros(n),
+            "cost": money(cost),
+        }
+    )
 
 
 def build_leads(rng: np.random.Generator, w: Window, base: CustomerBase) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -222,28 +252,31 @@ def build_leads(rng: np.random.Generator, w: Window, base: CustomerBase) -> tupl
     base.channel[conv[orphan[: len(conv)]]] = "organic"
     counts = np.bincount(row[row >= 0], minlength=len(sends))
     won = np.bincount(row[(row >= 0) & converted], minlength=len(sends))
-    sends["leads"] = counts.astype(float)
-    sends["conversions"] = np.maximum(sends["conversions"].to_numpy(), won)
+    sends["leads"] = counts.astype(np.int64)
+    sends["conversions"] = np.maximum(sends["conversions"].to_numpy(), won).astype(np.int64)
     sends["clicks"] = np.where(sends["clicks"].isna(), np.nan, np.maximum(sends["clicks"], counts))
-    cost = np.where(row >= 0, sends["cost"].to_numpy()[np.maximum(row, 0)] / np.maximum(counts[np.maximum(row, 0)], 1),
-                    np.nan)
+    cost = np.where(
+        row >= 0, sends["cost"].to_numpy()[np.maximum(row, 0)] / np.maximum(counts[np.maximum(row, 0)], 1), np.nan
+    )
     order = np.argsort(created, kind="stable")
     customer = np.concatenate([base.ids[conv], np.full(n_other, None, dtype=object)])
     conv_date = np.concatenate([base.acquired[conv], np.full(n_other, np.datetime64("NaT"), "datetime64[D]")])
     campaign = np.where(row >= 0, sends["campaign_id"].to_numpy()[np.maximum(row, 0)], None)
-    leads = pd.DataFrame({
-        "created_date": to_dates(created[order]),
-        "lead_id": [f"L{i + 1:06d}" for i in range(len(order))],
-        "channel": channel[order].astype(str),
-        "campaign_id": pd.array(campaign[order], dtype="str"),
-        "qualified": yes_no(qualified[order]),
-        "converted_date": to_dates(conv_date[order]),
-        "customer_id": pd.array(customer[order], dtype="str"),
-        "cost": money(cost[order]),
-        "region": np.array(REGIONS)[region[order]],
-        "line_of_business": np.array(LINES)[lob[order]],
-        "sales_rep": rep[order].astype(str),
-    })
+    leads = pd.DataFrame(
+        {
+            "created_date": to_dates(created[order]),
+            "lead_id": [f"L{i + 1:06d}" for i in range(len(order))],
+            "channel": channel[order].astype(str),
+            "campaign_id": pd.array(campaign[order], dtype="str"),
+            "qualified": yes_no(qualified[order]),
+            "converted_date": to_dates(conv_date[order]),
+            "customer_id": pd.array(customer[order], dtype="str"),
+            "cost": money(cost[order]),
+            "region": np.array(REGIONS)[region[order]],
+            "line_of_business": np.array(LINES)[lob[order]],
+            "sales_rep": rep[order].astype(str),
+        }
+    )
     sends["date"] = to_dates(sends["date"].to_numpy())
     sends["channel"] = sends["channel"].astype(str)
     return leads, sends
@@ -274,12 +307,19 @@ def build_opportunities(rng: np.random.Generator, w: Window, base: CustomerBase)
         region = rng.choice(4, size=n, p=REGION_WEIGHTS)
         seg = np.where(rng.random(n) < 0.8, 1, 2)
         created = closed - days(3 + rng.gamma(2.0, np.where(seg == 2, 30.0, 16.0)))
-        parts.append({
-            "created": created, "closed": closed, "stage": np.array(["lost"] * n_lost + ["won"] * n_win),
-            "amount": _deal_amount(rng, seg, 1.0), "years": rng.choice([1, 2, 3], size=n, p=[0.5, 0.3, 0.2]),
-            "customer": np.full(n, None, dtype=object), "rep": reps_for(rng, region), "region": region,
-            "lob": rng.choice(3, size=n, p=[0.10, 0.25, 0.65]),
-        })
+        parts.append(
+            {
+                "created": created,
+                "closed": closed,
+                "stage": np.array(["lost"] * n_lost + ["won"] * n_win),
+                "amount": _deal_amount(rng, seg, 1.0),
+                "years": rng.choice([1, 2, 3], size=n, p=[0.5, 0.3, 0.2]),
+                "customer": np.full(n, None, dtype=object),
+                "rep": reps_for(rng, region),
+                "region": region,
+                "lob": rng.choice(3, size=n, p=[0.10, 0.25, 0.65]),
+            }
+        )
     d = {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
     keep = d["created"] <= w.end
     d = {k: v[keep] for k, v in d.items()}
@@ -287,18 +327,20 @@ def build_opportunities(rng: np.random.Generator, w: Window, base: CustomerBase)
     d["stage"] = np.where(open_, "open", d["stage"])
     d["closed"] = np.where(open_, np.datetime64("NaT"), d["closed"])
     order = np.argsort(d["created"], kind="stable")
-    return pd.DataFrame({
-        "opportunity_id": [f"OPP-{i + 1:05d}" for i in range(len(order))],
-        "created_date": to_dates(d["created"][order]),
-        "stage": d["stage"][order].astype(str),
-        "closed_date": to_dates(d["closed"][order]),
-        "amount": money(d["amount"][order] * d["years"][order]),
-        "contract_years": d["years"][order].astype(np.int64),
-        "customer_id": pd.array(d["customer"][order], dtype="str"),
-        "sales_rep": d["rep"][order].astype(str),
-        "region": np.array(REGIONS)[d["region"][order]],
-        "line_of_business": np.array(LINES)[d["lob"][order]],
-    })
+    return pd.DataFrame(
+        {
+            "opportunity_id": [f"OPP-{i + 1:05d}" for i in range(len(order))],
+            "created_date": to_dates(d["created"][order]),
+            "stage": d["stage"][order].astype(str),
+            "closed_date": to_dates(d["closed"][order]),
+            "amount": money(d["amount"][order] * d["years"][order]),
+            "contract_years": d["years"][order].astype(np.int64),
+            "customer_id": pd.array(d["customer"][order], dtype="str"),
+            "sales_rep": d["rep"][order].astype(str),
+            "region": np.array(REGIONS)[d["region"][order]],
+            "line_of_business": np.array(LINES)[d["lob"][order]],
+        }
+    )
 
 
 def _deal_amount(rng: np.random.Generator, segment: np.ndarray, factor: float) -> np.ndarray:
@@ -307,13 +349,23 @@ def _deal_amount(rng: np.random.Generator, segment: np.ndarray, factor: float) -
     return np.round(median * rng.lognormal(0.0, 0.5, len(segment)) / 50) * 50
 
 
-def _deals(base: CustomerBase, idx: np.ndarray, created: np.ndarray, closed: np.ndarray, factor: float,
-           rng: np.random.Generator) -> dict[str, np.ndarray]:
+def _deals(
+    base: CustomerBase,
+    idx: np.ndarray,
+    created: np.ndarray,
+    closed: np.ndarray,
+    factor: float,
+    rng: np.random.Generator,
+) -> dict[str, np.ndarray]:
     return {
-        "created": created, "closed": closed, "stage": np.array(["won"] * len(idx), dtype=object),
+        "created": created,
+        "closed": closed,
+        "stage": np.array(["won"] * len(idx), dtype=object),
         "amount": _deal_amount(rng, base.segment[idx], factor),
         "years": rng.choice([1, 2, 3], size=len(idx), p=[0.5, 0.3, 0.2]),
-        "customer": base.ids[idx].astype(object), "rep": base.rep[idx], "region": base.region[idx],
+        "customer": base.ids[idx].astype(object),
+        "rep": base.rep[idx],
+        "region": base.region[idx],
         "lob": base.lob[idx],
     }
 
@@ -357,8 +409,10 @@ def build_orders(rng: np.random.Generator, w: Window, base: CustomerBase) -> pd.
     unit_price = np.where(seg == 0, retail_price, trade_price)
     rate = np.select(
         [seg == 0, seg == 1],
-        [rng.choice([0, 0.05, 0.1, 0.15, 0.2], size=n, p=[0.62, 0.12, 0.13, 0.08, 0.05]),
-         np.round(rng.uniform(0.03, 0.12, n), 2)],
+        [
+            rng.choice([0, 0.05, 0.1, 0.15, 0.2], size=n, p=[0.62, 0.12, 0.13, 0.08, 0.05]),
+            np.round(rng.uniform(0.03, 0.12, n), 2),
+        ],
         np.round(rng.uniform(0.08, 0.18, n), 2),
     )
     gross = quantity * unit_price
@@ -366,35 +420,38 @@ def build_orders(rng: np.random.Generator, w: Window, base: CustomerBase) -> pd.
     revenue = money(gross - discount)
     cost_ratio = np.clip(np.array([0.56, 0.585, 0.635])[lob] + rng.normal(0, 0.025, n), 0.45, 0.75)
     u = rng.random(n)
-    status = np.where(u < 0.03, "cancelled", np.where(u < 0.03 + np.where(seg == 0, 0.03, 0.012), "returned",
-                                                      "completed"))
+    status = np.where(
+        u < 0.03, "cancelled", np.where(u < 0.03 + np.where(seg == 0, 0.03, 0.012), "returned", "completed")
+    )
     credit_p = np.array([0.0, 0.7, 0.95])[seg]
     payment = np.where(rng.random(n) < credit_p, "credit", "cash")
     promise = np.select([channel == "Store", channel == "Web"], [0, 4], 10)
-    late = rng.random(n) < np.select([channel == "Store", channel == "Web"], [0.0, 0.11], 0.12)
+    late = rng.random(n) < np.select([channel == "Store", channel == "Web"], [0.0, 0.13], 0.14)
     took = np.where(late, promise + rng.integers(1, 7, n), np.maximum(0, promise - rng.integers(0, 3, n)))
     due = order_date + days(promise)
     delivered = order_date + days(took)
     delivered[(status == "cancelled") | (delivered > w.end)] = np.datetime64("NaT")
-    return pd.DataFrame({
-        "order_id": [f"O{i + 1:07d}" for i in range(n)],
-        "order_date": to_dates(order_date),
-        "customer_id": base.ids[cust],
-        "revenue": revenue,
-        "cost": money(revenue * cost_ratio),
-        "quantity": quantity.astype(np.int64),
-        "unit_price": unit_price,
-        "discount": discount,
-        "status": status,
-        "payment": payment,
-        "due_date": to_dates(due),
-        "delivered_date": to_dates(delivered),
-        "region": np.array(REGIONS)[base.region[cust]],
-        "line_of_business": np.array(LINES)[lob],
-        "channel": channel.astype(str),
-        "sales_rep": base.rep[cust].astype(str),
-        "segment": np.array(SEGMENTS)[seg],
-    })
+    return pd.DataFrame(
+        {
+            "order_id": [f"O{i + 1:07d}" for i in range(n)],
+            "order_date": to_dates(order_date),
+            "customer_id": base.ids[cust],
+            "revenue": revenue,
+            "cost": money(revenue * cost_ratio),
+            "quantity": quantity.astype(np.int64),
+            "unit_price": unit_price,
+            "discount": discount,
+            "status": status,
+            "payment": payment,
+            "due_date": to_dates(due),
+            "delivered_date": to_dates(delivered),
+            "region": np.array(REGIONS)[base.region[cust]],
+            "line_of_business": np.array(LINES)[lob],
+            "channel": channel.astype(str),
+            "sales_rep": base.rep[cust].astype(str),
+            "segment": np.array(SEGMENTS)[seg],
+        }
+    )
 
 
 def build_invoices(rng: np.random.Generator, w: Window, orders: pd.DataFrame) -> pd.DataFrame:
@@ -403,18 +460,16 @@ def build_invoices(rng: np.random.Generator, w: Window, orders: pd.DataFrame) ->
     n = len(inv)
     issued = inv["order_date"].to_numpy().astype("datetime64[D]")
     terms = np.where(inv["segment"].to_numpy() == "Enterprise", 45, 30)
-    slip = np.maximum(2, terms + rng.normal(6, 9, n) + np.where(rng.random(n) < 0.06, rng.uniform(20, 45, n), 0))
+    slip = np.maximum(2, terms + rng.normal(2, 8, n) + np.where(rng.random(n) < 0.05, rng.uniform(20, 45, n), 0))
     paid = issued + days(slip)
     paid[(paid > w.end) | (rng.random(n) < 0.004)] = np.datetime64("NaT")
-    return pd.DataFrame({
-        "invoice_id": [f"INV-{i + 1:06d}" for i in range(n)],
-        "invoice_date": to_dates(issued),
-        "amount": inv["revenue"].to_numpy(),
-        "due_date": to_dates(issued + days(terms)),
-        "paid_date": to_dates(paid),
-        "customer_id": inv["customer_id"].to_numpy(),
-    })
-
-
-def seasonal_index(month: pd.Period) -> float:
-    return float(SEASON[month.month - 1])
+    return pd.DataFrame(
+        {
+            "invoice_id": [f"INV-{i + 1:06d}" for i in range(n)],
+            "invoice_date": to_dates(issued),
+            "amount": inv["revenue"].to_numpy(),
+            "due_date": to_dates(issued + days(terms)),
+            "paid_date": to_dates(paid),
+            "customer_id": inv["customer_id"].to_numpy(),
+        }
+    )

@@ -74,7 +74,7 @@ def build_tickets(rng: np.random.Generator, w: Window, base: CustomerBase) -> pd
     resolve = np.where(self_service, rng.uniform(120, 1800, n), resolve)
     resolved_at = created + np.rint(resolve).astype(np.int64).astype("timedelta64[s]")
     end_dt = (w.end + DAY).astype("datetime64[s]")
-    resolved = (resolved_at < end_dt) & (rng.random(n) > 0.03)
+    resolved = (resolved_at < end_dt) & (rng.random(n) > 0.045)
     resolved_at[~resolved] = np.datetime64("NaT")
     long_wait = ~resolved | (resolve > 72 * 3600)
     complaint = rng.random(n) < np.where(long_wait, 0.14, 0.06)
@@ -83,23 +83,25 @@ def build_tickets(rng: np.random.Generator, w: Window, base: CustomerBase) -> pd
     first_response[self_service | (first_response >= end_dt)] = np.datetime64("NaT")
     agent = pick(rng, SUPPORT_AGENTS, np.ones(len(SUPPORT_AGENTS)), n)
     agent[self_service] = None
-    return pd.DataFrame({
-        "ticket_id": [f"T{i + 1:06d}" for i in range(n)],
-        "created_at": to_dates(created),
-        "first_response_at": to_dates(first_response),
-        "resolved_at": to_dates(resolved_at),
-        "resolved": yes_no(resolved),
-        "first_contact_resolved": yes_no(np.where(self_service, None, fcr & resolved)),
-        "self_service": yes_no(self_service),
-        "complaint": yes_no(complaint),
-        "handle_seconds": np.where(self_service, np.nan, handle),
-        "csat": _score(rng, good, _CSAT_GOOD, _CSAT_BAD, resolved & (rng.random(n) < 0.55)),
-        "ces": _score(rng, good | self_service, _CES_GOOD, _CES_BAD, resolved & (rng.random(n) < 0.45)),
-        "channel": np.array(TICKET_CHANNELS)[ch],
-        "agent": pd.array(agent, dtype="str"),
-        "customer_id": base.ids[cust],
-        "region": np.array(REGIONS)[base.region[cust]],
-    })
+    return pd.DataFrame(
+        {
+            "ticket_id": [f"T{i + 1:06d}" for i in range(n)],
+            "created_at": to_dates(created),
+            "first_response_at": to_dates(first_response),
+            "resolved_at": to_dates(resolved_at),
+            "resolved": yes_no(resolved),
+            "first_contact_resolved": yes_no(np.where(self_service, None, fcr & resolved)),
+            "self_service": yes_no(self_service),
+            "complaint": yes_no(complaint),
+            "handle_seconds": np.where(self_service, np.nan, handle),
+            "csat": _score(rng, good, _CSAT_GOOD, _CSAT_BAD, resolved & (rng.random(n) < 0.55)),
+            "ces": _score(rng, good | self_service, _CES_GOOD, _CES_BAD, resolved & (rng.random(n) < 0.45)),
+            "channel": np.array(TICKET_CHANNELS)[ch],
+            "agent": pd.array(agent, dtype="str"),
+            "customer_id": base.ids[cust],
+            "region": np.array(REGIONS)[base.region[cust]],
+        }
+    )
 
 
 _NPS_DETRACTOR = np.array([0.03, 0.02, 0.03, 0.07, 0.10, 0.25, 0.50])
@@ -125,24 +127,46 @@ def build_surveys(rng: np.random.Generator, w: Window, base: CustomerBase) -> pd
         ).astype(float)
         csat = np.array([rng.choice(5, p=_CSAT_BY_GROUP[g]) + 1.0 for g in group])
         ces = np.array([rng.choice(5, p=_CES_BY_GROUP[g]) + 1.0 for g in group])
-        frames.append(pd.DataFrame({
-            "date": when, "nps": nps, "csat": np.where(rng.random(n) < 0.85, csat, np.nan),
-            "ces": np.where(rng.random(n) < 0.7, ces, np.nan), "aware": np.full(n, None, dtype=object),
-            "customer_id": base.ids[chosen].astype(object), "region": np.array(REGIONS)[base.region[chosen]],
-        }))
-        k = rng.poisson(60)
-        frames.append(pd.DataFrame({
-            "date": days_in(rng, lo, hi, k), "nps": np.nan, "csat": np.nan, "ces": np.nan,
-            "aware": rng.random(k) < min(0.6, 0.42 + 0.04 * years), "customer_id": None,
-            "region": pick(rng, REGIONS, REGION_WEIGHTS, k),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "date": when,
+                    "nps": nps,
+                    "csat": np.where(rng.random(n) < 0.85, csat, np.nan),
+                    "ces": np.where(rng.random(n) < 0.7, ces, np.nan),
+                    "aware": np.full(n, None, dtype=object),
+                    "customer_id": base.ids[chosen].astype(object),
+                    "region": np.array(REGIONS)[base.region[chosen]],
+                }
+            )
+        )
+        k = rng.poisson(80)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "date": days_in(rng, lo, hi, k),
+                    "nps": np.nan,
+                    "csat": np.nan,
+                    "ces": np.nan,
+                    "aware": rng.random(k) < min(0.6, 0.42 + 0.04 * years),
+                    "customer_id": None,
+                    "region": pick(rng, REGIONS, REGION_WEIGHTS, k),
+                }
+            )
+        )
     df = pd.concat(frames, ignore_index=True)
     df = df.iloc[np.argsort(df["date"].to_numpy(), kind="stable")].reset_index(drop=True)
-    return pd.DataFrame({
-        "date": to_dates(df["date"].to_numpy()), "nps": df["nps"].astype(float), "csat": df["csat"].astype(float),
-        "ces": df["ces"].astype(float), "aware": yes_no(df["aware"].to_numpy()),
-        "customer_id": pd.array(df["customer_id"].to_numpy(), dtype="str"), "region": df["region"].astype(str),
-    })
+    return pd.DataFrame(
+        {
+            "date": to_dates(df["date"].to_numpy()),
+            "nps": df["nps"].astype(float),
+            "csat": df["csat"].astype(float),
+            "ces": df["ces"].astype(float),
+            "aware": yes_no(df["aware"].to_numpy()),
+            "customer_id": pd.array(df["customer_id"].to_numpy(), dtype="str"),
+            "region": df["region"].astype(str),
+        }
+    )
 
 
 def build_interactions(rng: np.random.Generator, w: Window) -> pd.DataFrame:
@@ -151,7 +175,7 @@ def build_interactions(rng: np.random.Generator, w: Window) -> pd.DataFrame:
     rows = []
     for month in w.months:
         for channel, (volume, unit_cost) in plan.items():
-            count = int(round(volume * w.level(month, 0.4) * rng.uniform(0.93, 1.07)))
+            count = round(volume * w.level(month, 0.4) * rng.uniform(0.93, 1.07))
             rows.append((month_start(month), channel, count, round(count * unit_cost * rng.uniform(0.96, 1.04), 2)))
     df = pd.DataFrame(rows, columns=["date", "channel", "count", "cost"])
     df["date"] = to_dates(df["date"].to_numpy())
@@ -164,22 +188,24 @@ def build_web(rng: np.random.Generator, w: Window, orders: pd.DataFrame) -> pd.D
     n = len(day)
     months = pd.PeriodIndex(day, freq="M")
     level = np.array([w.level(m) for m in months])
-    weekday = np.array([1.05, 1.02, 1.0, 1.0, 0.95, 0.92, 1.06])[pd.DatetimeIndex(day).dayofweek]
+    weekday = np.array([1.05, 1.02, 1.0, 1.0, 0.95, 0.92, 1.06])[pd.DatetimeIndex(day).day_of_week]
     visits = np.rint(1800 * level * weekday * rng.lognormal(0, 0.08, n)).astype(np.int64)
     web = orders[(orders["channel"] == "Web") & (orders["status"] == "completed")]
     by_day = web.groupby(web["order_date"].to_numpy().astype("datetime64[D]"))["revenue"].agg(["size", "sum"])
     by_day = by_day.reindex(day, fill_value=0)
     checkouts = np.maximum(by_day["size"].to_numpy(), rng.binomial(rng.binomial(visits, 0.055), 0.3))
     carts = np.maximum(rng.binomial(visits, 0.055), checkouts + 1)
-    return pd.DataFrame({
-        "date": to_dates(day),
-        "visits": visits,
-        "visitors": np.rint(visits * rng.uniform(0.68, 0.76, n)).astype(np.int64),
-        "conversions": checkouts + rng.binomial(visits, 0.006),
-        "carts_created": carts,
-        "carts_abandoned": carts - checkouts,
-        "revenue": np.round(by_day["sum"].to_numpy().astype(float), 2),
-    })
+    return pd.DataFrame(
+        {
+            "date": to_dates(day),
+            "visits": visits,
+            "visitors": np.rint(visits * rng.uniform(0.68, 0.76, n)).astype(np.int64),
+            "conversions": checkouts + rng.binomial(visits, 0.006),
+            "carts_created": carts,
+            "carts_abandoned": carts - checkouts,
+            "revenue": np.round(by_day["sum"].to_numpy().astype(float), 2),
+        }
+    )
 
 
 def build_social(rng: np.random.Generator, w: Window) -> pd.DataFrame:
@@ -187,9 +213,12 @@ def build_social(rng: np.random.Generator, w: Window) -> pd.DataFrame:
     day = np.arange(w.start, w.end + DAY, DAY)
     n = len(day)
     season = 1 + 0.3 * (SEASON[pd.DatetimeIndex(day).month - 1] - 1)
-    weekday = np.array([1.0, 1.02, 1.03, 1.0, 0.97, 0.9, 0.88])[pd.DatetimeIndex(day).dayofweek]
-    platforms = {"Instagram": (18000, 0.0013, 0.35, 0.030, 0.006), "LinkedIn": (6500, 0.0016, 0.25, 0.020, 0.010),
-                 "X": (9000, 0.0006, 0.30, 0.012, 0.004)}
+    weekday = np.array([1.0, 1.02, 1.03, 1.0, 0.97, 0.9, 0.88])[pd.DatetimeIndex(day).day_of_week]
+    platforms = {
+        "Instagram": (18000, 0.0010, 0.35, 0.030, 0.006),
+        "LinkedIn": (6500, 0.0012, 0.25, 0.020, 0.010),
+        "X": (9000, 0.0006, 0.30, 0.012, 0.004),
+    }
     tags = ("#northwind", "#trailready", "#northwindoutdoor", "#campmore", "#hikingday", "#gearup")
     frames = []
     for k, (name, (start, growth, reach_k, eng, ctr)) in enumerate(platforms.items()):
@@ -199,12 +228,21 @@ def build_social(rng: np.random.Generator, w: Window) -> pd.DataFrame:
             current += rng.poisson(current * growth * season[i]) - rng.poisson(current * 0.0004)
             followers[i] = current
         impressions = np.rint(followers * reach_k * season * weekday * rng.lognormal(0, 0.25, n)).astype(np.int64)
-        frames.append(pd.DataFrame({
-            "date": day, "order": k, "platform": name, "impressions": impressions,
-            "reach": np.rint(impressions * rng.uniform(0.55, 0.75, n)).astype(np.int64),
-            "engagements": rng.binomial(impressions, eng), "clicks": rng.binomial(impressions, ctr),
-            "followers": followers, "hashtag": pick(rng, tags, (0.3, 0.2, 0.15, 0.15, 0.1, 0.1), n),
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "date": day,
+                    "order": k,
+                    "platform": name,
+                    "impressions": impressions,
+                    "reach": np.rint(impressions * rng.uniform(0.55, 0.75, n)).astype(np.int64),
+                    "engagements": rng.binomial(impressions, eng),
+                    "clicks": rng.binomial(impressions, ctr),
+                    "followers": followers,
+                    "hashtag": pick(rng, tags, (0.3, 0.2, 0.15, 0.15, 0.1, 0.1), n),
+                }
+            )
+        )
     df = pd.concat(frames).sort_values(["date", "order"], kind="stable").drop(columns="order").reset_index(drop=True)
     df["date"] = to_dates(df["date"].to_numpy())
     df["hashtag"] = df["hashtag"].astype(str)
@@ -215,9 +253,10 @@ def build_product_usage(rng: np.random.Generator, w: Window) -> pd.DataFrame:
     """The Northwind Trails app: monthly active users and downloads."""
     rows = []
     for i, month in enumerate(w.months):
-        season = 1 + 0.25 * (SEASON[month.month - 1] - 1)
-        rows.append((month_start(month), int(round(5200 * 1.028**i * season * rng.uniform(0.97, 1.03))),
-                     int(round(850 * w.trend(month) * (1 + 0.4 * (SEASON[month.month - 1] - 1)) * rng.uniform(0.9, 1.1)))))
+        season = SEASON[month.month - 1] - 1
+        active = round(5200 * 1.028**i * (1 + 0.25 * season) * rng.uniform(0.97, 1.03))
+        downloads = round(850 * w.trend(month) * (1 + 0.4 * season) * rng.uniform(0.9, 1.1))
+        rows.append((month_start(month), active, downloads))
     df = pd.DataFrame(rows, columns=["date", "active_users", "downloads"])
     df["date"] = to_dates(df["date"].to_numpy())
     return df
@@ -226,7 +265,7 @@ def build_product_usage(rng: np.random.Generator, w: Window) -> pd.DataFrame:
 def build_production(rng: np.random.Generator, w: Window) -> pd.DataFrame:
     """Two-shift production per line on working days; uptime ~92%, defects falling slowly."""
     day = np.arange(w.start, w.end + DAY, DAY)
-    day = day[pd.DatetimeIndex(day).dayofweek < 5]
+    day = day[pd.DatetimeIndex(day).day_of_week < 5]
     months = pd.PeriodIndex(day, freq="M")
     trend = np.array([w.trend(m) for m in months]) ** 0.8
     years = np.array([w.years(m) for m in months])
@@ -237,12 +276,20 @@ def build_production(rng: np.random.Generator, w: Window) -> pd.DataFrame:
         running = planned * np.clip(rng.normal(0.93, 0.03, n), 0.8, 1.0)
         running = np.round(np.where(rng.random(n) < 0.03, running * rng.uniform(0.4, 0.7, n), running), 1)
         units = np.rint(running * rate * trend * rng.lognormal(0, 0.05, n)).astype(np.int64)
-        frames.append(pd.DataFrame({
-            "date": day, "order": k, "units": units,
-            "defective_units": rng.binomial(units, 0.019 * 0.92**years),
-            "hours": np.round(running * crew * rng.uniform(0.97, 1.03, n), 1),
-            "planned_hours": planned, "running_hours": running, "line_of_business": line,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "date": day,
+                    "order": k,
+                    "units": units,
+                    "defective_units": rng.binomial(units, 0.019 * 0.92**years),
+                    "hours": np.round(running * crew * rng.uniform(0.97, 1.03, n), 1),
+                    "planned_hours": planned,
+                    "running_hours": running,
+                    "line_of_business": line,
+                }
+            )
+        )
     df = pd.concat(frames).sort_values(["date", "order"], kind="stable").drop(columns="order").reset_index(drop=True)
     df["date"] = to_dates(df["date"].to_numpy())
     return df
@@ -258,11 +305,16 @@ def build_tasks(rng: np.random.Generator, w: Window) -> pd.DataFrame:
     completed = started + days(np.maximum(0.0, np.rint(rng.lognormal(np.log(6.0), 0.6, n))))
     completed[(completed > w.end) | (rng.random(n) < 0.01)] = np.datetime64("NaT")
     started[started > w.end] = np.datetime64("NaT")
-    return pd.DataFrame({
-        "created_date": to_dates(created), "due_date": to_dates(due), "started_date": to_dates(started),
-        "completed_date": to_dates(completed), "errors": rng.poisson(0.35, n).astype(np.int64),
-        "assignee": pick(rng, OPS_TEAM, np.ones(len(OPS_TEAM)), n).astype(str),
-    })
+    return pd.DataFrame(
+        {
+            "created_date": to_dates(created),
+            "due_date": to_dates(due),
+            "started_date": to_dates(started),
+            "completed_date": to_dates(completed),
+            "errors": rng.poisson(0.35, n).astype(np.int64),
+            "assignee": pick(rng, OPS_TEAM, np.ones(len(OPS_TEAM)), n).astype(str),
+        }
+    )
 
 
 def build_staff(rng: np.random.Generator, w: Window) -> pd.DataFrame:
@@ -274,6 +326,13 @@ def build_staff(rng: np.random.Generator, w: Window) -> pd.DataFrame:
         years = w.years(month)
         for team, heads, busy in (("Sales", 9 + (years >= 1.67), 0.78), ("Support", 7 + (years >= 1.5), 0.82)):
             available = round(heads * workdays * 7.5 * (1 - rng.uniform(0.06, 0.12)), 1)
-            rows.append((month_text(month), int(heads), available,
-                         round(available * float(np.clip(rng.normal(busy, 0.03), 0.6, 0.95)), 1), team))
+            rows.append(
+                (
+                    month_text(month),
+                    int(heads),
+                    available,
+                    round(available * float(np.clip(rng.normal(busy, 0.03), 0.6, 0.95)), 1),
+                    team,
+                )
+            )
     return pd.DataFrame(rows, columns=["period", "employees", "available_hours", "busy_hours", "team"])

@@ -1,0 +1,473 @@
+"""The template context: everything the HTML summary shows, already formatted as text.
+
+Templates only print and loop, so a user who restyles the e-mail never has to format a
+number, pick a colour rule or translate a word, and the plain-text alternative is written from
+the very same context, so both parts of the e-mail always say the same thing.
+
+Shape (every leaf is a `str` unless noted; lists may be empty, never missing):
+
+    lang, title, company, period, previous_period, generated, subtitle, preheader, heading
+    labels            the `html.*` messages as a nested dict (`labels.sections.movers`)
+    counts            {items: [{key, label, count (int)}], total (int), caption, trend_note}
+    tiles             [Kpi row] for the headline KPIs
+    attention         {intro, none, more, items: [Kpi row + {reason, guidance}]}
+    movers            {intro, none, items: [Kpi row]}
+    charts            [{id, title, alt, src, width (int), height (int)}]
+    breakdowns        [{title, kpi_name, dimension_label, leaderboard (bool), has_target (bool),
+                        has_share (bool), note, more, rows: [{rank, member, value, share, change,
+                        change_dir, change_tone, target, attainment, status, status_label}]}]
+    scorecard         [{category, rows: [Kpi row]}]
+    okrs              [{objective, key_results: [{text, kpi_name, baseline, target, current,
+                        progress_pct, progress_width (int 0-100)}]}]
+    quality           {any (bool), errors: [{where, reason}], warnings: [{where, reason}],
+                        unavailable: [{name, reason}], more}
+    footer            {sources, method, delivery, produced}
+
+A Kpi row is {id, name, unit, value, target, previous, change, change_dir (up|down|flat|none),
+change_tone (good|bad|neutral), vs, year_ago, status (on_track|at_risk|off_track|improving|
+worsening|steady|none), status_label, basis}. `status` and the tones are CSS class suffixes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import pandas as pd
+from babel.numbers import format_decimal, format_percent
+
+from ...compute.report import Breakdown, Report
+from ...config import Config
+from ...i18n import Translator
+from ...problems import Problem, Severity
+from ..formats import format_change, format_duration, format_value
+
+# The KPIs an executive looks at first, in the order they are shown; the first MAX_TILES that
+# have a value this period become tiles. A catalog KPI with `headline: true` (if the catalog
+# ever grows that flag) takes precedence.
+HEADLINE = ("revenue", "gross_profit", "gross_margin", "new_customers", "churn_rate", "nps", "csat",
+            "avg_resolution_time", "dso", "lead_conversion_rate", "new_leads", "average_order_value")
+MAX_TILES = 9
+MAX_ATTENTION = 6
+MAX_MOVERS = 5
+MAX_MEMBERS = 8
+MAX_LEADERS = 10
+MAX_QUALITY = 8
+# Breakdown tables shown in the summary (the workbook has all of them); a sales-rep breakdown
+# is shown as a ranked leaderboard.
+BREAKDOWNS = (("revenue", "region"), ("revenue", "line_of_business"), ("revenue", "channel"),
+              ("revenue", "sales_rep"))
+LEADERBOARD = "sales_rep"
+TARGET_STATUSES = ("on_track", "at_risk", "off_track")
+TREND_STATUSES = ("improving", "worsening", "steady")
+ADDITIVE_UNITS = ("currency", "count")
+
+
+def _num(v: Any) -> float | None:
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) or math.isinf(f) else f
+
+
+class Formatter:
+    """Locale-aware text for values and changes, shared by the HTML and the plain text."""
+
+    def __init__(self, t: Translator, currency: str) -> None:
+        self.t = t
+        self.locale = t.locale
+        self.currency = currency
+        self.empty = "–"
+        self._duration_words = {"d": t("html.units.d"), "h": t("html.units.h"), "min": t("html.units.min")}
+
+    def value(self, v: float | None, unit: str) -> str:
+        if v is None:
+            return self.empty
+        if unit == "duration":
+            return format_duration(v, self._duration_words)
+        return format_value(v, unit, self.currency, self.locale, empty=self.empty, days_word=self.t("days_word"))
+
+    def change(self, now: float | None, before: float | None, unit: str) -> str:
+        if now is None or before is None:
+            return self.empty
+        delta = now - before
+        if unit == "percent":
+            pts = format_decimal(delta * 100, "+#,##0.0;-#,##0.0", locale=self.locale)
+            return f"{pts} {self.t('html.units.pp')}"
+        relative = delta / abs(before) if before else None
+        return format_change(delta, unit, relative, self.locale, self.currency)
+
+    def gap(self, value: float, target: float, unit: str) -> str:
+        """How far a value is from its target, without sign: '12.3%' or '4.1 pp'."""
+        if unit == "percent":
+            return f"{format_decimal(abs(value - target) * 100, '#,##0.0', locale=self.locale)} {self.t('html.units.pp')}"
+        if target:
+            return format_percent(abs(value - target) / abs(target), "#,##0.0%", locale=self.locale)
+        return self.value(abs(value - target), unit)
+
+    def percent(self, fraction: float | None) -> str:
+        if fraction is None:
+            return self.empty
+        return format_percent(fraction, "#,##0%", locale=self.locale)
+
+    def count(self, n: float) -> str:
+        return format_decimal(n, "#,##0", locale=self.locale)
+
+
+def direction_of(now: float | None, before: float | None, direction: str) -> tuple[str, str]:
+    """(up|down|flat|none, good|bad|neutral): the arrow and its colour for a change."""
+    if now is None or before is None:
+        return "none", "neutral"
+    delta = now - before
+    if delta == 0 or (before and abs(delta) / abs(before) < 0.0005):
+        return "flat", "neutral"
+    arrow = "up" if delta > 0 else "down"
+    if direction == "higher":
+        return arrow, "good" if delta > 0 else "bad"
+    if direction == "lower":
+        return arrow, "good" if delta < 0 else "bad"
+    return arrow, "neutral"
+
+
+class _Builder:
+    def __init__(self, report: Report, config: Config, generated: dt.date, images: dict[str, str],
+                 email: bool) -> None:
+        self.r = report
+        self.config = config
+        self.t = Translator(config.language, config.locale)
+        self.f = Formatter(self.t, config.currency)
+        self.generated = generated
+        self.images = images
+        self.email = email
+        self.lang = config.language
+        self.prev = report.previous()
+        self.ago = report.year_ago()
+        self.prev_label = self.t.period(self.prev) if self.prev is not None else ""
+
+    # -- one KPI --------------------------------------------------------------------------
+    def status_of(self, kid: str, p: pd.Period | None = None) -> tuple[str, str]:
+        p = self.r.period if p is None else p
+        word = None
+        if kid in self.r.status.index and p in self.r.status.columns:
+            word = self.r.status.at[kid, p]
+        basis = None
+        if kid in self.r.status_basis.index and p in self.r.status_basis.columns:
+            basis = self.r.status_basis.at[kid, p]
+        word = word if isinstance(word, str) else "none"
+        return word, basis if isinstance(basis, str) else ""
+
+    def kpi_row(self, kid: str) -> dict[str, Any]:
+        k = self.r.catalog.kpis[kid]
+        value, target = self.r.value(kid), self.r.target(kid)
+        previous = self.r.value(kid, self.prev) if self.prev is not None else None
+        arrow, tone = direction_of(value, previous, k.direction)
+        status, basis = self.status_of(kid)
+        year_ago = ""
+        if self.ago is not None:
+            before = self.r.value(kid, self.ago)
+            if value is not None and before is not None:
+                year_ago = self.t("html.tile.year_ago", change=self.f.change(value, before, k.unit),
+                                  period=self.t.period(self.ago))
+        return {
+            "id": kid,
+            "name": k.label(self.lang),
+            "unit": k.unit,
+            "value": self.f.value(value, k.unit),
+            "target": self.f.value(target, k.unit) if target is not None else "",
+            "previous": self.f.value(previous, k.unit),
+            "change": self.f.change(value, previous, k.unit),
+            "change_dir": arrow,
+            "change_tone": tone,
+            "vs": self.t("html.tile.vs", period=self.prev_label) if self.prev is not None else "",
+            "year_ago": year_ago,
+            "status": status,
+            "status_label": self.t(f"status.{status}"),
+            "basis": self.t(f"status_basis.{basis}") if basis else "",
+        }
+
+    def computed_ids(self) -> list[str]:
+        return [k.id for k in self.r.computed]
+
+    # -- sections -------------------------------------------------------------------------
+    def counts(self) -> dict[str, Any]:
+        words = [self.status_of(kid) for kid in self.computed_ids()]
+        target_words = [w for w, b in words if b == "target"]
+        trend_words = [w for w, b in words if b == "trend"]
+        items = [{"key": s, "label": self.t(f"status.{s}"), "count": target_words.count(s)} for s in TARGET_STATUSES]
+        total = len(target_words)
+        trend_note = ""
+        if trend_words and self.prev is not None:
+            trend_note = self.t("html.counts.trend", total=len(trend_words), period=self.prev_label,
+                                **{s: trend_words.count(s) for s in TREND_STATUSES})
+        if not total and self.prev is not None:
+            trend_note = self.t("html.counts.no_targets", period=self.prev_label)
+        return {"items": items, "total": total, "caption": self.t("html.counts.of_total", total=total),
+                "trend_note": trend_note}
+
+    def tiles(self) -> list[dict[str, Any]]:
+        cat = self.r.catalog
+        flagged = [k.id for k in self.r.computed if getattr(k, "headline", False)]
+        order = flagged or [k for k in HEADLINE if k in cat.kpis] + [k for k in self.computed_ids() if k not in HEADLINE]
+        chosen = [k for k in order if k in self.r.values.index and self.r.value(k) is not None]
+        return [self.kpi_row(k) for k in chosen[:MAX_TILES]]
+
+    def attention(self) -> dict[str, Any]:
+        ranked: list[tuple[int, float, dict[str, Any]]] = []
+        for kid in self.computed_ids():
+            status, basis = self.status_of(kid)
+            k = self.r.catalog.kpis[kid]
+            value, target = self.r.value(kid), self.r.target(kid)
+            previous = self.r.value(kid, self.prev) if self.prev is not None else None
+            if status == "off_track" and basis == "target" and value is not None and target is not None:
+                key = {"higher": "below_target", "lower": "above_target"}.get(k.direction, "from_target")
+                if k.direction == "target":
+                    key = "below_target" if value < target else "above_target"
+                reason = self.t(f"html.attention.{key}", gap=self.f.gap(value, target, k.unit),
+                                target=self.f.value(target, k.unit))
+                size = abs(value - target) / abs(target) if target else math.inf
+                rank = 0
+            elif status == "worsening" and value is not None and previous is not None:
+                reason = self.t("html.attention.worsened", change=self.f.change(value, previous, k.unit),
+                                period=self.prev_label, previous=self.f.value(previous, k.unit))
+                size = abs(value - previous) / abs(previous) if previous else math.inf
+                rank = 1
+            else:
+                continue
+            row = self.kpi_row(kid)
+            row["reason"] = reason
+            row["guidance"] = k.guidance.get(self.lang) or k.guidance.get("en", "")
+            ranked.append((rank, -size, row))
+        ranked.sort(key=lambda x: (x[0], x[1]))
+        items = [r for _, _, r in ranked]
+        more = len(items) - MAX_ATTENTION
+        return {"intro": self.t("html.attention.intro"), "none": self.t("html.attention.none"),
+                "items": items[:MAX_ATTENTION], "more": self.t("html.attention.more", count=more) if more > 0 else ""}
+
+    def movers(self) -> dict[str, Any]:
+        rows: list[tuple[float, dict[str, Any]]] = []
+        if self.prev is not None:
+            for kid in self.computed_ids():
+                now, before = self.r.value(kid), self.r.value(kid, self.prev)
+                if now is None or not before or now == before:
+                    continue
+                rows.append((abs(now - before) / abs(before), self.kpi_row(kid)))
+        rows.sort(key=lambda x: -x[0])
+        return {"intro": self.t("html.movers.intro", period=self.prev_label) if self.prev is not None else "",
+                "none": self.t("html.movers.none"), "items": [r for _, r in rows[:MAX_MOVERS]]}
+
+    def charts(self) -> list[dict[str, Any]]:
+        from .. import charts
+
+        out = []
+        for cid in charts.CHART_IDS:
+            if cid not in self.images:
+                continue
+            title, alt = charts.describe(self.r, self.t, self.f, cid)
+            out.append({"id": cid, "title": title, "alt": alt, "src": self.images[cid],
+                        "width": charts.WIDTH_PX, "height": charts.HEIGHT_PX})
+        return out
+
+    def _chosen_breakdowns(self) -> list[Breakdown]:
+        by_key = {(b.kpi, b.dimension): b for b in self.r.breakdowns}
+        chosen = [by_key[key] for key in BREAKDOWNS if key in by_key]
+        if not chosen and self.r.breakdowns:
+            first = self.r.breakdowns[0].kpi
+            chosen = [b for b in self.r.breakdowns if b.kpi == first][:4]
+        return chosen
+
+    def breakdowns(self) -> list[dict[str, Any]]:
+        out = []
+        for b in self._chosen_breakdowns():
+            k = self.r.catalog.kpis[b.kpi]
+            leaderboard = b.dimension == LEADERBOARD
+            frame = b.values
+            values = [_num(v) for v in frame["value"]]
+            total = sum(v for v in values if v is not None)
+            has_share = k.unit in ADDITIVE_UNITS and total > 0 and all(v is None or v >= 0 for v in values)
+            has_target = any(_num(v) is not None for v in frame.get("target", []))
+            limit = MAX_LEADERS if leaderboard else MAX_MEMBERS
+            rows = []
+            for i, (member, rec) in enumerate(frame.iterrows()):
+                if i >= limit:
+                    break
+                value, previous, target = _num(rec.get("value")), _num(rec.get("previous")), _num(rec.get("target"))
+                arrow, tone = direction_of(value, previous, k.direction)
+                status = rec.get("status") if isinstance(rec.get("status"), str) else "none"
+                rows.append({
+                    "rank": self.f.count(i + 1),
+                    "member": str(member),
+                    "value": self.f.value(value, k.unit),
+                    "share": self.f.percent(value / total) if has_share and value is not None else "",
+                    "change": self.f.change(value, previous, k.unit),
+                    "change_dir": arrow,
+                    "change_tone": tone,
+                    "target": self.f.value(target, k.unit) if target is not None else "",
+                    "attainment": self.f.percent(_num(rec.get("attainment"))) if target is not None else "",
+                    "status": status,
+                    "status_label": self.t(f"status.{status}") if status != "none" else "",
+                })
+            dim_label = self._dimension(b.dimension)
+            name = k.label(self.lang)
+            title = (self.t("html.breakdowns.leaderboard", kpi=name) if leaderboard
+                     else self.t("html.breakdowns.title", kpi=name, dimension=dim_label))
+            more = len(frame) - limit
+            out.append({
+                "title": title, "kpi_name": name, "dimension": b.dimension, "dimension_label": dim_label,
+                "leaderboard": leaderboard, "has_target": has_target, "has_share": has_share, "rows": rows,
+                "note": self.t("html.breakdowns.vs", period=self.prev_label) if self.prev is not None else "",
+                "more": self.t("html.breakdowns.more", count=more) if more > 0 else "",
+            })
+        return out
+
+    def _dimension(self, dim: str) -> str:
+        try:
+            return self.t(f"dimension.{dim}")
+        except KeyError:
+            return dim.replace("_", " ")
+
+    def scorecard(self) -> list[dict[str, Any]]:
+        groups: dict[str, list[dict[str, Any]]] = {}
+        for k in self.r.computed:
+            groups.setdefault(k.category, []).append(self.kpi_row(k.id))
+        out = []
+        for cat_id, rows in groups.items():
+            cat = self.r.catalog.categories.get(cat_id)
+            name = (cat.name.get(self.lang) or cat.name.get("en", cat_id)) if cat else cat_id
+            out.append({"category": name, "rows": rows})
+        return out
+
+    def okrs(self) -> list[dict[str, Any]]:
+        out = []
+        for obj in getattr(self.r, "okrs", None) or []:
+            krs = []
+            for kr in getattr(obj, "key_results", None) or []:
+                krs.append(self._key_result(kr))
+            out.append({"objective": str(getattr(obj, "objective", "")), "key_results": krs})
+        return out
+
+    def _key_result(self, kr: Any) -> dict[str, Any]:
+        from ...compute.targets import resolve_kpi
+
+        ref = str(getattr(kr, "kpi_name", "") or getattr(kr, "kpi", "") or "")
+        kid = resolve_kpi(ref, self.r.catalog) if ref else None
+        unit = self.r.catalog.kpis[kid].unit if kid else "ratio"
+        name = self.r.catalog.kpis[kid].label(self.lang) if kid else ref
+
+        def show(v: Any) -> str:
+            if isinstance(v, str):
+                return v
+            return self.f.value(_num(v), unit)
+
+        baseline, target, current = (getattr(kr, a, None) for a in ("baseline", "target", "current"))
+        pct = _num(getattr(kr, "progress_pct", None))
+        b, tg, c = _num(baseline), _num(target), _num(current)
+        if pct is None and None not in (b, tg, c) and tg != b:
+            pct = (c - b) / (tg - b) * 100  # type: ignore[operator]
+        return {
+            "text": str(getattr(kr, "text", "")),
+            "kpi_name": name,
+            "baseline": show(baseline),
+            "target": show(target),
+            "current": show(current),
+            "progress_pct": self.f.percent(pct / 100) if pct is not None else self.f.empty,
+            "progress_width": int(round(min(max(pct, 0.0), 100.0))) if pct is not None else 0,
+        }
+
+    def _where(self, p: Problem) -> str:
+        parts = [x for x in (p.file, p.sheet, p.cell) if x]
+        where = " / ".join(parts)
+        if p.column:
+            col = self.t("html.quality.column", column=p.column)
+            where = f"{where} ({col})" if where else col
+        return where
+
+    def quality(self) -> dict[str, Any]:
+        problems = [p for p in self.r.problems if p.severity in (Severity.ERROR, Severity.WARNING)]
+        problems.sort(key=lambda p: 0 if p.severity is Severity.ERROR else 1)
+        shown = problems[:MAX_QUALITY]
+        errors = [{"where": self._where(p), "reason": p.reason} for p in shown if p.severity is Severity.ERROR]
+        warnings = [{"where": self._where(p), "reason": p.reason} for p in shown if p.severity is Severity.WARNING]
+        for (file, sheet, col), n in self.r.problems.suppressed.items():
+            where = " / ".join(x for x in (file, sheet) if x)
+            warnings.append({"where": where, "reason": self.t("html.quality.repeated", count=n, where=col)})
+        unavailable = []
+        for kid, u in self.r.unavailable.items():
+            k = self.r.catalog.kpis.get(kid)
+            if k is None or k.hidden:
+                continue
+            reasons = [self.t("html.quality.needs_table", table=table) if not cols else
+                       self.t("html.quality.needs_columns", table=table, columns=", ".join(cols))
+                       for table, cols in u.missing.items()]
+            unavailable.append({"name": k.label(self.lang), "reason": "; ".join(reasons)})
+        more = len(problems) - len(shown)
+        return {"any": bool(errors or warnings or unavailable), "errors": errors, "warnings": warnings,
+                "unavailable": unavailable, "intro": self.t("html.quality.intro"), "none": self.t("html.quality.none"),
+                "more": self.t("html.quality.more", count=more) if more > 0 else ""}
+
+    def footer(self) -> dict[str, str]:
+        sources = self.r.sources
+        text = ""
+        if sources:
+            text = self.t("html.footer.sources", tables=self.f.count(len({s.table for s in sources})),
+                          files=self.f.count(len({s.file for s in sources})),
+                          rows=self.f.count(sum(s.rows_used for s in sources)))
+        return {"sources": text, "method": self.t("html.footer.method"),
+                "delivery": self.t("html.footer.attachment" if self.email else "html.footer.standalone"),
+                "produced": self.t("html.footer.produced", date=self.t.date(self.generated))}
+
+    def build(self) -> dict[str, Any]:
+        period = self.t.period(self.r.period)
+        company = self.config.company
+        counts = self.counts()
+        n = {c["key"]: c["count"] for c in counts["items"]}
+        return {
+            "lang": self.lang,
+            "title": self.t("html.subject", company=company, period=period),
+            "company": company,
+            "heading": self.t("html.heading"),
+            "period": period,
+            "previous_period": self.prev_label,
+            "generated": self.t("html.generated", date=self.t.date(self.generated)),
+            "subtitle": self.t("html.subtitle", grain=self.t(f"grain.{self.r.grain.value}"), period=period),
+            "preheader": self.t("html.preheader", period=period, **n),
+            "labels": labels(self.t),
+            "counts": counts,
+            "tiles": self.tiles(),
+            "attention": self.attention(),
+            "movers": self.movers(),
+            "charts": self.charts(),
+            "breakdowns": self.breakdowns(),
+            "scorecard": self.scorecard(),
+            "okrs": self.okrs(),
+            "quality": self.quality(),
+            "footer": self.footer(),
+        }
+
+
+def labels(t: Translator) -> dict[str, Any]:
+    """The `html.*` messages as a nested dict, so templates write `labels.sections.movers`."""
+    out: dict[str, Any] = {}
+    for key, text in t.messages.items():
+        if not key.startswith("html."):
+            continue
+        node = out
+        parts = key.split(".")[1:]
+        for part in parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = text
+    return out
+
+
+def build_context(report: Report, config: Config, generated: dt.date, images: dict[str, str],
+                  *, email: bool = False) -> dict[str, Any]:
+    """The documented context (see the module docstring) for `report.html.j2`.
+
+    `images` maps chart ids to the `src` to print: a data: URI for the standalone file, a
+    cid: reference in the e-mail; charts without an entry are left out. `email` only changes
+    the footer's sentence about the attached workbook.
+    """
+    return _Builder(report, config, generated, images, email).build()
