@@ -8,14 +8,12 @@ into member names, problem reasons and the company name.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
 import pandas as pd
 
 from kpireport.catalog import load_catalog
 from kpireport.compute.engine import compute_report
-from kpireport.compute.report import Report
+from kpireport.compute.report import KeyResult, Objective, Report
 from kpireport.dataset import Dataset, Source
 from kpireport.periods import Grain
 from kpireport.problems import Problem, ProblemLog, Severity
@@ -103,21 +101,21 @@ def make_dataset(region_name: str = "North", problem_reason: str = "", seed: int
     ns = 1200
     surveys = pd.DataFrame({
         "date": _when(_dates(rng, ns)),
-        "nps": rng.choice(np.arange(0, 11), ns, p=[.02, .02, .02, .03, .03, .05, .08, .12, .2, .23, .2]).astype("float64"),
+        "nps": rng.choice(np.arange(0, 11), ns,
+                          p=[.02, .02, .02, .03, .03, .05, .08, .12, .2, .23, .2]).astype("float64"),
         "csat": rng.choice([1, 2, 3, 4, 5], ns, p=[.04, .06, .15, .4, .35]).astype("float64"),
     })
     months = pd.period_range("2025-08", "2026-10", freq="M")
     monthly = orders[~orders["status"].isin(["cancelled", "returned"])].groupby(
         orders["order_date"].dt.to_period("M"))["revenue"].sum()
     trows = []
-    # Overall targets leave dimension and member as "" (validated blanks would be <NA>, which
-    # compute/targets.py cannot take yet).
+    # Overall targets leave dimension and member blank (<NA>, as the validate stage gives them).
     for p in months:
-        trows.append(("revenue", str(p), round(float(monthly.get(p, 0.0)) * 1.04, -2), "", ""))
-        trows.append(("gross_margin", str(p), 0.42, "", ""))
-        trows.append(("nps", str(p), 45.0, "", ""))
-        trows.append(("csat", str(p), 4.1, "", ""))
-        trows.append(("churn_rate", str(p), 0.012, "", ""))
+        trows.append(("revenue", str(p), round(float(monthly.get(p, 0.0)) * 1.04, -2), pd.NA, pd.NA))
+        trows.append(("gross_margin", str(p), 0.42, pd.NA, pd.NA))
+        trows.append(("nps", str(p), 45.0, pd.NA, pd.NA))
+        trows.append(("csat", str(p), 4.1, pd.NA, pd.NA))
+        trows.append(("churn_rate", str(p), 0.012, pd.NA, pd.NA))
     share = {"North": 0.3, "South": 0.2, "East": 0.22, "West": 0.28}
     total = float(monthly.get(months[-1], 0.0))
     for r, s in share.items():
@@ -144,29 +142,24 @@ def make_report(company: str = "Northwind Outdoor Ltd.", currency: str = "USD", 
     return compute_report(make_dataset(**kw), load_catalog([]), Grain.MONTH, None, 1, company, currency)
 
 
-@dataclass
-class KeyResult:
-    text: str
-    kpi_name: str
-    baseline: float | None
-    target: float | None
-    current: float | None
-    progress_pct: float | None = None
-
-
-@dataclass
-class Objective:
-    objective: str
-    key_results: list[KeyResult] = field(default_factory=list)
-
-
 def sample_okrs() -> list[Objective]:
-    """OKR objects with the attributes the renderer reads (the OKR model is not built yet)."""
-    return [Objective("Grow profitably in the core regions", [
-        KeyResult("Reach monthly net sales of 60,000", "revenue", 40000.0, 60000.0, 52000.0),
-        KeyResult("Lift gross margin to 42%", "gross_margin", 0.36, 0.42, 0.39),
-    ]), Objective("Delight our customers", [
-        KeyResult("NPS of 50 or more", "nps", 30.0, 50.0, 44.0, 70.0),
+    """Objectives as compute.okrs makes them: one achieved, one under way, one in a quarter
+    still in progress, one that moved the wrong way."""
+    q3, q4 = pd.Period("2026Q3", "Q-DEC"), pd.Period("2026Q4", "Q-DEC")
+
+    def kr(objective, text, kid, name, period, baseline, target, current, complete=True):
+        raw = (current - baseline) / (target - baseline)
+        return KeyResult(objective, text, kid, name, period, baseline, target, current, period, raw,
+                         min(max(raw, 0.0), 1.0), min(max(raw, 0.0), 1.0) * 100, complete)
+
+    grow, delight = "Grow profitably in the core regions", "Delight our customers"
+    return [Objective(grow, [
+        kr(grow, "Reach quarterly net sales of 150,000", "revenue", "Revenue (net sales)", q3,
+           120000.0, 150000.0, 138000.0),
+        kr(grow, "Lift gross margin to 42%", "gross_margin", "Gross margin", q4, 0.36, 0.42, 0.402, False),
+    ]), Objective(delight, [
+        kr(delight, "NPS of 45 or more", "nps", "Net promoter score", q3, 30.0, 45.0, 46.0),
+        kr(delight, "CSAT back to 4.3", "csat", "Customer satisfaction (1-5)", q3, 4.1, 4.3, 3.95),
     ])]
 
 

@@ -25,7 +25,7 @@ from ..config import Config
 from ..i18n import Translator
 
 if TYPE_CHECKING:
-    from .html.context import Formatter
+    from .html.formatting import Formatter
 
 CHART_IDS = ("revenue", "funnel", "nps")
 WIDTH_PX, HEIGHT_PX, DPI = 600, 220, 100
@@ -69,7 +69,7 @@ def describe(report: Report, t: Translator, f: Formatter, chart_id: str) -> tupl
     periods = window(report)
     lang = t.lang
     kpis = report.catalog.kpis
-    common = {"count": len(periods), "first": t.period_short(periods[0]), "last": t.period_short(periods[-1]),
+    common = {"count": len(periods), "first": t.period(periods[0]), "last": t.period(periods[-1]),
               "period": t.period(report.period)}
     if chart_id == "revenue":
         k = kpis["revenue"]

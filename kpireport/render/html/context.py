@@ -9,23 +9,27 @@ Shape (every leaf is a `str` unless noted; lists may be empty, never missing):
     lang, title, company, period, previous_period, generated, subtitle, preheader, heading
     labels            the `html.*` messages as a nested dict (`labels.sections.movers`)
     counts            {items: [{key, label, count (int)}], total (int), caption, trend_note}
-    tiles             [Kpi row] for the headline KPIs
+    tiles             [Kpi row] for the headline KPIs; tiles_intro names the compared periods
     attention         {intro, none, more, items: [Kpi row + {reason, guidance}]}
     movers            {intro, none, items: [Kpi row]}
     charts            [{id, title, alt, src, width (int), height (int)}]
     breakdowns        [{title, kpi_name, dimension_label, leaderboard (bool), has_target (bool),
-                        has_share (bool), note, more, rows: [{rank, member, value, share, change,
-                        change_dir, change_tone, target, attainment, status, status_label}]}]
-    scorecard         [{category, rows: [Kpi row]}]
-    okrs              [{objective, key_results: [{text, kpi_name, baseline, target, current,
-                        progress_pct, progress_width (int 0-100)}]}]
+                        has_share (bool), show_target (bool: a target column), note, more,
+                        rows: [{rank, member, value, share, change, change_dir, change_tone,
+                        arrow, target, attainment, status, status_label}]}]
+    scorecard         [{category, rows: [Kpi row]}]: every KPI; empty in the e-mail
+    is_email          (bool) True for the e-mail's HTML and text, False for the standalone file
+    okrs              [{objective, key_results: [{text, kpi_name, baseline, target, current, due,
+                        as_of, state (achieved|on_way|in_progress|partly|wrong_way|none), state_label,
+                        progress_pct, progress_width, progress_rest (ints 0-100)}]}]
     quality           {any (bool), errors: [{where, reason}], warnings: [{where, reason}],
                         unavailable: [{name, reason}], more}
     footer            {sources, method, delivery, produced}
 
-A Kpi row is {id, name, unit, value, target, previous, change, change_dir (up|down|flat|none),
-change_tone (good|bad|neutral), vs, year_ago, status (on_track|at_risk|off_track|improving|
-worsening|steady|none), status_label, basis}. `status` and the tones are CSS class suffixes.
+A Kpi row is {id, name, unit, value, target, target_line, previous, change, change_dir
+(up|down|flat|none), change_tone (good|bad|neutral), arrow, vs, year_ago, status (on_track|
+at_risk|off_track|improving|worsening|steady|none), status_label, basis}. `status`, `key` and
+the tones are CSS class suffixes (`pill-off_track`, `tone-bad`); nothing else is markup.
 """
 
 from __future__ import annotations
@@ -35,13 +39,13 @@ import math
 from typing import Any
 
 import pandas as pd
-from babel.numbers import format_decimal, format_percent
 
 from ...compute.report import Breakdown, Report
 from ...config import Config
 from ...i18n import Translator
-from ...problems import Problem, Severity
-from ..formats import format_change, format_duration, format_value
+from . import notes
+from .formatting import ARROWS, Formatter, direction_of
+from .formatting import number as _num
 
 # The KPIs an executive looks at first, in the order they are shown; the first MAX_TILES that
 # have a value this period become tiles. A catalog KPI with `headline: true` (if the catalog
@@ -49,11 +53,10 @@ from ..formats import format_change, format_duration, format_value
 HEADLINE = ("revenue", "gross_profit", "gross_margin", "new_customers", "churn_rate", "nps", "csat",
             "avg_resolution_time", "dso", "lead_conversion_rate", "new_leads", "average_order_value")
 MAX_TILES = 9
-MAX_ATTENTION = 6
+MAX_ATTENTION = 5
 MAX_MOVERS = 5
 MAX_MEMBERS = 8
 MAX_LEADERS = 10
-MAX_QUALITY = 8
 # Breakdown tables shown in the summary (the workbook has all of them); a sales-rep breakdown
 # is shown as a ranked leaderboard.
 BREAKDOWNS = (("revenue", "region"), ("revenue", "line_of_business"), ("revenue", "channel"),
@@ -62,75 +65,6 @@ LEADERBOARD = "sales_rep"
 TARGET_STATUSES = ("on_track", "at_risk", "off_track")
 TREND_STATUSES = ("improving", "worsening", "steady")
 ADDITIVE_UNITS = ("currency", "count")
-
-
-def _num(v: Any) -> float | None:
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) or math.isinf(f) else f
-
-
-class Formatter:
-    """Locale-aware text for values and changes, shared by the HTML and the plain text."""
-
-    def __init__(self, t: Translator, currency: str) -> None:
-        self.t = t
-        self.locale = t.locale
-        self.currency = currency
-        self.empty = "–"
-        self._duration_words = {"d": t("html.units.d"), "h": t("html.units.h"), "min": t("html.units.min")}
-
-    def value(self, v: float | None, unit: str) -> str:
-        if v is None:
-            return self.empty
-        if unit == "duration":
-            return format_duration(v, self._duration_words)
-        return format_value(v, unit, self.currency, self.locale, empty=self.empty, days_word=self.t("days_word"))
-
-    def change(self, now: float | None, before: float | None, unit: str) -> str:
-        if now is None or before is None:
-            return self.empty
-        delta = now - before
-        if unit == "percent":
-            pts = format_decimal(delta * 100, "+#,##0.0;-#,##0.0", locale=self.locale)
-            return f"{pts} {self.t('html.units.pp')}"
-        relative = delta / abs(before) if before else None
-        return format_change(delta, unit, relative, self.locale, self.currency)
-
-    def gap(self, value: float, target: float, unit: str) -> str:
-        """How far a value is from its target, without sign: '12.3%' or '4.1 pp'."""
-        if unit == "percent":
-            return f"{format_decimal(abs(value - target) * 100, '#,##0.0', locale=self.locale)} {self.t('html.units.pp')}"
-        if target:
-            return format_percent(abs(value - target) / abs(target), "#,##0.0%", locale=self.locale)
-        return self.value(abs(value - target), unit)
-
-    def percent(self, fraction: float | None) -> str:
-        if fraction is None:
-            return self.empty
-        return format_percent(fraction, "#,##0%", locale=self.locale)
-
-    def count(self, n: float) -> str:
-        return format_decimal(n, "#,##0", locale=self.locale)
-
-
-def direction_of(now: float | None, before: float | None, direction: str) -> tuple[str, str]:
-    """(up|down|flat|none, good|bad|neutral): the arrow and its colour for a change."""
-    if now is None or before is None:
-        return "none", "neutral"
-    delta = now - before
-    if delta == 0 or (before and abs(delta) / abs(before) < 0.0005):
-        return "flat", "neutral"
-    arrow = "up" if delta > 0 else "down"
-    if direction == "higher":
-        return arrow, "good" if delta > 0 else "bad"
-    if direction == "lower":
-        return arrow, "good" if delta < 0 else "bad"
-    return arrow, "neutral"
 
 
 class _Builder:
@@ -145,8 +79,16 @@ class _Builder:
         self.email = email
         self.lang = config.language
         self.prev = report.previous()
-        self.ago = report.year_ago()
+        ago = report.year_ago()
+        self.ago = ago if ago != self.prev else None  # a yearly report: "year on year" is "vs last year"
         self.prev_label = self.t.period(self.prev) if self.prev is not None else ""
+
+    def plural(self, key: str, count: int, **kw: Any) -> str:
+        """`key_one` when count is 1 and the language has it (English does; Turkish needs none)."""
+        one = f"{key}_one"
+        if count == 1 and one in self.t.messages:
+            return self.t(one, count=count, **kw)
+        return self.t(key, count=count, **kw)
 
     # -- one KPI --------------------------------------------------------------------------
     def status_of(self, kid: str, p: pd.Period | None = None) -> tuple[str, str]:
@@ -170,19 +112,21 @@ class _Builder:
         if self.ago is not None:
             before = self.r.value(kid, self.ago)
             if value is not None and before is not None:
-                year_ago = self.t("html.tile.year_ago", change=self.f.change(value, before, k.unit),
-                                  period=self.t.period(self.ago))
+                year_ago = self.t("html.tile.year_ago", change=self.f.change(value, before, k.unit))
         return {
             "id": kid,
             "name": k.label(self.lang),
             "unit": k.unit,
             "value": self.f.value(value, k.unit),
             "target": self.f.value(target, k.unit) if target is not None else "",
+            "target_line": (self.t("html.tile.target", value=self.f.value(target, k.unit)) if target is not None
+                            else self.t("html.tile.no_target")),
             "previous": self.f.value(previous, k.unit),
             "change": self.f.change(value, previous, k.unit),
             "change_dir": arrow,
             "change_tone": tone,
-            "vs": self.t("html.tile.vs", period=self.prev_label) if self.prev is not None else "",
+            "arrow": ARROWS[arrow],
+            "vs": self.t(f"html.tile.vs.{self.r.grain.value}") if self.prev is not None else "",
             "year_ago": year_ago,
             "status": status,
             "status_label": self.t(f"status.{status}"),
@@ -201,17 +145,26 @@ class _Builder:
         total = len(target_words)
         trend_note = ""
         if trend_words and self.prev is not None:
-            trend_note = self.t("html.counts.trend", total=len(trend_words), period=self.prev_label,
-                                **{s: trend_words.count(s) for s in TREND_STATUSES})
+            trend_note = self.plural("html.counts.trend", len(trend_words), period=self.prev_label,
+                                     **{s: trend_words.count(s) for s in TREND_STATUSES})
         if not total and self.prev is not None:
             trend_note = self.t("html.counts.no_targets", period=self.prev_label)
-        return {"items": items, "total": total, "caption": self.t("html.counts.of_total", total=total),
+        return {"items": items, "total": total, "caption": self.plural("html.counts.of_total", total),
                 "trend_note": trend_note}
+
+    def tiles_intro(self) -> str:
+        """Which periods the tiles' changes compare with, said once instead of in every tile."""
+        if self.prev is None:
+            return ""
+        if self.ago is None:
+            return self.t("html.tile.intro_previous", previous=self.prev_label)
+        return self.t("html.tile.intro", previous=self.prev_label, year_ago=self.t.period(self.ago))
 
     def tiles(self) -> list[dict[str, Any]]:
         cat = self.r.catalog
         flagged = [k.id for k in self.r.computed if getattr(k, "headline", False)]
-        order = flagged or [k for k in HEADLINE if k in cat.kpis] + [k for k in self.computed_ids() if k not in HEADLINE]
+        rest = [k for k in self.computed_ids() if k not in HEADLINE]
+        order = flagged or [k for k in HEADLINE if k in cat.kpis] + rest
         chosen = [k for k in order if k in self.r.values.index and self.r.value(k) is not None]
         return [self.kpi_row(k) for k in chosen[:MAX_TILES]]
 
@@ -245,16 +198,18 @@ class _Builder:
         items = [r for _, _, r in ranked]
         more = len(items) - MAX_ATTENTION
         return {"intro": self.t("html.attention.intro"), "none": self.t("html.attention.none"),
-                "items": items[:MAX_ATTENTION], "more": self.t("html.attention.more", count=more) if more > 0 else ""}
+                "items": items[:MAX_ATTENTION], "more": self.plural("html.attention.more", more) if more > 0 else ""}
 
     def movers(self) -> dict[str, Any]:
         rows: list[tuple[float, dict[str, Any]]] = []
         if self.prev is not None:
             for kid in self.computed_ids():
                 now, before = self.r.value(kid), self.r.value(kid, self.prev)
-                if now is None or not before or now == before:
+                if now is None or before is None or now == before:
                     continue
-                rows.append((abs(now - before) / abs(before), self.kpi_row(kid)))
+                # Bounded score (at most 2, for a sign flip): a plain relative change explodes
+                # near zero and would rank a KPI going from 0.1 to 0.5 above a revenue drop.
+                rows.append((abs(now - before) / max(abs(now), abs(before)), self.kpi_row(kid)))
         rows.sort(key=lambda x: -x[0])
         return {"intro": self.t("html.movers.intro", period=self.prev_label) if self.prev is not None else "",
                 "none": self.t("html.movers.none"), "items": [r for _, r in rows[:MAX_MOVERS]]}
@@ -289,6 +244,8 @@ class _Builder:
             total = sum(v for v in values if v is not None)
             has_share = k.unit in ADDITIVE_UNITS and total > 0 and all(v is None or v >= 0 for v in values)
             has_target = any(_num(v) is not None for v in frame.get("target", []))
+            if leaderboard and has_target:
+                has_share = False  # eight columns do not fit 600 px; % of target says more
             limit = MAX_LEADERS if leaderboard else MAX_MEMBERS
             rows = []
             for i, (member, rec) in enumerate(frame.iterrows()):
@@ -305,6 +262,7 @@ class _Builder:
                     "change": self.f.change(value, previous, k.unit),
                     "change_dir": arrow,
                     "change_tone": tone,
+                    "arrow": ARROWS[arrow],
                     "target": self.f.value(target, k.unit) if target is not None else "",
                     "attainment": self.f.percent(_num(rec.get("attainment"))) if target is not None else "",
                     "status": status,
@@ -312,14 +270,17 @@ class _Builder:
                 })
             dim_label = self._dimension(b.dimension)
             name = k.label(self.lang)
+            by = f"html.breakdowns.by.{b.dimension}"
+            in_title = self.t(by) if by in self.t.messages else dim_label
             title = (self.t("html.breakdowns.leaderboard", kpi=name) if leaderboard
-                     else self.t("html.breakdowns.title", kpi=name, dimension=dim_label))
+                     else self.t("html.breakdowns.title", kpi=name, dimension=in_title))
             more = len(frame) - limit
             out.append({
                 "title": title, "kpi_name": name, "dimension": b.dimension, "dimension_label": dim_label,
                 "leaderboard": leaderboard, "has_target": has_target, "has_share": has_share, "rows": rows,
+                "show_target": has_target and not leaderboard,
                 "note": self.t("html.breakdowns.vs", period=self.prev_label) if self.prev is not None else "",
-                "more": self.t("html.breakdowns.more", count=more) if more > 0 else "",
+                "more": self.plural("html.breakdowns.more", more) if more > 0 else "",
             })
         return out
 
@@ -340,81 +301,13 @@ class _Builder:
             out.append({"category": name, "rows": rows})
         return out
 
-    def okrs(self) -> list[dict[str, Any]]:
-        out = []
-        for obj in getattr(self.r, "okrs", None) or []:
-            krs = []
-            for kr in getattr(obj, "key_results", None) or []:
-                krs.append(self._key_result(kr))
-            out.append({"objective": str(getattr(obj, "objective", "")), "key_results": krs})
-        return out
-
-    def _key_result(self, kr: Any) -> dict[str, Any]:
-        from ...compute.targets import resolve_kpi
-
-        ref = str(getattr(kr, "kpi_name", "") or getattr(kr, "kpi", "") or "")
-        kid = resolve_kpi(ref, self.r.catalog) if ref else None
-        unit = self.r.catalog.kpis[kid].unit if kid else "ratio"
-        name = self.r.catalog.kpis[kid].label(self.lang) if kid else ref
-
-        def show(v: Any) -> str:
-            if isinstance(v, str):
-                return v
-            return self.f.value(_num(v), unit)
-
-        baseline, target, current = (getattr(kr, a, None) for a in ("baseline", "target", "current"))
-        pct = _num(getattr(kr, "progress_pct", None))
-        b, tg, c = _num(baseline), _num(target), _num(current)
-        if pct is None and None not in (b, tg, c) and tg != b:
-            pct = (c - b) / (tg - b) * 100  # type: ignore[operator]
-        return {
-            "text": str(getattr(kr, "text", "")),
-            "kpi_name": name,
-            "baseline": show(baseline),
-            "target": show(target),
-            "current": show(current),
-            "progress_pct": self.f.percent(pct / 100) if pct is not None else self.f.empty,
-            "progress_width": int(round(min(max(pct, 0.0), 100.0))) if pct is not None else 0,
-        }
-
-    def _where(self, p: Problem) -> str:
-        parts = [x for x in (p.file, p.sheet, p.cell) if x]
-        where = " / ".join(parts)
-        if p.column:
-            col = self.t("html.quality.column", column=p.column)
-            where = f"{where} ({col})" if where else col
-        return where
-
-    def quality(self) -> dict[str, Any]:
-        problems = [p for p in self.r.problems if p.severity in (Severity.ERROR, Severity.WARNING)]
-        problems.sort(key=lambda p: 0 if p.severity is Severity.ERROR else 1)
-        shown = problems[:MAX_QUALITY]
-        errors = [{"where": self._where(p), "reason": p.reason} for p in shown if p.severity is Severity.ERROR]
-        warnings = [{"where": self._where(p), "reason": p.reason} for p in shown if p.severity is Severity.WARNING]
-        for (file, sheet, col), n in self.r.problems.suppressed.items():
-            where = " / ".join(x for x in (file, sheet) if x)
-            warnings.append({"where": where, "reason": self.t("html.quality.repeated", count=n, where=col)})
-        unavailable = []
-        for kid, u in self.r.unavailable.items():
-            k = self.r.catalog.kpis.get(kid)
-            if k is None or k.hidden:
-                continue
-            reasons = [self.t("html.quality.needs_table", table=table) if not cols else
-                       self.t("html.quality.needs_columns", table=table, columns=", ".join(cols))
-                       for table, cols in u.missing.items()]
-            unavailable.append({"name": k.label(self.lang), "reason": "; ".join(reasons)})
-        more = len(problems) - len(shown)
-        return {"any": bool(errors or warnings or unavailable), "errors": errors, "warnings": warnings,
-                "unavailable": unavailable, "intro": self.t("html.quality.intro"), "none": self.t("html.quality.none"),
-                "more": self.t("html.quality.more", count=more) if more > 0 else ""}
-
     def footer(self) -> dict[str, str]:
         sources = self.r.sources
         text = ""
         if sources:
-            text = self.t("html.footer.sources", tables=self.f.count(len({s.table for s in sources})),
-                          files=self.f.count(len({s.file for s in sources})),
-                          rows=self.f.count(sum(s.rows_used for s in sources)))
+            files = len({s.file for s in sources})
+            text = self.plural("html.footer.sources", files, tables=self.f.count(len({s.table for s in sources})),
+                               files=self.f.count(files), rows=self.f.count(sum(s.rows_used for s in sources)))
         return {"sources": text, "method": self.t("html.footer.method"),
                 "delivery": self.t("html.footer.attachment" if self.email else "html.footer.standalone"),
                 "produced": self.t("html.footer.produced", date=self.t.date(self.generated))}
@@ -437,13 +330,17 @@ class _Builder:
             "labels": labels(self.t),
             "counts": counts,
             "tiles": self.tiles(),
+            "tiles_intro": self.tiles_intro(),
             "attention": self.attention(),
             "movers": self.movers(),
             "charts": self.charts(),
             "breakdowns": self.breakdowns(),
-            "scorecard": self.scorecard(),
-            "okrs": self.okrs(),
-            "quality": self.quality(),
+            # The full table of every KPI only in the standalone file: in an e-mail it would
+            # push the HTML past Gmail's 102 KB clip, and the workbook is attached anyway.
+            "scorecard": [] if self.email else self.scorecard(),
+            "is_email": self.email,
+            "okrs": notes.okrs(self.r, self.t, self.f),
+            "quality": notes.quality(self.r, self.t, self.plural, self.lang),
             "footer": self.footer(),
         }
 
@@ -467,7 +364,7 @@ def build_context(report: Report, config: Config, generated: dt.date, images: di
     """The documented context (see the module docstring) for `report.html.j2`.
 
     `images` maps chart ids to the `src` to print: a data: URI for the standalone file, a
-    cid: reference in the e-mail; charts without an entry are left out. `email` only changes
-    the footer's sentence about the attached workbook.
+    cid: reference in the e-mail; charts without an entry are left out. `email` leaves out the
+    table of every KPI (size) and says the workbook is attached.
     """
     return _Builder(report, config, generated, images, email).build()

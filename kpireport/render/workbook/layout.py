@@ -15,7 +15,7 @@ import pandas as pd
 from xlsxwriter.utility import quote_sheetname, xl_col_to_name, xl_rowcol_to_cell
 
 from ...catalog.formula import names
-from ...catalog.model import Kpi
+from ...catalog.model import Catalog, Kpi
 from ...compute.engine import PERIOD_DAYS
 from ...compute.report import Report
 from ...i18n import Translator
@@ -64,6 +64,8 @@ def col_range(sheet: str, col: int, first_row: int, last_row: int) -> str:
 
 @dataclass(frozen=True)
 class SheetNames:
+    """The seven sheet names in the report's language, legal and distinct (formulas quote them)."""
+
     dashboard: str
     kpis: str
     breakdowns: str
@@ -99,6 +101,8 @@ class Layout:
     selected: int  # index of the report's period
     grain: Grain
     units: dict[str, UnitFormat]
+    values: dict[str, list[float | None]] = field(default_factory=dict)  # program units, per period
+    targets: dict[str, list[float | None]] = field(default_factory=dict)
     kpi_rows: dict[str, int] = field(default_factory=dict)  # actual row; target +1, status +2
     measure_rows: dict[str, int] = field(default_factory=dict)
     target_rows: dict[str, int] = field(default_factory=dict)
@@ -112,6 +116,12 @@ class Layout:
 
     def scale(self, kpi: Kpi) -> float:
         return self.units[kpi.unit].excel_scale if kpi.unit in self.units else 1.0
+
+    def display_unit(self, kpi: Kpi) -> str:
+        """The number-format key of a KPI: its unit, or money with cents when all its figures are small."""
+        from .styles import display_unit
+
+        return display_unit(kpi.unit, self.values.get(kpi.id, []) + self.targets.get(kpi.id, []))
 
     def window(self) -> tuple[int, int]:
         """First and last period index of the trend window ending at the report period."""
@@ -136,8 +146,14 @@ class Layout:
     def measure_row_range(self, mid: str) -> str:
         return row_range(self.sheets.measures, self.measure_rows[mid], self.col(0), self.last_col)
 
-    def header_range(self) -> str:
-        return row_range(self.sheets.kpis, HEADER_ROW, self.col(0), self.last_col)
+
+
+def _grid(frame: pd.DataFrame, rows: list[str], periods: list[pd.Period]) -> dict[str, list[float | None]]:
+    """A frame as plain lists (None for no value): pandas' per-cell access is too slow for 10,000 cells."""
+    if frame is None or frame.empty:
+        return {r: [None] * len(periods) for r in rows}
+    data = frame.reindex(index=rows, columns=pd.PeriodIndex(periods)).to_numpy(dtype="float64", na_value=float("nan"))
+    return {r: [None if v != v else float(v) for v in data[i]] for i, r in enumerate(rows)}
 
 
 def _measure_order(report: Report) -> list[str]:
@@ -162,16 +178,43 @@ def _measure_order(report: Report) -> list[str]:
     return [*order, PERIOD_DAYS] if PERIOD_DAYS in report.measures.index else order
 
 
+# Categories a manager reads first; others follow in catalog order.
+CATEGORY_ORDER = ("financial", "sales", "customer", "lead_generation", "customer_loyalty", "customer_service",
+                  "business_performance", "crm_interactions", "ecommerce", "social", "service", "process",
+                  "productivity")
+
+
+def by_category(catalog: Catalog, kpis: list[Kpi] | None = None) -> list[Kpi]:
+    """KPIs grouped by category (headline categories first), catalog definition order within.
+
+    `Catalog.visible()` is in dependency order (fit for computing, not for reading: costs
+    before revenue); the catalog's own definition order is the one its authors chose to read.
+    """
+    wanted = None if kpis is None else {k.id for k in kpis}
+    cats = list(catalog.categories)
+
+    def rank(k: Kpi) -> int:
+        if k.category in CATEGORY_ORDER:
+            return CATEGORY_ORDER.index(k.category)
+        return len(CATEGORY_ORDER) + (cats.index(k.category) if k.category in cats else len(cats))
+
+    chosen = [k for k in catalog.kpis.values() if not k.hidden and (wanted is None or k.id in wanted)]
+    return sorted(chosen, key=rank)
+
+
 def build_layout(report: Report, t: Translator, units: dict[str, UnitFormat]) -> Layout:
+    """Decide every row and column before writing, so cross-sheet formulas can point anywhere."""
     periods = list(report.periods)
     labels = [t.period(p) for p in periods]
     if len(set(labels)) != len(labels):  # never let two headers collide (MATCH and the table need unique ones)
         labels = [f"{lbl} ({p})" for lbl, p in zip(labels, periods, strict=True)]
     lay = Layout(
         sheets=SheetNames.of(t), periods=periods, labels=labels,
-        short_labels=[t.period_short(p) for p in periods], kpis=list(report.computed),
+        short_labels=[t.period_short(p) for p in periods], kpis=by_category(report.catalog, report.computed),
         measure_ids=_measure_order(report), selected=periods.index(report.period), grain=report.grain, units=units,
     )
+    lay.values = _grid(report.values, [k.id for k in lay.kpis], periods)
+    lay.targets = _grid(report.targets, [k.id for k in lay.kpis], periods)
     for i, k in enumerate(lay.kpis):
         lay.kpi_rows[k.id] = FIRST_DATA_ROW + 3 * i
         lay.target_rows[k.id] = FIRST_DATA_ROW + i

@@ -42,6 +42,17 @@ STATUS_COLOURS: dict[str, tuple[str, str]] = {
 }
 
 
+SMALL_MONEY = "currency_small"  # money shown with cents: costs per lead, per visitor, per contact
+
+
+def display_unit(unit: str, values: list[float | None]) -> str:
+    """The unit whose format shows these values best: money under 100 gets cents ($0.06, not $0)."""
+    if unit != "currency":
+        return unit
+    present = [abs(v) for v in values if v is not None]
+    return SMALL_MONEY if present and max(present) < 100 else unit
+
+
 class Styles:
     """A cache of xlsxwriter formats keyed by their properties.
 
@@ -55,6 +66,7 @@ class Styles:
         self._cache: dict[tuple[tuple[str, Any], ...], Format] = {}
 
     def get(self, **props: Any) -> Format:
+        """The format with these properties on top of 10-point Arial, vertically centred."""
         base: dict[str, Any] = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
         base.update({k: v for k, v in props.items() if v is not None})
         key = tuple(sorted(base.items()))
@@ -68,7 +80,10 @@ class Styles:
         KPI formulas return "" for "no value"; the fourth section of a number format applies
         to text, so tiles show a quiet dash instead of an empty hole.
         """
-        fmt = self.units[unit].excel if unit in self.units else unit
+        if unit == SMALL_MONEY:
+            fmt = self.units["currency"].excel.replace("#,##0", "#,##0.00")
+        else:
+            fmt = self.units[unit].excel if unit in self.units else unit
         return with_dash(fmt) if text_dash else fmt
 
     def unit(self, unit: str, **props: Any) -> Format:

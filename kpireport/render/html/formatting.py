@@ -1,0 +1,90 @@
+"""Values and changes as text in the report's locale, for the HTML and the plain text alike.
+
+A thin layer over `render.formats` (shared with the workbook) that adds the translated words
+formats.py cannot know: percentage points ("pp" / "puan") and duration units ("h" / "sa").
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from babel.numbers import format_decimal, format_percent
+
+from ...i18n import Translator
+from ..formats import format_change, format_duration, format_value
+
+ARROWS = {"up": "▲", "down": "▼", "flat": "▶", "none": ""}
+
+
+def number(v: Any) -> float | None:
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) or math.isinf(f) else f
+
+
+class Formatter:
+    """Locale-aware text for values and changes, shared by the HTML and the plain text."""
+
+    def __init__(self, t: Translator, currency: str) -> None:
+        self.t = t
+        self.locale = t.locale
+        self.currency = currency
+        self.empty = "–"
+        self._duration_words = {"d": t("html.units.d"), "h": t("html.units.h"), "min": t("html.units.min")}
+
+    def value(self, v: float | None, unit: str) -> str:
+        if v is None:
+            return self.empty
+        if unit == "duration":
+            return format_duration(v, self._duration_words)
+        return format_value(v, unit, self.currency, self.locale, empty=self.empty, days_word=self.t("days_word"))
+
+    def change(self, now: float | None, before: float | None, unit: str) -> str:
+        if now is None or before is None:
+            return self.empty
+        delta = now - before
+        if unit == "percent":
+            pts = format_decimal(delta * 100, "+#,##0.0;-#,##0.0", locale=self.locale)
+            return f"{pts} {self.t('html.units.pp')}"
+        if before <= 0:
+            # A relative change from zero or a negative base (a loss turning into a profit)
+            # is meaningless or misleading: show the absolute change in the KPI's unit.
+            return ("+" if delta >= 0 else "-") + self.value(abs(delta), unit)
+        return format_change(delta, unit, delta / before, self.locale, self.currency)
+
+    def gap(self, value: float, target: float, unit: str) -> str:
+        """How far a value is from its target, without sign: '12.3%' or '4.1 pp'."""
+        if unit == "percent":
+            pts = format_decimal(abs(value - target) * 100, "#,##0.0", locale=self.locale)
+            return f"{pts} {self.t('html.units.pp')}"
+        if target:
+            return format_percent(abs(value - target) / abs(target), "#,##0.0%", locale=self.locale)
+        return self.value(abs(value - target), unit)
+
+    def percent(self, fraction: float | None) -> str:
+        if fraction is None:
+            return self.empty
+        return format_percent(fraction, "#,##0%", locale=self.locale)
+
+    def count(self, n: float) -> str:
+        return format_decimal(n, "#,##0", locale=self.locale)
+
+
+def direction_of(now: float | None, before: float | None, direction: str) -> tuple[str, str]:
+    """(up|down|flat|none, good|bad|neutral): the arrow and its colour for a change."""
+    if now is None or before is None:
+        return "none", "neutral"
+    delta = now - before
+    if delta == 0 or (before and abs(delta) / abs(before) < 0.0005):
+        return "flat", "neutral"
+    arrow = "up" if delta > 0 else "down"
+    if direction == "higher":
+        return arrow, "good" if delta > 0 else "bad"
+    if direction == "lower":
+        return arrow, "good" if delta < 0 else "bad"
+    return arrow, "neutral"

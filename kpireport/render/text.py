@@ -1,0 +1,158 @@
+"""The plain-text alternative of the e-mail: the same content as the HTML, as readable text.
+
+Some readers (and some corporate mail gateways) only show text/plain, and spam filters frown
+on HTML-only mail. It is written from the same context as the HTML, so it can never disagree
+with it. Lines are labelled rather than laid out in columns, because a proportional font
+breaks any column alignment; paragraphs are wrapped at 76 characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from typing import Any
+
+from ..compute.report import Report
+from ..config import Config
+from . import charts
+from .html.context import build_context
+
+WIDTH = 76
+INDENT = "  "
+
+
+def _wrap(text: str, indent: str = "", hanging: str | None = None) -> list[str]:
+    if not text:
+        return []
+    return textwrap.wrap(text, WIDTH, initial_indent=indent, subsequent_indent=hanging or indent,
+                         break_long_words=False, break_on_hyphens=False) or [indent.rstrip()]
+
+
+def _heading(title: str) -> list[str]:
+    return ["", title, "-" * len(title)]
+
+
+def _kpi_line(row: dict[str, Any], ctx: dict[str, Any]) -> list[str]:
+    head = ctx["labels"]["text"]["value_line"].format(name=row["name"], value=row["value"], status=row["status_label"])
+    details = [row["target_line"]]
+    if row["change_dir"] != "none":
+        details.append(f"{row['arrow']} {row['change']} {row['vs']}".strip())
+    if row["year_ago"]:
+        details.append(row["year_ago"])
+    return [*_wrap(head, "* ", INDENT), *_wrap(" · ".join(details), INDENT)]
+
+
+def render_text_from_context(ctx: dict[str, Any]) -> str:
+    """Plain text from a context built by `build_context` (see kpireport.render.html.context)."""
+    lb = ctx["labels"]
+    out: list[str] = [ctx["title"], ctx["subtitle"] + " · " + ctx["generated"]]
+
+    counts = ctx["counts"]
+    out += _heading(lb["sections"]["counts"])
+    if counts["total"]:
+        out.append(" · ".join(f"{c['label']}: {c['count']}" for c in counts["items"]))
+        out += _wrap(counts["caption"])
+    out += _wrap(counts["trend_note"])
+
+    if ctx["tiles"]:
+        out += _heading(lb["sections"]["headline"])
+        out += _wrap(ctx["tiles_intro"])
+        for row in ctx["tiles"]:
+            out += _kpi_line(row, ctx)
+
+    att = ctx["attention"]
+    out += _heading(lb["sections"]["attention"])
+    if att["items"]:
+        out += _wrap(att["intro"])
+        for a in att["items"]:
+            head = lb["text"]["value_line"].format(name=a["name"], value=a["value"], status=a["status_label"])
+            out += ["", *_wrap(head, "* ", INDENT), *_wrap(a["reason"], INDENT)]
+            if a["guidance"]:
+                out += _wrap(f"{lb['attention']['next_step']}: {a['guidance']}", INDENT)
+        if att["more"]:
+            out += ["", *_wrap(att["more"])]
+    else:
+        out += _wrap(att["none"])
+
+    if ctx["charts"]:
+        out += _heading(lb["sections"]["charts"])
+        for c in ctx["charts"]:
+            out += _wrap(f"{c['title']}: {c['alt']}", "* ", INDENT)
+
+    mov = ctx["movers"]
+    out += _heading(lb["sections"]["movers"])
+    if mov["items"]:
+        out += _wrap(mov["intro"])
+        for m in mov["items"]:
+            out += _wrap(f"{m['name']}: {m['previous']} → {m['value']} ({m['arrow']} {m['change']})", "* ", INDENT)
+    else:
+        out += _wrap(mov["none"])
+
+    if ctx["breakdowns"]:
+        out += _heading(lb["sections"]["breakdowns"])
+        tl = lb["table"]
+        for b in ctx["breakdowns"]:
+            out += ["", b["title"]]
+            for r in b["rows"]:
+                parts = [r["value"]]
+                if b["has_share"]:
+                    parts.append(f"{tl['share']} {r['share']}")
+                parts.append(f"{tl['change']} {r['arrow']} {r['change']}".replace("  ", " "))
+                if b["has_target"] and r["target"]:
+                    parts.append(f"{tl['target']} {r['target']} ({r['attainment']})")
+                if r["status_label"]:
+                    parts.append(r["status_label"])
+                lead = f"{r['rank']}. " if b["leaderboard"] else "- "
+                out += _wrap(f"{lead}{r['member']}: " + ", ".join(parts), INDENT, INDENT * 2)
+            out += _wrap(b["more"], INDENT)
+        if ctx["breakdowns"][0]["note"]:
+            out += ["", *_wrap(ctx["breakdowns"][0]["note"])]
+
+    if ctx["okrs"]:
+        out += _heading(lb["sections"]["okrs"])
+        ol = lb["okrs"]
+        for o in ctx["okrs"]:
+            out += ["", *_wrap(o["objective"])]
+            for kr in o["key_results"]:
+                out += _wrap(f"- {kr['text']} ({kr['kpi_name']}): {ol['baseline']} {kr['baseline']}, "
+                             f"{ol['current']} {kr['current']}, {ol['target']} {kr['target']}, "
+                             f"{ol['progress']} {kr['progress_pct']}", INDENT, INDENT * 2)
+
+    if ctx["scorecard"]:
+        out += _heading(lb["sections"]["scorecard"])
+        for group in ctx["scorecard"]:
+            out += ["", group["category"]]
+            for row in group["rows"]:
+                out += _kpi_line(row, ctx)
+
+    q = ctx["quality"]
+    out += _heading(lb["sections"]["quality"])
+    if q["any"]:
+        out += _wrap(q["intro"])
+        for title, items in ((lb["quality"]["errors"], q["errors"]), (lb["quality"]["warnings"], q["warnings"])):
+            if items:
+                out += ["", title]
+                for p in items:
+                    text = f"{p['where']}: {p['reason']}" if p["where"] else p["reason"]
+                    out += _wrap("- " + text, INDENT, INDENT * 2)
+        if q["unavailable"]:
+            out += ["", lb["quality"]["unavailable"]]
+            for u in q["unavailable"]:
+                out += _wrap(f"- {u['name']}: {u['reason']}", INDENT, INDENT * 2)
+        if q["more"]:
+            out += ["", *_wrap(q["more"])]
+    else:
+        out += _wrap(q["none"])
+
+    f = ctx["footer"]
+    out += ["", "-- "]
+    out += _wrap(" ".join(x for x in (f["delivery"], f["sources"]) if x))
+    out += _wrap(f["method"])
+    out += _wrap(f["produced"])
+    return "\n".join(out).rstrip() + "\n"
+
+
+def render_text(report: Report, config: Config, generated: dt.date, *, email: bool = True) -> str:
+    """The plain-text summary. Charts appear as their descriptions (the alt text)."""
+    images = {cid: "" for cid in charts.available(report)}
+    return render_text_from_context(build_context(report, config, generated, images, email=email))
