@@ -1,0 +1,10 @@
+"""The `kpireport` command line: one module per command, registered on the group in app.py.
+
+The library raises KpiReportError subclasses; only this package turns them into one-line
+messages with the fix and a distinct exit code.
+"""
+
+from . import generate, sample, send, validate  # noqa: F401  (registers the commands)
+from .app import main, run_cli
+
+__all__ = ["main", "run_cli"]
