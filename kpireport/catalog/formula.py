@@ -146,7 +146,8 @@ class _Parser:
             if self.peek()[:2] == ("op", "("):
                 self.take()
                 if val not in FUNCTIONS:
-                    raise FormulaSyntaxError(f"unknown function {val!r} at position {pos + 1}; known: {', '.join(FUNCTIONS)}")
+                    known = ", ".join(FUNCTIONS)
+                    raise FormulaSyntaxError(f"unknown function {val!r} at position {pos + 1}; known: {known}")
                 args: list[Node] = []
                 if self.peek()[:2] != ("op", ")"):
                     args.append(self.expr())
@@ -156,7 +157,8 @@ class _Parser:
                 self.expect(")")
                 lo, hi, _ = FUNCTIONS[val]
                 if not lo <= len(args) <= hi:
-                    raise FormulaSyntaxError(f"{val}() takes {lo if lo == hi else f'{lo}-{hi}'} argument(s), got {len(args)}")
+                    wanted = lo if lo == hi else f"{lo}-{hi}"
+                    raise FormulaSyntaxError(f"{val}() takes {wanted} argument(s), got {len(args)}")
                 if val in ("prev", "target", "budget") and not isinstance(args[0], Ref):
                     raise FormulaSyntaxError(f"{val}() takes a name, e.g. {val}(revenue)")
                 return Call(val, tuple(args))
@@ -242,33 +244,29 @@ def to_text(node: Node, describe: Callable[[str], str] = str, parent: int = 0) -
 def _target_caller(target_cell: Callable[..., str]) -> Callable[[str, str], str]:
     """Adapt a `target_cell(kpi)` or `target_cell(kpi, kind)` callback to the two-argument form.
 
-    Older callers pass a one-argument callback; they get it called for target() and a clear
-    error for budget(), which needs to know the kind to point at the right cell.
+    A one-argument callback (the original signature) is called for budget() too: it points at
+    the KPI's target cell, which holds the budget when the KPI has no target of its own (the
+    report's targets fall back to budgets), so such workbooks keep working.
     """
     try:
-        params = inspect.signature(target_cell).parameters.values()
+        params = list(inspect.signature(target_cell).parameters.values())
         two = sum(p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params) >= 2 or any(
             p.kind == p.VAR_POSITIONAL for p in params)
     except (TypeError, ValueError):  # pragma: no cover - builtins without a signature
         two = False
     if two:
         return lambda name, kind: target_cell(name, kind)
-
-    def one(name: str, kind: str) -> str:
-        if kind != "target":
-            raise FormulaSyntaxError(f"{kind}({name}) needs a target_cell(kpi, kind) callback to find the budget cell")
-        return target_cell(name)
-
-    return one
+    return lambda name, kind: target_cell(name)
 
 
-def to_excel(node: Node, cell: Callable[[str, int], str], target_cell: Callable[..., str], period_days_cell: str) -> str:
+def to_excel(node: Node, cell: Callable[[str, int], str], target_cell: Callable[..., str],
+             period_days_cell: str) -> str:
     """Translate to an Excel expression (without the leading '=').
 
     `cell(name, offset)` gives the address of a measure or KPI in this period (offset 0) or
     the previous one (offset -1); `target_cell(kpi, kind)` the address of its target
     (kind "target") or budget (kind "budget"). A one-argument `target_cell(kpi)` still works
-    for formulas without budget(). Division yields #DIV/0! on a zero denominator; the caller
+    (see `_target_caller`). Division yields #DIV/0! on a zero denominator; the caller
     wraps the whole in IFERROR so the cell shows blank, matching "no value" in the program.
     """
     targets = _target_caller(target_cell)

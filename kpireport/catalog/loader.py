@@ -56,7 +56,8 @@ def _conditions(where: str, raw: Any, table_cols: set[str] | None) -> tuple[Cond
             raise CatalogError(f"{where}: condition on {column!r} must be true/false or one {{op: value}}")
         op, value = next(iter(cond.items()))
         if op not in CONDITION_OPS:
-            raise CatalogError(f"{where}: condition on {column!r} has unknown operator {op!r}; use one of {', '.join(CONDITION_OPS)}")
+            raise CatalogError(f"{where}: condition on {column!r} has unknown operator {op!r}; "
+                               f"use one of {', '.join(CONDITION_OPS)}")
         if op in ("in", "not_in"):
             value = tuple(str(v).lower() for v in value)
         elif op in ("eq", "ne") and isinstance(value, str):
@@ -71,13 +72,15 @@ def _measure(path: Path, mid: str, raw: Any, schema: Schema) -> Measure:
         raise CatalogError(f"{where}: expected a mapping of keys")
     unknown = set(raw) - _MEASURE_KEYS
     if unknown:
-        raise CatalogError(f"{where}: unknown key {sorted(unknown)[0]!r}", f"Known keys: {', '.join(sorted(_MEASURE_KEYS))}.")
+        raise CatalogError(f"{where}: unknown key {sorted(unknown)[0]!r}",
+                           f"Known keys: {', '.join(sorted(_MEASURE_KEYS))}.")
     for key in ("table", "agg", "date"):
         if key not in raw:
             raise CatalogError(f"{where}: missing key {key!r}")
     table = raw["table"]
     if table not in schema.tables:
-        raise CatalogError(f"{where}: key 'table' is {table!r}, not a known table", f"Known: {', '.join(schema.tables)}.")
+        raise CatalogError(f"{where}: key 'table' is {table!r}, not a known table",
+                           f"Known: {', '.join(schema.tables)}.")
     cols = {c.name for c in schema.tables[table].columns}
     agg = raw["agg"]
     if agg not in AGGREGATIONS:
@@ -91,7 +94,8 @@ def _measure(path: Path, mid: str, raw: Any, schema: Schema) -> Measure:
             raise CatalogError(f"{where}: key 'value': {exc}") from None
         bad = names(expr) - cols - _ROW_NAMES
         if bad:
-            raise CatalogError(f"{where}: key 'value' reads column {sorted(bad)[0]!r}, which table {table!r} does not have")
+            raise CatalogError(
+                f"{where}: key 'value' reads column {sorted(bad)[0]!r}, which table {table!r} does not have")
         column = str(raw["value"]) if str(raw["value"]).strip() in cols else None
     elif agg not in ("count", "stock"):
         raise CatalogError(f"{where}: missing key 'value' (agg {agg!r} needs a column or expression)")
@@ -113,7 +117,8 @@ def _measure(path: Path, mid: str, raw: Any, schema: Schema) -> Measure:
         if agg in ("stock", "last"):
             raise CatalogError(f"{where}: key 'window' only applies to flows, not agg {agg!r}")
     return Measure(
-        id=mid, table=table, agg=agg, date=raw["date"], label=_text(where, raw.get("label"), "label"),
+        id=mid, table=table, agg=agg, date=raw["date"],
+        label=_text(where, raw.get("label"), "label", False) or {"en": mid.replace("_", " ")},
         column=column, expr=expr, where=_conditions(where, raw.get("where"), cols),
         end=raw.get("end"), as_of=as_of, by=raw.get("by"), min_count=min_count, window=window,
     )
@@ -125,7 +130,8 @@ def _kpi(path: Path, kid: str, raw: Any, categories: dict[str, Category]) -> Kpi
         raise CatalogError(f"{where}: expected a mapping of keys")
     unknown = set(raw) - _KPI_KEYS
     if unknown:
-        raise CatalogError(f"{where}: unknown key {sorted(unknown)[0]!r}", f"Known keys: {', '.join(sorted(_KPI_KEYS))}.")
+        raise CatalogError(f"{where}: unknown key {sorted(unknown)[0]!r}",
+                           f"Known keys: {', '.join(sorted(_KPI_KEYS))}.")
     for key in ("name", "category", "unit", "direction", "formula"):
         if key not in raw:
             raise CatalogError(f"{where}: missing key {key!r}")
@@ -157,8 +163,8 @@ def _kpi(path: Path, kid: str, raw: Any, categories: dict[str, Category]) -> Kpi
     return Kpi(
         id=kid, name=_text(where, raw["name"], "name"), category=raw["category"], unit=raw["unit"],
         direction=raw["direction"], formula_text=str(raw["formula"]), formula=formula,
-        description=_text(where, raw.get("description"), "description"),
-        guidance=_text(where, raw.get("guidance"), "guidance"),
+        description=_text(where, raw.get("description"), "description", False) or {"en": ""},
+        guidance=_text(where, raw.get("guidance"), "guidance", False) or {"en": ""},
         tolerance=float(tol), target_rollup=rollup, breakdowns=tuple(breakdowns), hidden=bool(raw.get("hidden", False)),
         default_target=None if default_target is None else float(default_target),
     )
@@ -177,7 +183,8 @@ def _read(path: Path) -> dict[str, Any]:
         raise CatalogError(f"{path}: expected sections categories / measures / kpis at the top level")
     unknown = set(raw) - {"categories", "measures", "kpis"}
     if unknown:
-        raise CatalogError(f"{path}: unknown top-level key {sorted(unknown)[0]!r}", "Use categories, measures and kpis.")
+        raise CatalogError(f"{path}: unknown top-level key {sorted(unknown)[0]!r}",
+                           "Use categories, measures and kpis.")
     return raw
 
 
@@ -189,11 +196,12 @@ def _order(path: Path, kpis: dict[str, Kpi], measures: dict[str, Measure]) -> tu
         if state.get(kid) == 2:
             return
         if state.get(kid) == 1:
-            raise CatalogError(f"{path}: KPI {kid!r}: formula refers back to itself via {' -> '.join(chain + [kid])}")
+            loop = " -> ".join([*chain, kid])
+            raise CatalogError(f"{path}: KPI {kid!r}: formula refers back to itself via {loop}")
         state[kid] = 1
         for n in sorted(measure_names(kpis[kid].formula)):
             if n in kpis:
-                visit(n, chain + [kid])
+                visit(n, [*chain, kid])
         state[kid] = 2
         order.append(kid)
 
@@ -210,7 +218,7 @@ def load_catalog(extra: list[tuple[Path, dict[str, Any]]] | None = None, path: P
     """
     schema = schema or default_schema()
     path = path or data_file("catalog.yaml")
-    layers = [(path, _read(path))] + list(extra or [])
+    layers = [(path, _read(path)), *(extra or [])]
     raw_cats: dict[str, tuple[Path, Any]] = {}
     raw_measures: dict[str, tuple[Path, dict[str, Any]]] = {}
     raw_kpis: dict[str, tuple[Path, dict[str, Any]]] = {}
@@ -238,7 +246,8 @@ def load_catalog(extra: list[tuple[Path, dict[str, Any]]] | None = None, path: P
             raise CatalogError(f"{src}: KPI {kid!r} has the same id as a measure", "Rename the measure.")
         for n in names(k.formula):
             if n not in measures and n not in kpis:
-                raise CatalogError(f"{src}: KPI {kid!r}: key 'formula' reads {n!r}, which is neither a measure nor a KPI")
+                raise CatalogError(
+                    f"{src}: KPI {kid!r}: key 'formula' reads {n!r}, which is neither a measure nor a KPI")
         for func in ("target", "budget"):
             for n in target_names(k.formula, (func,)):
                 if n not in kpis:

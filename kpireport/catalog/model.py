@@ -14,7 +14,8 @@ UNITS = ("count", "percent", "currency", "duration", "days", "score", "ratio")
 DIRECTIONS = ("higher", "lower", "target", "info")
 AGGREGATIONS = ("sum", "count", "nunique", "min", "max", "mean", "stock", "last")
 FLOW_AGGREGATIONS = ("sum", "count", "nunique", "min", "max", "mean")
-CONDITION_OPS = ("eq", "ne", "in", "not_in", "isnull", "notnull", "is", "gt", "ge", "lt", "le", "le_column", "gt_column")
+CONDITION_OPS = ("eq", "ne", "in", "not_in", "isnull", "notnull", "is", "gt", "ge", "lt", "le",
+                 "le_column", "gt_column")
 # Conditions that only ever drop rows *with* a value: when the column is absent nothing is
 # dropped, so the column is optional (orders without a status column are all counted).
 OPTIONAL_OPS = ("ne", "not_in", "isnull")

@@ -1,30 +1,22 @@
-"""KPIs by dimension member (region, line of business, channel, sales rep, segment).
+"""KPIs by dimension member (region, line of business, channel, sales rep, segment, hashtag).
 
 Each member's KPI is recomputed from that member's own measures, so a region's churn rate
-is its lost customers over its own starting customers, not a share of the total.
+is its lost customers over its own starting customers, not a share of the total. A breakdown
+is made wherever every table the KPI reads has the column; members are ranked best first in
+the KPI's direction (a sales-rep breakdown is the leaderboard), and get their own target or
+budget from the targets table (revenue by region against each region's target).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ..catalog.formula import names
 from ..dataset import Dataset
 from .evaluate import evaluate
 from .measures import compute_measure
 from .report import Breakdown, Report
 from .status import status
-
-
-def _measure_ids(report: Report, kid: str) -> set[str]:
-    cat = report.catalog
-    out: set[str] = set()
-    for n in names(cat.kpis[kid].formula):
-        if n in cat.measures:
-            out.add(n)
-        elif n in cat.kpis:
-            out |= _measure_ids(report, n)
-    return out
+from .targets import member_series
 
 
 def compute_breakdowns(report: Report, dataset: Dataset) -> list[Breakdown]:
@@ -34,63 +26,90 @@ def compute_breakdowns(report: Report, dataset: Dataset) -> list[Breakdown]:
     cache: dict[tuple[str, str], pd.DataFrame] = {}
     out: list[Breakdown] = []
     for k in report.computed:
+        mids = cat.measures_of(k.id)
         for dim in k.breakdowns:
-            mids = _measure_ids(report, k.id)
-            if not mids or not all(dim in dataset.tables[cat.measures[m].table].columns for m in mids):
+            tables = [dataset.tables.get(cat.measures[m].table) for m in mids]
+            if not mids or any(t is None or dim not in t.columns for t in tables):
                 continue
             frames = {}
             for mid in mids:
                 if (mid, dim) not in cache:
                     m = cat.measures[mid]
-                    cache[(mid, dim)] = compute_measure(dataset.tables[m.table], m, periods, by=dim)
+                    cache[(mid, dim)] = compute_measure(dataset.tables[m.table], m, periods, by=dim,
+                                                        fiscal_year_start=report.fiscal_year_start)
                 frames[mid] = cache[(mid, dim)]
             members = sorted(set().union(*(set(f.columns) for f in frames.values())))
-            rows = []
-            for member in members:
-                series = {mid: f[member] if member in f.columns else pd.Series(0.0, index=f.index)
-                          for mid, f in frames.items()}
-                series = {mid: s.fillna(0.0) if cat.measures[mid].agg in ("sum", "count", "nunique", "stock") else s
-                          for mid, s in series.items()}
-                val = _kpi_series(report, k.id, series, periods)
-                tgt = _member_target(report, k.id, dim, member)
-                v = val.iloc[-1]
-                rows.append({
-                    "member": member,
-                    "value": None if pd.isna(v) else float(v),
-                    "previous": None if len(val) < 2 or pd.isna(val.iloc[0]) else float(val.iloc[0]),
-                    "target": tgt,
-                    "attainment": (float(v) / tgt) if tgt not in (None, 0) and not pd.isna(v) else None,
-                    "status": status(v, tgt, k.direction, k.tolerance) if tgt is not None else None,
-                })
-            if not rows:
+            if not members:
                 continue
-            frame = pd.DataFrame(rows).set_index("member")
-            frame = frame.sort_values("value", ascending=k.direction == "lower", na_position="last")
+            frame = _member_rows(report, k.id, dim, members, frames, periods)
             out.append(Breakdown(k.id, dim, frame))
     return out
 
 
-def _kpi_series(report: Report, kid: str, measures: dict[str, pd.Series], periods: list[pd.Period]) -> pd.Series:
+def _member_rows(report: Report, kid: str, dim: str, members: list[str], frames: dict[str, pd.DataFrame],
+                 periods: list[pd.Period]) -> pd.DataFrame:
+    cat = report.catalog
+    k = cat.kpis[kid]
+    additive = cat.is_additive(kid)
+    total = report.value(kid)
+    rows = []
+    for member in members:
+        series = {}
+        for mid, f in frames.items():
+            s = f[member] if member in f.columns else pd.Series(float("nan"), index=f.index)
+            series[mid] = s.fillna(0.0) if cat.measures[mid].agg in ("sum", "count", "nunique", "stock", "last") else s
+        val = kpi_series(report, kid, series, periods, dim, member)
+        v = val.iloc[-1]
+        tgt = _member_target(report, kid, dim, member)
+        value = None if pd.isna(v) else float(v)
+        rows.append({
+            "member": member,
+            "value": value,
+            "previous": None if len(val) < 2 or pd.isna(val.iloc[0]) else float(val.iloc[0]),
+            "target": tgt,
+            "attainment": value / tgt if tgt not in (None, 0) and value is not None else None,
+            "status": status(value, tgt, k.direction, k.tolerance) if tgt is not None else None,
+            "share": value / total if additive and value is not None and total not in (None, 0) else None,
+        })
+    frame = pd.DataFrame(rows).set_index("member")
+    frame = frame.sort_values("value", ascending=k.direction == "lower", na_position="last", kind="stable")
+    frame["rank"] = range(1, len(frame) + 1)
+    frame.loc[frame["value"].isna(), "rank"] = None
+    if not additive:
+        frame = frame.drop(columns="share")
+    return frame
+
+
+def kpi_series(report: Report, kid: str, measures: dict[str, pd.Series], periods: list[pd.Period],
+               dim: str = "", member: str = "") -> pd.Series:
+    """A KPI over `periods` from one member's measures; target()/budget() read that member's figures."""
     cat = report.catalog
     cache: dict[str, pd.Series] = {}
-    days = report.measures.loc["period_days"].reindex(pd.PeriodIndex(periods))
+    index = pd.PeriodIndex(periods)
+    days = report.measures.loc["period_days"].reindex(index)
 
     def lookup(name: str) -> pd.Series:
         if name in measures:
             return measures[name]
         if name not in cache:
-            cache[name] = _kpi_series(report, name, measures, periods)
+            cache[name] = kpi_series(report, name, measures, periods, dim, member)
         return cache[name]
 
-    empty = pd.Series(float("nan"), index=pd.PeriodIndex(periods))
-    res = evaluate(cat.kpis[kid].formula, lookup, prev=lambda n: lookup(n).shift(1),
-                   target=lambda n: empty, period_days=days)
-    return res if isinstance(res, pd.Series) else pd.Series(res, index=pd.PeriodIndex(periods))
+    def target(name: str) -> pd.Series:
+        return member_series(report.member_targets, cat, name, dim, member, periods)
+
+    def budget(name: str) -> pd.Series:
+        return member_series(report.member_budgets, cat, name, dim, member, periods)
+
+    res = evaluate(cat.kpis[kid].formula, lookup, prev=lambda n: lookup(n).shift(1), target=target,
+                   period_days=days, budget=budget)
+    return res if isinstance(res, pd.Series) else pd.Series(res, index=index)
 
 
 def _member_target(report: Report, kid: str, dim: str, member: str) -> float | None:
-    t = report.member_targets
-    if t.empty or (kid, dim, member) not in t.index:
-        return None
-    v = t.loc[(kid, dim, member), report.period]
-    return None if pd.isna(v) else float(v)
+    """The member's target, else its budget, else the KPI's default target (ratios like vs-target)."""
+    for table in (report.member_targets, report.member_budgets):
+        v = member_series(table, report.catalog, kid, dim, member, [report.period]).iloc[0]
+        if not pd.isna(v):
+            return float(v)
+    return report.catalog.kpis[kid].default_target

@@ -19,24 +19,37 @@ from .measures import compute_measure
 from .report import Report, Unavailable
 from .status import status, trend
 from .targets import empty_table, overall, target_table
+from .typed import merge_typed, typed_targets, typed_values
 
 PERIOD_DAYS = "period_days"
 
 
+# Tables whose dates mark the start of the reporting history. Customers, opportunities, tasks
+# and social are left out: they carry rows from before the activity data on purpose (customers
+# acquired years ago, old open deals and tasks, the follower count the day before).
+_HISTORY_TABLES = ("orders", "leads", "tickets", "invoices", "web", "campaigns", "surveys", "expenses",
+                   "interactions", "production", "product_usage")
+
+
 def _first_date(dataset: Dataset) -> pd.Timestamp | None:
+    from ..schema import default_schema
+
     firsts = []
-    for name in ("orders", "leads", "tickets", "invoices", "web", "campaigns", "surveys", "expenses"):
+    for name in _HISTORY_TABLES:
         df = dataset.tables.get(name)
-        if df is None or df.empty:
+        col = default_schema().tables[name].required[0]
+        if df is None or df.empty or col not in df.columns or not pd.api.types.is_datetime64_any_dtype(df[col]):
             continue
-        for c in df.columns:
-            if pd.api.types.is_datetime64_any_dtype(df[c]) and df[c].notna().any():
-                firsts.append(df[c].min())
-                break
+        if df[col].notna().any():
+            firsts.append(df[col].min())
+    span = getattr(dataset, "kpi_sheet_span", lambda: None)()
+    if span is not None:
+        firsts.append(span[0])
     return min(firsts) if firsts else None
 
 
-def choose_periods(dataset: Dataset, grain: Grain, fiscal_year_start: int, period: pd.Period | None) -> tuple[list[pd.Period], pd.Period]:
+def choose_periods(dataset: Dataset, grain: Grain, fiscal_year_start: int,
+                   period: pd.Period | None) -> tuple[list[pd.Period], pd.Period]:
     last = dataset.last_date()
     first = _first_date(dataset) or last
     if last is None:
@@ -49,40 +62,28 @@ def choose_periods(dataset: Dataset, grain: Grain, fiscal_year_start: int, perio
     return periods, chosen
 
 
-def _gaps(dataset: Dataset, table: str, cols: set[str]) -> tuple[set[str], set[str]]:
-    """Columns absent from the table, and columns present but without a single value."""
-    df = dataset.tables.get(table)
-    if df is None:
-        return set(cols), set()
-    absent = set(cols) - set(df.columns)
-    empty = {c for c in set(cols) & set(df.columns) if len(df) == 0 or df[c].isna().all()}
-    return absent, empty
-
-
 def availability(catalog: Catalog, dataset: Dataset) -> tuple[dict[str, Unavailable], set[str]]:
-    """Which KPIs can be computed; for the others exactly which tables and columns are missing."""
+    """Which KPIs can be computed; for the others exactly which tables and columns are missing.
+
+    A column that is there but blank is not missing: an empty lost_date means nobody left
+    yet. Such a KPI gets its value (0, or no value with a zero-denominator note).
+    """
     unavailable: dict[str, Unavailable] = {}
     usable: set[str] = set()
     for kid in catalog.kpi_order():
         missing: dict[str, tuple[str, ...]] = {}
-        empty: dict[str, tuple[str, ...]] = {}
-        needed = {t: tuple(sorted(c)) for t, c in catalog.inputs(kid).items()}
-        for table, cols in catalog.inputs(kid).items():
-            absent, blank = _gaps(dataset, table, cols)
+        inputs = catalog.inputs(kid)
+        for table, cols in inputs.items():
             if table not in dataset.tables:
                 missing[table] = ()
-            elif absent or blank:
-                missing[table] = tuple(sorted(absent | blank))
-                if blank:
-                    empty[table] = tuple(sorted(blank))
+            elif gap := dataset.missing(table, cols):
+                missing[table] = tuple(sorted(gap))
         for d in measure_names(catalog.kpis[kid].formula) & set(catalog.kpis):
             if d in unavailable:
                 for t, c in unavailable[d].missing.items():
                     missing.setdefault(t, c)
-                for t, c in unavailable[d].empty.items():
-                    empty.setdefault(t, c)
         if missing:
-            unavailable[kid] = Unavailable(kid, missing, needed=needed, empty=empty)
+            unavailable[kid] = Unavailable(kid, missing, needed={t: tuple(sorted(c)) for t, c in inputs.items()})
         else:
             usable.add(kid)
     return unavailable, usable
@@ -202,8 +203,9 @@ def effective_targets(catalog: Catalog, kpis: list[str], targets: pd.DataFrame, 
 
 def status_frames(catalog: Catalog, values: pd.DataFrame, targets: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Status per KPI and period against its target; without one, a trend word labelled "trend"."""
-    st = pd.DataFrame(None, index=values.index, columns=values.columns, dtype=object)
-    basis = pd.DataFrame(None, index=values.index, columns=values.columns, dtype=object)
+    blank = [[None] * len(values.columns) for _ in values.index]
+    st = pd.DataFrame(blank, index=values.index, columns=values.columns, dtype=object)
+    basis = pd.DataFrame([row[:] for row in blank], index=values.index, columns=values.columns, dtype=object)
     for kid in values.index:
         k = catalog.kpis[kid]
         prev_val = None
@@ -224,7 +226,7 @@ def status_frames(catalog: Catalog, values: pd.DataFrame, targets: pd.DataFrame)
 def kpi_values(dataset: Dataset, catalog: Catalog, periods: list[pd.Period], fiscal_year_start: int = 1,
                kpis: list[str] | None = None, problems: ProblemLog | None = None) -> tuple[pd.DataFrame, dict]:
     """KPI values for the given periods, computed from the dataset's rows (no status, no breakdowns)."""
-    unavailable, usable = availability(catalog, dataset)
+    _, usable = availability(catalog, dataset)
     wanted = set(kpis) if kpis is not None else usable
     order = [k for k in catalog.kpi_order() if k in usable and (k in wanted or _needed_by(catalog, k, wanted))]
     mids = {m for kid in order for m in catalog.measures_of(kid)}
@@ -260,25 +262,36 @@ def compute_report(
     company: str = "Company",
     currency: str = "USD",
 ) -> Report:
+    """Every KPI the data allows, for every period up to `period` (default: the latest complete one).
+
+    Steps: which KPIs the data can give (the rest get an exact "could not compute" reason);
+    base measures per period from the rows; targets and budgets from the targets table (and
+    the KPI sheet); KPI formulas; values typed in a KPI sheet over computed ones; status
+    against the target, else a trend; then year-to-date, breakdowns and OKRs.
+    """
     periods, chosen = choose_periods(dataset, grain, fiscal_year_start, period)
     unavailable, usable = availability(catalog, dataset)
     order = [k for k in catalog.kpi_order() if k in usable]
     mids = {m for kid in order for m in catalog.measures_of(kid)}
     measures = compute_measures(dataset, catalog, mids, periods, fiscal_year_start)
     problems: ProblemLog = dataset.problems
-    raw = dataset.tables.get("targets")
+    raw = typed_targets(dataset)
     member_targets = target_table(raw, catalog, periods, fiscal_year_start, problems, "target")
     member_budgets = target_table(raw, catalog, periods, fiscal_year_start, problems, "budget")
     targets, budgets = overall(member_targets, catalog, periods), overall(member_budgets, catalog, periods)
     values, notes = evaluate_kpis(catalog, order, measures, targets, periods, budgets)
+    typed, typed_where = typed_values(dataset, catalog, periods, fiscal_year_start)
+    values = merge_typed(catalog, values, notes, unavailable, typed, typed_where)
     effective, kinds = effective_targets(catalog, list(values.index), targets, budgets, periods)
     st, basis = status_frames(catalog, values, effective)
     report = Report(
         catalog=catalog, grain=Grain(grain), fiscal_year_start=fiscal_year_start, periods=periods, period=chosen,
         measures=measures, values=values, targets=effective, status=st, status_basis=basis,
         notes=notes, unavailable=unavailable, breakdowns=[], sources=list(dataset.sources), problems=problems,
-        company=company, currency=currency, member_targets=member_targets if not member_targets.empty else empty_table(periods),
-        budgets=budgets.reindex(values.index).dropna(how="all"), member_budgets=member_budgets, target_kinds=kinds,
+        company=company, currency=currency,
+        member_targets=member_targets if not member_targets.empty else empty_table(periods),
+        budgets=budgets, member_budgets=member_budgets, target_kinds=kinds,
+        typed_values=typed.reindex(index=[k for k in typed.index if k in values.index]),
     )
     from .breakdowns import compute_breakdowns
     from .okrs import compute_okrs

@@ -186,16 +186,21 @@ def compute_measure(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: 
         spans = [window_span(p, m.window) for p in periods]
         return compute_spans(df, m, spans, periods, by, fiscal_year_start, work=work).set_axis(index, axis=0)
     work = work.assign(_period=work["_date"].dt.to_period(freq))
+    if not by:
+        red = _reduce(work, m, ["_period"])
+        if not red.empty:
+            red.index = pd.PeriodIndex(red.index, freq=freq)
+        table = pd.DataFrame({"": red.reindex(index) if not red.empty else pd.Series(np.nan, index=index)})
+        table.index.name = "period"
+        return _fill(table.astype("float64"), m)
     red = _reduce(work, m, ["_period", "_member"])
     if red.empty:
-        table = pd.DataFrame(index=index, columns=[""] if not by else [], dtype="float64")
+        table = pd.DataFrame(index=index, dtype="float64")
     else:
         table = red.unstack("_member")
         table.index = pd.PeriodIndex(table.index, freq=freq)
         table = table.reindex(index)
-    table.index.name, table.columns.name = "period", "member" if by else None
-    if not by:
-        table = table.reindex(columns=[""])
+    table.index.name, table.columns.name = "period", "member"
     return _fill(table.astype("float64"), m)
 
 
@@ -215,6 +220,8 @@ def compute_spans(df: pd.DataFrame, m: Measure, spans: list[Span], periods: list
         raise ValueError(f"measure {m.id!r} is not a flow; spans apply to flows only")
     if work is None:
         work = _work(df, m, pd.PeriodIndex(periods).freqstr, fiscal_year_start, by)
+    if not by:
+        return pd.DataFrame({"": _spans_total(work, m, spans)})
     dates = work["_date"]
     out = []
     for i, (start, end) in enumerate(spans):
@@ -222,12 +229,34 @@ def compute_spans(df: pd.DataFrame, m: Measure, spans: list[Span], periods: list
         red = _reduce(part.assign(_span=i), m, ["_span", "_member"])
         out.append(red.droplevel(0) if not red.empty else pd.Series(dtype="float64"))
     table = pd.DataFrame(out).reset_index(drop=True)
-    table = table.reindex(columns=[""]) if not by else table
-    table.columns.name = "member" if by else None
+    table.columns.name = "member"
     return _fill(table.astype("float64"), m)
 
 
-def _stock(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: str | None, fiscal_year_start: int) -> pd.DataFrame:
+def _spans_total(work: pd.DataFrame, m: Measure, spans: list[Span]) -> np.ndarray:
+    """One number per span without grouping: running sums for sums and counts, a pass per span otherwise."""
+    dates = work["_date"].to_numpy().astype("datetime64[ns]")
+    starts = np.array([np.datetime64(s, "ns") for s, _ in spans], dtype="datetime64[ns]")
+    ends = np.array([np.datetime64(e, "ns") for _, e in spans], dtype="datetime64[ns]")
+    if m.agg in ("sum", "count"):
+        order = np.argsort(dates, kind="stable")
+        vals = np.ones(len(work)) if m.agg == "count" else work["_val"].to_numpy(dtype="float64")
+        running = np.concatenate([[0.0], np.cumsum(vals[order])])
+        lo = np.searchsorted(dates[order], starts, side="left")
+        hi = np.searchsorted(dates[order], ends, side="right")
+        return running[hi] - running[lo]
+    out = np.full(len(spans), np.nan)
+    for i in range(len(spans)):
+        part = work["_val"][(dates >= starts[i]) & (dates <= ends[i])]
+        if m.agg == "nunique":
+            out[i] = float((part.value_counts() >= m.min_count).sum())
+        elif len(part):
+            out[i] = float(pd.to_numeric(part).agg(m.agg))
+    return out
+
+
+def _stock(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: str | None,
+           fiscal_year_start: int) -> pd.DataFrame:
     df = _filtered(df, m)
     start = as_dates(df[m.date], fiscal_year_start)
     end = as_dates(df[m.end], fiscal_year_start) if m.end else None
@@ -247,7 +276,11 @@ def _stock(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: str | Non
                 active &= end.isna() | (end > t)
         active = active.fillna(False).to_numpy(dtype=bool)
         sub = df[active]
-        env = {"period_end": t, "period_start": t} if m.as_of == "start" else {"period_end": t, "period_start": p.start_time}
+        # Row expressions see the instant as a calendar day (an open deal created on Jan 10 is
+        # 21 days old on Jan 31), so ages in days come out whole.
+        day = t.normalize()
+        env = {"period_end": day, "period_start": day} if m.as_of == "start" else {
+            "period_end": day, "period_start": p.start_time}
         if m.agg == "last":
             keys = [members[active].rename("_member")]
             if group_col:

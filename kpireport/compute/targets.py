@@ -18,7 +18,9 @@ averages, scores):
   when they cover every day of the report period - two months of targets are not a quarter's
   target; `last` takes the latest; `mean` averages them.
 - When rows of several grains land in one report period, the finest wins: a monthly target
-  overrides the month's share of an annual one.
+  overrides the month's share of an annual one. Finer rows that do not cover a `sum` period
+  give way to a coarser row (January's target alone does not make a Q1 target; the
+  quarter's share of the annual target does).
 
 An overall target is the row without dimension. When only member rows exist (budgets per line
 of business) and the rule is `sum`, the overall figure is the sum over the members of the
@@ -96,6 +98,9 @@ def target_table(
         return empty_table(periods)
     grain = grain_of(periods[0])
     f = freq(grain, fiscal_year_start)
+    bounds = [(p, p.start_time, p.end_time, days_in(p)) for p in periods]
+    parsed: dict[str, pd.Period | None] = {}
+    rules = {kid: rollup_rule(k, catalog) for kid, k in catalog.kpis.items()}
     cells: dict[tuple[str, str, str], dict[pd.Period, list[tuple[float, pd.Period]]]] = {}
     for idx, row in raw.iterrows():
         if kind is not None and kind_of(row.get("kind") if "kind" in raw.columns else None) != kind:
@@ -108,9 +113,14 @@ def target_table(
         value = pd.to_numeric(row["target"], errors="coerce")
         if pd.isna(value):
             continue
-        try:
-            tp = parse_period(str(row["period"]), fiscal_year_start)
-        except Exception:
+        text = str(row["period"])
+        if text not in parsed:
+            try:
+                parsed[text] = parse_period(text, fiscal_year_start)
+            except Exception:
+                parsed[text] = None
+        tp = parsed[text]
+        if tp is None:
             problems.add(Problem(f"targets period {row['period']!r} is not a month, quarter or year; row ignored",
                                  table="targets", cell=f"row {idx}", column="period"))
             continue
@@ -120,12 +130,13 @@ def target_table(
             dim = member = ""
         key = (kid, dim, member)
         tgrain = grain_of(tp)
-        rule = rollup_rule(catalog.kpis[kid], catalog)
+        rule = rules[kid]
         if _RANK[tgrain] >= _RANK[grain]:
-            inside = [p for p in periods if tp.start_time <= p.start_time and p.end_time <= tp.end_time]
-            total_days = days_in(tp)
-            for p in inside:
-                share = value * days_in(p) / total_days if rule == "sum" and tgrain != grain else value
+            t_start, t_end, total_days = tp.start_time, tp.end_time, days_in(tp)
+            for p, p_start, p_end, p_days in bounds:
+                if not (t_start <= p_start and p_end <= t_end):
+                    continue
+                share = value * p_days / total_days if rule == "sum" and tgrain != grain else value
                 cells.setdefault(key, {}).setdefault(p, []).append((float(share), tp))
         else:
             p = tp.end_time.to_period(f)
@@ -133,20 +144,12 @@ def target_table(
                 cells.setdefault(key, {}).setdefault(p, []).append((float(value), tp))
     out: dict[tuple[str, str, str], dict[pd.Period, float]] = {}
     for key, by_period in cells.items():
-        rule = rollup_rule(catalog.kpis[key[0]], catalog)
+        rule = rules[key[0]]
         row_out: dict[pd.Period, float] = {}
         for p, parts in by_period.items():
-            finest = min(_RANK[grain_of(tp)] for _, tp in parts)
-            chosen = sorted(((tp, v) for v, tp in parts if _RANK[grain_of(tp)] == finest), key=lambda x: x[0].start_time)
-            vals = [v for _, v in chosen]
-            if finest >= _RANK[grain]:
-                row_out[p] = vals[-1]
-            elif rule == "sum":
-                covered = sum(days_in(tp) for tp in {tp for tp, _ in chosen})
-                if covered >= days_in(p):
-                    row_out[p] = sum(vals)
-            else:
-                row_out[p] = vals[-1] if rule == "last" else sum(vals) / len(vals)
+            value = _combine(p, parts, rule, grain)
+            if value is not None:
+                row_out[p] = value
         out[key] = row_out
     if not out:
         return empty_table(periods)
@@ -154,6 +157,21 @@ def target_table(
     frame = frame.reindex(columns=pd.PeriodIndex(periods)).astype("float64")
     frame.index = pd.MultiIndex.from_tuples(frame.index, names=INDEX)
     return frame
+
+
+def _combine(p: pd.Period, parts: list[tuple[float, pd.Period]], rule: str, grain: Grain) -> float | None:
+    """One report period's figure from the rows landing in it: the finest usable grain wins."""
+    for rank in sorted({_RANK[grain_of(tp)] for _, tp in parts}):
+        chosen = sorted(((tp, v) for v, tp in parts if _RANK[grain_of(tp)] == rank), key=lambda x: x[0].start_time)
+        vals = [v for _, v in chosen]
+        if rank >= _RANK[grain]:
+            return vals[-1]
+        if rule == "sum":
+            if sum(days_in(tp) for tp in {tp for tp, _ in chosen}) >= days_in(p):
+                return sum(vals)
+            continue  # sub-period targets that do not cover the period: try a coarser row
+        return vals[-1] if rule == "last" else sum(vals) / len(vals)
+    return None
 
 
 def overall(table: pd.DataFrame, catalog: Catalog, periods: list[pd.Period]) -> pd.DataFrame:

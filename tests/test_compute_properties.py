@@ -1,0 +1,140 @@
+"""Properties that hold for any data: bounded ratios stay in [0, 1]; row order never matters."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kpireport.catalog import default_catalog
+from kpireport.compute.engine import kpi_values
+from kpireport.dataset import Dataset
+from kpireport.periods import Grain, period_range
+
+from .kpi_fixture import dataset
+
+CAT = default_catalog()
+MONTHS = period_range(pd.Timestamp("2026-01-01"), pd.Timestamp("2026-03-31"), Grain.MONTH)
+QUARTER = period_range(pd.Timestamp("2026-01-01"), pd.Timestamp("2026-03-31"), Grain.QUARTER)
+START = np.datetime64("2026-01-01")
+SLOW = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Percent KPIs whose definition keeps them in [0, 1] when each row is consistent
+# (clicks <= sent, defective <= units, a won deal is a closed deal ...).
+BOUNDED = ["lead_conversion_rate", "self_service_rate", "first_contact_resolution", "brand_awareness", "win_rate",
+           "repeat_purchase_rate", "on_time_delivery_rate", "cart_abandonment_rate", "defect_rate", "uptime",
+           "email_ctr", "website_conversion_rate", "social_engagement_rate", "social_ctr", "agent_utilization",
+           "gross_margin"]
+
+days = st.integers(0, 89)
+maybe_day = st.one_of(st.none(), days)
+flags = st.one_of(st.none(), st.booleans())
+
+
+def when(offsets: list[int | None]) -> pd.Series:
+    return pd.Series([START + np.timedelta64(d, "D") if d is not None else np.datetime64("NaT") for d in offsets],
+                     dtype="datetime64[us]")
+
+
+@st.composite
+def parts(draw, n_max: int = 12) -> tuple[list[int], list[float]]:
+    """Row dates and a non-negative amount per row."""
+    n = draw(st.integers(0, n_max))
+    return draw(st.lists(days, min_size=n, max_size=n)), draw(st.lists(st.integers(0, 1000), min_size=n, max_size=n))
+
+
+@st.composite
+def bounded_dataset(draw) -> Dataset:
+    t: dict[str, pd.DataFrame] = {}
+    d, a = draw(parts())
+    n = len(d)
+
+    def some(strategy):
+        return draw(st.lists(strategy, min_size=n, max_size=n))
+
+    t["leads"] = pd.DataFrame({"created_date": when(d), "converted_date": when(some(maybe_day))})
+    t["tickets"] = pd.DataFrame({
+        "created_at": when(d),
+        "self_service": pd.Series(some(flags), dtype="boolean"),
+        "first_contact_resolved": pd.Series(some(flags), dtype="boolean"),
+    })
+    t["surveys"] = pd.DataFrame({"date": when(d), "aware": pd.Series(some(flags), dtype="boolean")})
+    stages = some(st.sampled_from(["won", "lost", "open", "Won"]))
+    closed = [x if s != "open" else None for x, s in zip(d, stages, strict=True)]
+    t["opportunities"] = pd.DataFrame({"created_date": when(d), "stage": pd.Series(stages, dtype="string"),
+                                       "closed_date": when(closed)})
+    customers = some(st.sampled_from(["C1", "C2", "C3", "C4"]))
+    cost = [draw(st.integers(0, x)) for x in a]
+    t["orders"] = pd.DataFrame({"order_date": when(d), "customer_id": pd.Series(customers, dtype="string"),
+                                "revenue": pd.Series(a, dtype="float64"), "cost": pd.Series(cost, dtype="float64")})
+    t["tasks"] = pd.DataFrame({"created_date": when(d), "due_date": when(some(maybe_day)),
+                               "completed_date": when(some(maybe_day))})
+    part = [draw(st.integers(0, x)) for x in a]
+    part2 = [draw(st.integers(0, x)) for x in a]
+    t["web"] = pd.DataFrame({"date": when(d), "visits": pd.Series(a, dtype="float64"),
+                             "conversions": pd.Series(part, dtype="float64"),
+                             "carts_created": pd.Series(a, dtype="float64"),
+                             "carts_abandoned": pd.Series(part2, dtype="float64")})
+    t["production"] = pd.DataFrame({"date": when(d), "units": pd.Series(a, dtype="float64"),
+                                    "defective_units": pd.Series(part, dtype="float64"),
+                                    "planned_hours": pd.Series(a, dtype="float64"),
+                                    "running_hours": pd.Series(part2, dtype="float64")})
+    t["campaigns"] = pd.DataFrame({"date": when(d), "channel": pd.Series(["email"] * n, dtype="string"),
+                                   "sent": pd.Series(a, dtype="float64"), "clicks": pd.Series(part, dtype="float64")})
+    t["social"] = pd.DataFrame({"date": when(d), "impressions": pd.Series(a, dtype="float64"),
+                                "engagements": pd.Series(part, dtype="float64"),
+                                "clicks": pd.Series(part2, dtype="float64")})
+    months = [str(p) for p in MONTHS]
+    t["staff"] = pd.DataFrame({"period": pd.Series([months[x % 3] for x in d], dtype="string"),
+                               "employees": pd.Series([1.0] * n), "available_hours": pd.Series(a, dtype="float64"),
+                               "busy_hours": pd.Series(part, dtype="float64")})
+    return Dataset(tables=t)
+
+
+@SLOW
+@given(bounded_dataset(), st.sampled_from([MONTHS, QUARTER]))
+def test_bounded_percentages_stay_between_0_and_1(ds: Dataset, periods: list[pd.Period]) -> None:
+    values, notes = kpi_values(ds, CAT, periods, kpis=BOUNDED)
+    for kid in BOUNDED:
+        assert kid in values.index, kid
+        for p, v in values.loc[kid].items():
+            if math.isnan(v):
+                assert (kid, p) in notes, (kid, p)
+            else:
+                assert -1e-12 <= v <= 1 + 1e-12, (kid, p, v)
+
+
+ALL = CAT.kpi_order()
+
+
+@pytest.fixture(scope="module")
+def baseline() -> pd.DataFrame:
+    return kpi_values(dataset(), CAT, MONTHS)[0]
+
+
+@settings(max_examples=8, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(st.randoms(use_true_random=False))
+def test_shuffling_rows_changes_nothing(baseline: pd.DataFrame, rnd) -> None:
+    ds = dataset()
+    for name, df in list(ds.tables.items()):
+        order = list(range(len(df)))
+        rnd.shuffle(order)
+        ds.tables[name] = df.iloc[order].reset_index(drop=True)
+    shuffled = kpi_values(ds, CAT, MONTHS)[0]
+    pd.testing.assert_frame_equal(shuffled.loc[baseline.index], baseline, rtol=1e-12, atol=1e-9)
+
+
+@SLOW
+@given(bounded_dataset())
+def test_sums_and_counts_of_a_quarter_are_those_of_its_months(ds: Dataset) -> None:
+    """The quarter is computed from its own rows; for plain sums that must equal adding up the months."""
+    additive = [k for k in ALL if CAT.is_additive(k)]
+    monthly = kpi_values(ds, CAT, MONTHS, kpis=additive)[0]
+    quarter = kpi_values(ds, CAT, QUARTER, kpis=additive)[0]
+    for kid in monthly.index:
+        assert quarter.loc[kid].iloc[0] == pytest.approx(monthly.loc[kid].sum(), abs=1e-6), kid
