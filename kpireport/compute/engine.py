@@ -253,6 +253,15 @@ def _needed_by(catalog: Catalog, kid: str, wanted: set[str]) -> bool:
     return False
 
 
+def prepared(dataset: Dataset) -> Dataset:
+    """A shallow copy of the dataset whose tables are in compute's working form (see prepare_table)."""
+    from dataclasses import replace
+
+    from .measures import prepare_table
+
+    return replace(dataset, tables={name: prepare_table(df) for name, df in dataset.tables.items()})
+
+
 def compute_report(
     dataset: Dataset,
     catalog: Catalog,
@@ -270,6 +279,7 @@ def compute_report(
     against the target, else a trend; then year-to-date, breakdowns and OKRs.
     """
     periods, chosen = choose_periods(dataset, grain, fiscal_year_start, period)
+    dataset = prepared(dataset)
     unavailable, usable = availability(catalog, dataset)
     order = [k for k in catalog.kpi_order() if k in usable]
     mids = {m for kid in order for m in catalog.measures_of(kid)}

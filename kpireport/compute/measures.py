@@ -28,7 +28,36 @@ Span = tuple[pd.Timestamp, pd.Timestamp]
 
 
 def _text(s: pd.Series) -> pd.Series:
+    """Trimmed lower-case text; on a categorical column only its categories are transformed."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        cats = s.cat.categories.astype("string").str.strip().str.lower().to_numpy(dtype=object)
+        return pd.Series(np.append(cats, None)[s.cat.codes.to_numpy()], index=s.index, dtype=object)
     return s.astype("string").str.strip().str.lower()
+
+
+def _text_isin(col: pd.Series, wanted: list[str]) -> pd.Series:
+    """Whether each cell, trimmed and lower-cased, is one of `wanted` (decided per category)."""
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        cats = col.cat.categories.astype("string").str.strip().str.lower()
+        hit = np.append(cats.isin(wanted), False)
+        return pd.Series(hit[col.cat.codes.to_numpy()], index=col.index)
+    return _text(col).isin(wanted).fillna(False).astype(bool)
+
+
+def prepare_table(df: pd.DataFrame) -> pd.DataFrame:
+    """The table as compute wants it: text columns as categoricals.
+
+    Filtering and grouping a million-row text column stored as strings costs seconds per
+    measure (every mask copies the strings); as a categorical it copies small integer codes.
+    Done once per run, before any measure.
+    """
+    out = {}
+    for name, col in df.items():
+        if pd.api.types.is_string_dtype(col.dtype) or col.dtype == object:
+            out[name] = col.astype("category")
+        else:
+            out[name] = col
+    return pd.DataFrame(out, index=df.index)
 
 
 def condition_mask(df: pd.DataFrame, cond: Condition) -> pd.Series:
@@ -43,11 +72,12 @@ def condition_mask(df: pd.DataFrame, cond: Condition) -> pd.Series:
     if op == "is":
         as_bool = col.astype("boolean").fillna(False)
         return as_bool if value else ~as_bool
-    if op in ("in", "not_in"):
-        hit = _text(col).isin(list(value)).fillna(False).astype(bool)  # type: ignore[arg-type]
-        return hit if op == "in" else ~hit
+    if op in ("in", "not_in") or (op in ("eq", "ne") and isinstance(value, str)):
+        wanted = list(value) if op in ("in", "not_in") else [value]  # type: ignore[arg-type]
+        hit = _text_isin(col, wanted)
+        return hit if op in ("in", "eq") else ~hit
     if op in ("eq", "ne"):
-        hit = (_text(col) == value) if isinstance(value, str) else (col == value)
+        hit = col == value
         hit = hit.fillna(False).astype(bool)
         return hit if op == "eq" else ~hit
     if op in ("le_column", "gt_column"):
@@ -59,7 +89,11 @@ def condition_mask(df: pd.DataFrame, cond: Condition) -> pd.Series:
     return res.fillna(False).astype(bool)
 
 
-def _filtered(df: pd.DataFrame, m: Measure) -> pd.DataFrame:
+def _filtered(df: pd.DataFrame, m: Measure, by: str | None = None) -> pd.DataFrame:
+    """The rows the measure counts, with only the columns it reads (copying fewer columns)."""
+    wanted = m.columns() | m.optional_columns() | {by}
+    keep = [c for c in df.columns if c in wanted]
+    df = df[keep]
     if not m.where:
         return df
     mask = np.ones(len(df), dtype=bool)
@@ -110,7 +144,15 @@ def as_dates(col: pd.Series, fiscal_year_start: int = 1) -> pd.Series:
 def _members(df: pd.DataFrame, by: str | None) -> pd.Series:
     if not by or by not in df.columns:
         return pd.Series("", index=df.index, dtype="string")
-    return df[by].astype("string").str.strip().replace("", pd.NA).fillna(BLANK)
+    col = df[by]
+    if isinstance(col.dtype, pd.CategoricalDtype):
+        # Trimming may merge categories ("North " and "North"): recode through the unique names.
+        names = col.cat.categories.astype("string").str.strip().to_numpy(dtype=object)
+        names = np.append(np.where(names == "", BLANK, names), BLANK)
+        uniq, recode = np.unique(names.astype(str), return_inverse=True)
+        codes = recode[col.cat.codes.to_numpy()]
+        return pd.Series(pd.Categorical.from_codes(codes, categories=uniq), index=df.index)
+    return col.astype("string").str.strip().replace("", pd.NA).fillna(BLANK)
 
 
 def _work(df: pd.DataFrame, m: Measure, freq: str, fiscal_year_start: int, by: str | None) -> pd.DataFrame:
@@ -120,7 +162,7 @@ def _work(df: pd.DataFrame, m: Measure, freq: str, fiscal_year_start: int, by: s
     period are split over the report periods inside them in proportion to days, for sums; a
     row of finer or equal grain falls in the period holding its first day.
     """
-    df = _filtered(df, m)
+    df = _filtered(df, m, by)
     vals = _values(df, m)
     members = _members(df, by)
     col = df[m.date]
@@ -142,7 +184,8 @@ def _work(df: pd.DataFrame, m: Measure, freq: str, fiscal_year_start: int, by: s
         work["_date"] = pd.to_datetime(work["_date"])
     work = work[work["_date"].notna()]
     if by in MULTI_VALUED:
-        work = work.assign(_member=work["_member"].map(lambda s: [t for t in _SPLIT.split(str(s)) if t] or [BLANK]))
+        split = work["_member"].astype(object).map(lambda s: [t for t in _SPLIT.split(str(s)) if t] or [BLANK])
+        work = work.assign(_member=split)
         work = work.explode("_member")
     if m.agg != "count":
         work = work[work["_val"].notna()]
@@ -257,7 +300,7 @@ def _spans_total(work: pd.DataFrame, m: Measure, spans: list[Span]) -> np.ndarra
 
 def _stock(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: str | None,
            fiscal_year_start: int) -> pd.DataFrame:
-    df = _filtered(df, m)
+    df = _filtered(df, m, by)
     start = as_dates(df[m.date], fiscal_year_start)
     end = as_dates(df[m.end], fiscal_year_start) if m.end else None
     members = _members(df, by)

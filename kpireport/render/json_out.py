@@ -23,13 +23,11 @@ def _num(v: Any) -> float | None:
 
 
 def report_dict(report: Report, generated: dt.date | None = None) -> dict[str, Any]:
-    p, prev, ago = report.period, report.previous(), report.year_ago()
+    p = report.period
     kpis: dict[str, Any] = {}
     for k in report.computed:
         row = report.values.loc[k.id]
-        value, before = _num(row[p]), _num(row[prev]) if prev is not None else None
-        year_ago = _num(row[ago]) if ago is not None else None
-        change = None if value is None or before is None else value - before
+        c = report.comparison(k.id)
         kpis[k.id] = {
             "name": k.name.get("en"),
             "names": dict(k.name),
@@ -37,15 +35,21 @@ def report_dict(report: Report, generated: dt.date | None = None) -> dict[str, A
             "unit": k.unit,
             "direction": k.direction,
             "period": label(p),
-            "value": value,
-            "target": report.target(k.id),
-            "status": report.status.at[k.id, p],
-            "status_basis": report.status_basis.at[k.id, p],
-            "previous": before,
-            "change": change,
-            "change_relative": None if change is None or not before else change / abs(before),
-            "same_period_last_year": year_ago,
-            "note": report.notes.get((k.id, p)),
+            "value": _num(c["value"]),
+            "target": _num(c["target"]),
+            "target_kind": c["target_kind"],
+            "attainment": _num(c["attainment"]),
+            "status": c["status"],
+            "status_basis": c["status_basis"],
+            "previous": _num(c["previous"]),
+            "change": _num(c["change"]),
+            "change_relative": _num(c["change_relative"]),
+            "same_period_last_year": _num(c["year_ago"]),
+            "change_year_ago": _num(c["change_year_ago"]),
+            "change_year_ago_relative": _num(c["change_year_ago_relative"]),
+            "year_to_date": _num(c["ytd"]),
+            "typed": report.is_typed(k.id),
+            "note": c["note"],
             "values": {label(q): _num(row[q]) for q in report.periods},
             "targets": {label(q): report.target(k.id, q) for q in report.periods if report.target(k.id, q) is not None},
             "statuses": {label(q): report.status.at[k.id, q] for q in report.periods if report.status.at[k.id, q]},
