@@ -1,24 +1,54 @@
 """Map stage: decide which canonical table each sheet holds and which column is which.
 
-A sheet is recognised by its name (e.g. "Orders", "Siparişler") or, failing that, by its
-headers. The header row is searched in the first rows, so title blocks above it are fine.
-A mapping from the config wins over both.
+A sheet is recognised by its name ("Orders", "Siparişler", "Sales Pipeline"; a CSV by its file
+name) or, failing that, by its headers; a mapping from the config wins over both. The header
+row is searched in the first rows, so title blocks above it are fine; a header split over two
+rows is joined ("Amount" merged over "USD | TL" gives "Amount USD" and "Amount TL"; a group
+title over real headers is tried with and without the title). Several tables on one sheet,
+separated by blank rows, become several mapped blocks. A sheet laid out as the monthly KPI
+sheet (one row per KPI, one column per month) is mapped as `KPI_SHEET`.
+
+Everything decided here is reported: what was recognised and how, duplicate headers, headers
+matched twice, units converted, and for a missing required column the headers that come
+closest, by name and by the values below them.
 """
 
 from __future__ import annotations
 
+import difflib
+import re
 from dataclasses import dataclass, field
+from operator import itemgetter
+from typing import TYPE_CHECKING
+
+import numpy as np
 
 from ..problems import Problem, ProblemLog, Severity
 from ..read import RawSheet
 from ..schema import Schema, TableSpec, default_schema
-from .normalize import cell_ref, normalize_header
+from .kpisheet import (
+    KPI_SHEET,
+    KPI_SHEET_ALIASES,
+    KpiLayout,
+    KpiResolver,
+    detect_layout,
+    kpi_sheet_words,
+    month_header,
+    month_start_or_end,
+)
+from .normalize import cell_ref, column_letter, header_keys, normalize_header
+
+if TYPE_CHECKING:
+    from ..catalog import Catalog
 
 HEADER_SEARCH_ROWS = 30
 # A required column may be given in another form, derived in validation.
 ALTERNATIVES: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
     ("orders", "revenue"): (("quantity", "unit_price"),),
 }
+# A column mapped to one of these in the config is left out ("Notes": ignore).
+IGNORE_WORDS = frozenset({"", "-", "ignore", "none", "null", "skip"})
+_MAX_MERGE_CELLS = 5000
 
 
 @dataclass(frozen=True)
@@ -29,131 +59,653 @@ class MappingOverrides:
     columns: dict[str, dict[str, str]] = field(default_factory=dict)  # table -> {their header: our column}
 
     def table_for(self, sheet: RawSheet) -> str | None:
-        for key in (f"{sheet.file}/{sheet.sheet}", sheet.sheet, sheet.file):
+        keys = (f"{sheet.file}/{sheet.sheet}", sheet.sheet, sheet.file)
+        for key in keys:
             if key in self.sheets:
                 return self.sheets[key]
+        folded = {k.strip().casefold(): v for k, v in self.sheets.items()}
+        for key in keys:
+            if key.strip().casefold() in folded:
+                return folded[key.strip().casefold()]
         return None
 
 
 @dataclass
 class MappedSheet:
+    """One table found on a sheet: where its header is, which column is which.
+
+    header_row is the 0-based row of the (lower) header row; data follow it up to end_row
+    (exclusive, None: to the end of the sheet). header_rows is 2 for a two-row header.
+    scales multiply a column's numbers (a header in minutes for a seconds column: 60).
+    For the monthly KPI sheet, table is KPI_SHEET and kpi_layout says where things are.
+    """
+
     sheet: RawSheet
     table: str
     header_row: int  # 0-based row of the header in sheet.rows
     columns: dict[str, int]  # canonical column -> 0-based column index
     headers: dict[int, str]  # column index -> header text as written
     ignored: list[str]
+    header_rows: int = 1
+    end_row: int | None = None
+    scales: dict[str, float] = field(default_factory=dict)
+    kpi_layout: KpiLayout | None = None
+    recognised_by: str = "headers"  # config | sheet name | file name | headers
 
 
-def _synonym_index(spec: TableSpec, overrides: dict[str, str]) -> dict[str, str]:
-    index: dict[str, str] = {}
+# --- synonym index -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Index:
+    table: str
+    keys: dict[str, tuple[str, int]]  # header key -> (column, preference: lower is better)
+    ignore: frozenset[str]
+
+
+def _index(spec: TableSpec, overrides: dict[str, str]) -> _Index:
+    keys: dict[str, tuple[str, int]] = {}
+    ignore: set[str] = set()
     for their, ours in overrides.items():
-        index[normalize_header(their)] = ours
-    for col in spec.columns:
-        for key in (col.name, col.name.replace("_", " "), *col.synonyms):
-            index.setdefault(normalize_header(key), col.name)
-    return index
+        key = normalize_header(their)
+        if ours.strip().casefold() in IGNORE_WORDS:
+            ignore.add(key)
+        elif spec.has(ours):
+            keys[key] = (ours, -1)
+    for col in spec.columns:  # the table's own columns come before the shared dimensions
+        for pref, text in enumerate((col.name, col.name.replace("_", " "), *col.synonyms)):
+            keys.setdefault(normalize_header(text), (col.name, pref))
+    return _Index(spec.name, keys, frozenset(ignore))
 
 
-def _match_row(row: list[object], index: dict[str, str]) -> tuple[dict[str, int], dict[int, str]]:
-    cols: dict[str, int] = {}
-    headers: dict[int, str] = {}
-    for j, cell in enumerate(row):
-        if cell is None or isinstance(cell, bool) or not isinstance(cell, str):
-            continue
-        key = normalize_header(cell)
-        headers[j] = str(cell)
-        name = index.get(key)
-        if name and name not in cols:
-            cols[name] = j
-    return cols, headers
+def _sheet_name_keys(schema: Schema) -> dict[str, tuple[str, ...]]:
+    out = {t.name: tuple(normalize_header(s) for s in (t.name.replace("_", " "), *t.sheet_names))
+           for t in schema.tables.values()}
+    out[KPI_SHEET] = kpi_sheet_words().sheet_names
+    return out
 
 
-def _sheet_name_tables(sheet: RawSheet, schema: Schema) -> list[str]:
-    names = {normalize_header(sheet.sheet), normalize_header(sheet.file.rsplit(".", 1)[0])}
-    hits = []
-    for t in schema.tables.values():
-        keys = {normalize_header(s) for s in t.sheet_names}
-        if names & keys:
-            hits.append(t.name)
+def _name_hits(text: str, keys: dict[str, tuple[str, ...]]) -> dict[str, int]:
+    """Tables whose sheet-name words occur in `text`, with the number of words matched (specificity)."""
+    name = f" {normalize_header(text)} "
+    hits: dict[str, int] = {}
+    for table, words in keys.items():
+        for w in words:
+            if w and f" {w} " in name:
+                hits[table] = max(hits.get(table, 0), len(w.split()))
     return hits
 
 
-def _best_header(sheet: RawSheet, spec: TableSpec, index: dict[str, str]) -> tuple[int, dict[str, int], dict[int, str]]:
-    best: tuple[int, int, dict[str, int], dict[int, str]] = (-1, -1, {}, {})
-    for i, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        cols, headers = _match_row(row, index)
-        score = len(cols) + 10 * sum(1 for r in spec.required if r in cols)
-        if score > best[0]:
-            best = (score, i, cols, headers)
-    return best[1], best[2], best[3]
+# --- header rows -----------------------------------------------------------------------------------
+
+@dataclass
+class _Header:
+    """One candidate header: a row, or two rows joined."""
+
+    row: int
+    double: bool
+    keys: dict[int, tuple[str, ...]]  # column -> keys to try, best first
+    texts: dict[int, str]  # column -> header as written ("Amount / USD")
 
 
-def map_sheet(sheet: RawSheet, schema: Schema, overrides: MappingOverrides, problems: ProblemLog) -> MappedSheet | None:
-    forced = overrides.table_for(sheet)
+@dataclass
+class _Match:
+    table: str
+    header: _Header
+    columns: dict[str, int]
+    shadowed: list[tuple[str, int, int]]  # (column, used index, other index that also matched)
+    required: int
+    complete: bool
+
+    @property
+    def score(self) -> int:
+        return 10 * self.required + len(self.columns)
+
+
+def _filled_merges(sheet: RawSheet, start: int, stop: int) -> dict[tuple[int, int], object]:
+    """Cells covered by a merge that starts in [start, stop): the merge's value (only its top-left
+    cell holds it)."""
+    filled: dict[tuple[int, int], object] = {}
+    for r0, c0, r1, c1 in sheet.merges:
+        if r1 < start or r0 >= stop or (r1 - r0 + 1) * (c1 - c0 + 1) > _MAX_MERGE_CELLS:
+            continue
+        if r0 >= len(sheet.rows) or c0 >= len(sheet.rows[r0]):
+            continue
+        value = sheet.rows[r0][c0]
+        for r in range(max(r0, start), min(r1, stop - 1) + 1):
+            for c in range(c0, c1 + 1):
+                filled[(r, c)] = value
+    return filled
+
+
+def _row_texts(row: list[object], i: int, filled: dict[tuple[int, int], object]) -> tuple[dict[int, str], bool]:
+    """Header texts by column, and whether the row holds nothing but text."""
+    texts: dict[int, str] = {}
+    textlike = True
+    for j, cell in enumerate(row):
+        cell = filled.get((i, j), cell)
+        if isinstance(cell, str):
+            if cell.strip():
+                texts[j] = " ".join(cell.split())
+        elif cell is not None:
+            textlike = False
+    for (r, c), cell in filled.items():  # merges reaching beyond the row's last cell
+        if r == i and c >= len(row) and isinstance(cell, str) and cell.strip():
+            texts[c] = " ".join(cell.split())
+    return texts, textlike and bool(texts)
+
+
+def _candidates(sheet: RawSheet, start: int, stop: int) -> list[_Header]:
+    filled = _filled_merges(sheet, start, stop)
+    rows = [_row_texts(sheet.rows[i], i, filled) for i in range(start, stop)]
+    out: list[_Header] = []
+    for k, (texts, textlike) in enumerate(rows):
+        i = start + k
+        out.append(_Header(i, False, {j: header_keys(t) for j, t in texts.items()}, texts))
+        if k == 0 or not textlike or not rows[k - 1][1]:
+            continue
+        top = rows[k - 1][0]
+        keys: dict[int, tuple[str, ...]] = {}
+        shown: dict[int, str] = {}
+        for j in sorted(set(top) | set(texts)):
+            a, b = top.get(j), texts.get(j)
+            if a and b and a != b:
+                keys[j] = tuple(dict.fromkeys((*header_keys(f"{a} {b}"), *header_keys(b))))
+                shown[j] = f"{a} / {b}"
+            else:
+                keys[j] = header_keys(b or a)
+                shown[j] = b or a or ""
+        out.append(_Header(i, True, keys, shown))
+    return out
+
+
+def _match(header: _Header, index: _Index, spec: TableSpec) -> _Match:
+    best: dict[str, tuple[int, int]] = {}
+    shadowed: list[tuple[str, int, int]] = []
+    for j, keys in header.keys.items():
+        if not keys or keys[0] in index.ignore:
+            continue
+        for key in keys:
+            hit = index.keys.get(key)
+            if hit is None:
+                continue
+            col, pref = hit
+            cur = best.get(col)
+            if cur is None:
+                best[col] = (pref, j)
+            elif pref < cur[0]:
+                shadowed.append((col, j, cur[1]))
+                best[col] = (pref, j)
+            else:
+                shadowed.append((col, cur[1], j))
+            break
+    columns = {c: j for c, (_, j) in best.items()}
+    found = 0
+    for r in spec.required:
+        if r in columns or any(set(alt) <= set(columns) for alt in ALTERNATIVES.get((spec.name, r), ())):
+            found += 1
+    shadowed = [(c, used, other) for c, used, other in shadowed if columns.get(c) == used]
+    return _Match(spec.name, header, columns, shadowed, found, found == len(spec.required))
+
+
+def _best_for_table(headers: list[_Header], index: _Index, spec: TableSpec) -> _Match | None:
+    best: _Match | None = None
+    best_key: tuple[int, int, int] | None = None
+    singles = {h.row: 0 for h in headers if not h.double}
+    matches = [_match(h, index, spec) for h in headers]
+    for m in matches:
+        if not m.header.double:
+            singles[m.header.row] = m.score
+    first_complete = min((m.header.row for m in matches if m.complete), default=None)
+    for m in matches:
+        if not m.columns:
+            continue
+        if m.header.double and m.score <= singles.get(m.header.row, 0):
+            continue  # a title row above a complete header adds nothing
+        if first_complete is not None and m.header.row > first_complete + 1:
+            continue  # the first complete header is the table's (a second table may follow below)
+        key = (m.score, int(m.header.double), -m.header.row)
+        if best_key is None or key > best_key:
+            best, best_key = m, key
+    return best
+
+
+# --- units in headers ----------------------------------------------------------------------------
+
+_UNITS_SECONDS = (
+    (re.compile(r"\b(?:ms|msec|millisecond|milliseconds)\b"), 0.001, "milliseconds"),
+    (re.compile(r"\b(?:s|sec|secs|second|seconds|sn|saniye)\b"), 1.0, "seconds"),
+    (re.compile(r"\b(?:m|min|mins|minute|minutes|dk|dak|dakika)\b"), 60.0, "minutes"),
+    (re.compile(r"\b(?:h|hr|hrs|hour|hours|sa|saat)\b"), 3600.0, "hours"),
+    (re.compile(r"\b(?:d|day|days|gun)\b"), 86400.0, "days"),
+)
+_UNITS_YEARS = ((re.compile(r"\b(?:month|months|mo|ay)\b"), 1 / 12, "months"),
+                (re.compile(r"\b(?:year|years|yr|yrs|yil)\b"), 1.0, "years"))
+
+
+def duration_base(column: str) -> float | None:
+    """Seconds per unit of a canonical duration column: *_seconds 1, *_hours / hours 3600."""
+    if column.endswith("_seconds"):
+        return 1.0
+    if column.endswith("_hours") or column == "hours":
+        return 3600.0
+    return None
+
+
+def _unit_scale(column: str, header: str) -> tuple[float, str | None]:
+    """Factor from the header's unit to the column's unit, and the unit found (None: none given)."""
+    words = normalize_header(header.replace("(", " ").replace(")", " ").replace("[", " ").replace("]", " "))
+    base = duration_base(column)
+    if base is not None:
+        for pattern, seconds, name in _UNITS_SECONDS:
+            if pattern.search(words):
+                return seconds / base, name
+        return 1.0, None
+    if column == "contract_years":
+        for pattern, years, name in _UNITS_YEARS:
+            if pattern.search(words):
+                return years, name
+    return 1.0, None
+
+
+# --- blocks: several tables on one sheet ----------------------------------------------------------
+
+def _is_empty(v: object) -> bool:
+    return v is None or v == ""
+
+
+def _blank_candidates(sheet: RawSheet, first: int, cols: list[int]) -> list[int]:
+    """Rows after `first` that are entirely blank (checked in two mapped columns first, vectorised)."""
+    rows = sheet.rows
+    if first >= len(rows):
+        return []
+    body = rows[first:]
+    empty = np.ones(len(body), dtype=bool)
+    for j in cols[:2]:
+        get = itemgetter(j)
+        try:
+            vals = np.fromiter(map(get, body), dtype=object, count=len(body))
+        except IndexError:
+            vals = np.array([r[j] if j < len(r) else None for r in body], dtype=object)
+        empty &= (vals == "") | np.equal(vals, None)
+    out = []
+    for k in np.flatnonzero(empty).tolist():
+        row = body[k]
+        if all(_is_empty(c) for c in row):
+            out.append(first + k)
+    return out
+
+
+# --- sheets ----------------------------------------------------------------------------------------
+
+class _Context:
+    def __init__(self, schema: Schema, overrides: MappingOverrides, problems: ProblemLog,
+                 catalog: Catalog | None) -> None:
+        self.schema = schema
+        self.overrides = overrides
+        self.problems = problems
+        self._catalog = catalog
+        self._resolver: KpiResolver | None = None
+        self.indexes = {t: _index(spec, overrides.columns.get(t, {})) for t, spec in schema.tables.items()}
+        self.name_keys = _sheet_name_keys(schema)
+
+    @property
+    def resolver(self) -> KpiResolver:
+        if self._resolver is None:
+            if self._catalog is None:
+                from ..catalog import default_catalog
+
+                self._catalog = default_catalog()
+            self._resolver = KpiResolver(self._catalog)
+        return self._resolver
+
+
+def map_sheet(sheet: RawSheet, schema: Schema, overrides: MappingOverrides, problems: ProblemLog,
+              catalog: Catalog | None = None) -> MappedSheet | None:
+    """The first table on the sheet (see map_sheet_blocks for all of them)."""
+    found = map_sheet_blocks(sheet, _Context(schema, overrides, problems, catalog))
+    return found[0] if found else None
+
+
+def map_sheet_blocks(sheet: RawSheet, ctx: _Context) -> list[MappedSheet]:
+    forced = ctx.overrides.table_for(sheet)
     where = {"file": sheet.file, "sheet": sheet.sheet}
-    if forced is not None and forced not in schema.tables:
+    problems = ctx.problems
+    if forced is not None and forced.strip().casefold() in KPI_SHEET_ALIASES:
+        forced = KPI_SHEET
+    if forced is not None and forced not in ctx.schema.tables and forced != KPI_SHEET:
         problems.add(Problem(f"the config maps this sheet to {forced!r}, which is not a table kpireport knows; "
-                             f"use one of {', '.join(schema.tables)}", severity=Severity.ERROR, **where))
-        return None
+                             f"use one of {', '.join(ctx.schema.tables)} or {KPI_SHEET}",
+                             severity=Severity.ERROR, **where))
+        return []
     if sheet.hidden and forced is None:
         problems.add(Problem("hidden sheet ignored (map it in the config to use it)", severity=Severity.INFO, **where))
-        return None
-    if not any(any(c is not None for c in row) for row in sheet.rows[:HEADER_SEARCH_ROWS]):
+        return []
+    if not any(any(not _is_empty(c) for c in row) for row in sheet.rows[:HEADER_SEARCH_ROWS]):
         problems.add(Problem("empty sheet ignored", severity=Severity.INFO, **where))
-        return None
-    by_name = _sheet_name_tables(sheet, schema)
-    candidates = [forced] if forced else by_name or list(schema.tables)
-    best: tuple[tuple[int, int], MappedSheet] | None = None
-    for tname in candidates:
-        spec = schema.tables[tname]
-        index = _synonym_index(spec, overrides.columns.get(tname, {}))
-        row, cols, headers = _best_header(sheet, spec, index)
-        if row < 0:
-            continue
-        required_found = sum(1 for r in spec.required if r in cols)
-        rank = (required_found == len(spec.required), required_found * 10 + len(cols))
-        ignored = [h for j, h in headers.items() if j not in cols.values()]
-        mapped = MappedSheet(sheet, tname, row, cols, headers, ignored)
-        if best is None or rank > best[0]:
-            best = (rank, mapped)
-    if best is None or (not forced and not by_name and len(best[1].columns) < 2):
-        problems.add(Problem("sheet not recognised as any input table; ignored. Name the sheet after its table "
-                             "(e.g. Orders) or map it in the config", severity=Severity.INFO, **where))
-        return None
-    mapped = best[1]
-    spec = schema.tables[mapped.table]
-    missing = [r for r in spec.required if r not in mapped.columns
-               and not any(set(alt) <= set(mapped.columns) for alt in ALTERNATIVES.get((mapped.table, r), ()))]
-    if missing:
-        hint = _did_you_mean(missing, mapped.headers, spec)
+        return []
+    out: list[MappedSheet] = []
+    start: int | None = 0
+    while start is not None and start < len(sheet.rows):
+        mapped, start = _map_block(sheet, start, forced, ctx, first=not out)
+        if mapped is None:
+            break
+        out.append(mapped)
+    if len(out) > 1:
+        problems.add(Problem(f"{len(out)} tables found on this sheet, separated by blank rows: "
+                             + "; ".join(f"{m.table} (header row {m.header_row + 1})" for m in out),
+                             severity=Severity.INFO, **where))
+    return out
+
+
+def _map_block(sheet: RawSheet, start: int, forced: str | None, ctx: _Context,
+               first: bool) -> tuple[MappedSheet | None, int | None]:
+    where = {"file": sheet.file, "sheet": sheet.sheet}
+    problems = ctx.problems
+    stop = min(len(sheet.rows), start + HEADER_SEARCH_ROWS)
+    sheet_hits = _name_hits(sheet.sheet, ctx.name_keys)
+    file_hits = _name_hits(sheet.file.rsplit(".", 1)[0], ctx.name_keys)
+    title_hits = _name_hits(" | ".join(_titles(sheet, start, min(stop, start + 5))), ctx.name_keys)
+    order = [(sheet_hits, "sheet name"), (title_hits, "title"), (file_hits, "file name")]
+    if not first:  # a table further down the sheet: its own title says more than the sheet's name
+        order = [(title_hits, "title"), (sheet_hits, "sheet name"), (file_hits, "file name")]
+    hits, by = next(((h, b) for h, b in order if h), ({}, "file name"))
+    if first and (forced == KPI_SHEET or forced is None) and _has_month_row(sheet, start, stop):
+        filled = _filled_merges(sheet, start, stop)
+        found = detect_layout(sheet, start, HEADER_SEARCH_ROWS, ctx.resolver, filled,
+                              names_hit=forced == KPI_SHEET or KPI_SHEET in hits, targets_hit="targets" in hits)
+        if found is not None:
+            header, layout = found
+            headers = {j: str(c).strip() for j, c in enumerate(sheet.rows[header]) if not _is_empty(c)}
+            mapped = MappedSheet(sheet, KPI_SHEET, header, {}, headers, layout.ignored, kpi_layout=layout,
+                                 recognised_by="config" if forced else (by if KPI_SHEET in hits else "layout"))
+            return mapped, None
+    if first and forced == KPI_SHEET:
+        problems.add(Problem("the config maps this sheet to the KPI sheet, but no row of month headers "
+                             "(2026-01, Oca 2026, Jan-26, ...) with KPI names below was found",
+                             severity=Severity.ERROR, **where))
+        return None, None
+    headers = _candidates(sheet, start, stop)
+    matches: dict[str, _Match] = {}
+    for tname, spec in ctx.schema.tables.items():
+        m = _best_for_table(headers, ctx.indexes[tname], spec)
+        if m is not None:
+            matches[tname] = m
+    chosen, how, note = _choose(matches, forced, hits, by)
+    if chosen is None:
+        if first:
+            problems.add(Problem("sheet not recognised as any input table; ignored. Name the sheet after its table "
+                                 "(e.g. Orders) or map it in the config", severity=Severity.INFO, **where))
+        return None, None
+    spec = ctx.schema.tables[chosen.table]
+    if note:
+        problems.add(Problem(note, severity=Severity.INFO, table=chosen.table, **where))
+    header = chosen.header
+    if not chosen.complete:
+        missing = [r for r in spec.required if r not in chosen.columns
+                   and not any(set(alt) <= set(chosen.columns) for alt in ALTERNATIVES.get((spec.name, r), ()))]
+        hint = _did_you_mean(missing, header, chosen.columns, sheet, spec)
+        severity = Severity.ERROR if how != "headers" else Severity.WARNING
         problems.add(Problem(
-            f"recognised as table {mapped.table!r} but required column(s) {', '.join(missing)} not found in the header "
-            f"row {mapped.header_row + 1}{hint}; sheet ignored", severity=Severity.ERROR, table=mapped.table,
-            cell=cell_ref(mapped.header_row, 0), **where))
-        return None
-    return mapped
+            f"recognised as table {spec.name!r} (by {how}) but required column(s) {', '.join(missing)} not found in "
+            f"the header row {header.row + 1}{hint}; sheet ignored", severity=severity, table=spec.name,
+            cell=cell_ref(header.row, min(header.texts) if header.texts else 0), **where))
+        return None, None
+    texts = header.texts
+    used = set(chosen.columns.values())
+    ignored = [t for j, t in sorted(texts.items()) if j not in used]
+    mapped = MappedSheet(sheet, spec.name, header.row, dict(chosen.columns), dict(texts), ignored,
+                         header_rows=2 if header.double else 1, recognised_by=how)
+    _report_headers(mapped, chosen, problems)
+    _units(mapped, problems)
+    nxt = _next_block(sheet, mapped, ctx)
+    if nxt is not None:
+        mapped.end_row = nxt[0]
+        return mapped, nxt[1]
+    return mapped, None
 
 
-def _did_you_mean(missing: list[str], headers: dict[int, str], spec: TableSpec) -> str:
-    import difflib
+def _titles(sheet: RawSheet, start: int, stop: int) -> list[str]:
+    """Rows holding a single text: titles above a table ("Expenses", "Sales report 2026")."""
+    out = []
+    for row in sheet.rows[start:stop]:
+        filled = [c for c in row if not _is_empty(c)]
+        if len(filled) == 1 and isinstance(filled[0], str):
+            out.append(filled[0])
+        elif len(filled) > 1:
+            break
+    return out
 
-    unused = [h for h in headers.values()]
+
+def _has_month_row(sheet: RawSheet, start: int, stop: int) -> bool:
+    """Cheap pre-check for the KPI sheet: some row of the first ones has 2+ month-like headers."""
+    from ..validate.parsers import month_number
+
+    words = kpi_sheet_words()
+
+    def month_like(c: object) -> bool:
+        if _is_empty(c):
+            return False
+        if not isinstance(c, str):
+            return month_start_or_end(c)
+        # "Oca 2026", "Target Jan-26", or a bare month name ("Ocak", "Hedef Ocak") when the year is elsewhere
+        return month_header(c, None, words) is not None or month_number(c.split()[-1]) is not None
+
+    for row in sheet.rows[start:stop]:
+        if any(isinstance(c, int | float) and not isinstance(c, bool) for c in row):
+            continue
+        if sum(1 for c in row if month_like(c)) >= 2:
+            return True
+    return False
+
+
+def _choose(matches: dict[str, _Match], forced: str | None, hits: dict[str, int],
+            by: str) -> tuple[_Match | None, str, str]:
+    """The table for the sheet: (match, how it was recognised, a note or '')."""
+    if forced is not None:
+        m = matches.get(forced)
+        return m, "config", ""
+
+    def rank(m: _Match) -> tuple[int, int, int, int, int]:
+        return (int(m.complete), hits.get(m.table, 0), -m.header.row, len(m.columns), m.required)
+
+    named = [m for t, m in matches.items() if t in hits]
+    if named and by in ("file name", "title") and not any(m.complete for m in named):
+        named = []  # a workbook's name or a title says little about a sheet that does not fit: judge by headers
+    if named:
+        best = max(named, key=rank)
+        if best.complete:
+            return best, by, ""
+        others = [m for m in matches.values() if m.complete and len(m.columns) >= 2 and m.table not in hits]
+        if others:
+            alt = max(others, key=lambda m: (len(m.columns), m.required))
+            if len(alt.columns) > len(best.columns):
+                return alt, "headers", (f"the {by} suggests table {best.table!r}, but the headers fit "
+                                        f"{alt.table!r}; read as {alt.table!r}")
+        return best, by, ""
+    complete = [m for m in matches.values() if m.complete and len(m.columns) >= 2]
+    if complete:  # the topmost table (more may follow below), then the one that explains most headers
+        return max(complete, key=lambda m: (-m.header.row, len(m.columns), m.required)), "headers", ""
+    strong = [m for m in matches.values() if m.required >= 1 and len(m.columns) >= 3]
+    if strong:
+        return max(strong, key=lambda m: m.score), "headers", ""
+    return None, "", ""
+
+
+def _report_headers(m: MappedSheet, match: _Match, problems: ProblemLog) -> None:
+    where = {"file": m.sheet.file, "sheet": m.sheet.sheet, "table": m.table}
+    by_text: dict[str, list[int]] = {}
+    for j, t in m.headers.items():
+        by_text.setdefault(normalize_header(t), []).append(j)
+    used = {j: c for c, j in m.columns.items()}
+    for key, cols in by_text.items():
+        if len(cols) < 2 or not key:
+            continue
+        letters = ", ".join(column_letter(j) for j in cols)
+        in_use = [j for j in cols if j in used]
+        if in_use:
+            j = in_use[0]
+            problems.add(Problem(f"{len(cols)} columns are headed {m.headers[j]!r} ({letters}); column "
+                                 f"{column_letter(j)} is used for {used[j]}, the other(s) ignored",
+                                 severity=Severity.WARNING, cell=cell_ref(m.header_row, j), column=m.headers[j],
+                                 **where))
+        else:
+            problems.add(Problem(f"{len(cols)} columns are headed {m.headers[cols[0]]!r} ({letters}); none is used",
+                                 severity=Severity.INFO, cell=cell_ref(m.header_row, cols[0]),
+                                 column=m.headers[cols[0]], **where))
+    for col, used_j, other in match.shadowed:
+        if normalize_header(m.headers.get(other, "")) == normalize_header(m.headers.get(used_j, "")):
+            continue  # reported above as a duplicate header
+        problems.add(Problem(f"{m.headers.get(other)!r} (column {column_letter(other)}) also matches {col}; "
+                             f"{m.headers.get(used_j)!r} (column {column_letter(used_j)}) is used. Map the other "
+                             "one in the config if it is the right one", severity=Severity.INFO,
+                             cell=cell_ref(m.header_row, other), column=m.headers.get(other, ""), **where))
+
+
+def _units(m: MappedSheet, problems: ProblemLog) -> None:
+    where = {"file": m.sheet.file, "sheet": m.sheet.sheet, "table": m.table}
+    for col, j in m.columns.items():
+        if duration_base(col) is None and col != "contract_years":
+            continue
+        header = m.headers.get(j, col)
+        scale, unit = _unit_scale(col, header)
+        target = "seconds" if col.endswith("_seconds") else "years" if col == "contract_years" else "hours"
+        if unit is None:
+            if normalize_header(header) != normalize_header(col):
+                problems.add(Problem(f"the header {header!r} gives no unit; read as {target} (write the unit in the "
+                                     "header, e.g. 'Wait time (min)', if that is wrong)", severity=Severity.INFO,
+                                     column=header, **where))
+            continue
+        if scale != 1.0:
+            m.scales[col] = scale
+            problems.add(Problem(f"{header!r} is in {unit}: converted to {target} for {col}", severity=Severity.INFO,
+                                 column=header, **where))
+
+
+def _next_block(sheet: RawSheet, m: MappedSheet, ctx: _Context) -> tuple[int, int] | None:
+    """(end of this table, header search start of the next) when another table follows a blank row."""
+    first = m.header_row + 1
+    cols = sorted(m.columns.values())
+    rows = sheet.rows
+    blanks = _blank_candidates(sheet, first, cols)
+    blank_set = set(blanks)
+    for k in blanks:
+        j = k + 1
+        if j >= len(rows) or j in blank_set:
+            continue
+        stop = min(len(rows), j + 3)
+        for header in _candidates(sheet, j, stop):
+            if header.double or len(header.keys) < 2:
+                continue
+            row = rows[header.row]
+            if any(not _is_empty(c) and not isinstance(c, str) for c in row):
+                continue
+            for tname, spec in ctx.schema.tables.items():
+                mt = _match(header, ctx.indexes[tname], spec)
+                if mt.complete and len(mt.columns) >= 2:
+                    return k, j
+    return None
+
+
+def _did_you_mean(missing: list[str], header: _Header, columns: dict[str, int], sheet: RawSheet,
+                  spec: TableSpec) -> str:
+    """For each missing column: headers close in name, else headers whose values have the right type."""
+    used = set(columns.values())
+    unused = {j: t for j, t in header.texts.items() if j not in used}
     hints = []
-    for m in missing:
-        words = [m.replace("_", " "), *spec.column(m).synonyms]
-        guesses = {g for w in words for g in difflib.get_close_matches(normalize_header(w),
-                   [normalize_header(h) for h in unused], n=1, cutoff=0.6)}
-        if guesses:
-            original = [h for h in unused if normalize_header(h) in guesses]
-            hints.append(f"{m}: did you mean {', '.join(repr(o) for o in original)}?")
-    return (" (" + "; ".join(hints) + ")") if hints else ""
+    for miss in missing:
+        cspec = spec.column(miss)
+        words = [normalize_header(w) for w in (miss.replace("_", " "), *cspec.synonyms)]
+        scored: list[tuple[float, int]] = []
+        for j, text in unused.items():
+            key = normalize_header(text)
+            ratio = max((difflib.SequenceMatcher(None, key, w).ratio() for w in words), default=0.0)
+            if ratio >= 0.6:
+                scored.append((ratio, j))
+        if scored:
+            scored.sort(reverse=True)
+            names = ", ".join(repr(unused[j]) for _, j in scored[:2])
+            hints.append(f"{miss}: did you mean {names}?")
+            continue
+        typed = [j for j in unused if _looks_like(sheet, header.row, j, cspec.type)]
+        if typed:
+            names = ", ".join(repr(unused[j]) for j in typed[:3])
+            hints.append(f"{miss} ({cspec.type}): columns holding {_type_words(cspec.type)}: {names}")
+    config = ""
+    if missing:
+        config = (f"; to map a header yourself, add to the config: mapping: {{columns: {{{spec.name}: "
+                  f"{{\"Your header\": {missing[0]}}}}}}}")
+    return (" (" + "; ".join(hints) + ")" if hints else "") + config
+
+
+def _type_words(ctype: str) -> str:
+    return {"date": "dates", "money": "amounts", "number": "numbers", "score": "scores"}.get(ctype, "values")
+
+
+def _looks_like(sheet: RawSheet, header_row: int, j: int, ctype: str) -> bool:
+    import datetime as dt
+
+    from ..validate.parsers import parse_date_text, parse_number
+
+    values = [r[j] for r in sheet.rows[header_row + 1:header_row + 41] if j < len(r) and not _is_empty(r[j])]
+    if not values:
+        return False
+    hits = 0
+    for v in values:
+        if ctype == "date":
+            if isinstance(v, dt.date):
+                hits += 1
+            elif isinstance(v, str):
+                try:
+                    parse_date_text(v)
+                    hits += 1
+                except ValueError:
+                    pass
+        elif ctype in ("money", "number", "score"):
+            if isinstance(v, int | float) and not isinstance(v, bool):
+                hits += 1
+            elif isinstance(v, str):
+                for dec in (".", ","):
+                    try:
+                        parse_number(v, dec)
+                        hits += 1
+                        break
+                    except ValueError:
+                        pass
+        else:
+            return False
+    return hits >= 0.8 * len(values)
+
+
+def check_overrides(overrides: MappingOverrides, schema: Schema, problems: ProblemLog) -> None:
+    """Column mappings in the config that name an unknown table or column."""
+    for table, cols in overrides.columns.items():
+        spec = schema.tables.get(table)
+        if spec is None:
+            problems.add(Problem(f"the config maps columns of {table!r}, which is not a table kpireport knows; use one "
+                                 f"of {', '.join(schema.tables)}", severity=Severity.ERROR))
+            continue
+        for their, ours in cols.items():
+            if ours.strip().casefold() not in IGNORE_WORDS and not spec.has(ours):
+                close = difflib.get_close_matches(ours, [c.name for c in spec.columns], n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                problems.add(Problem(f"the config maps header {their!r} to {ours!r}, which is not a column of "
+                                     f"{table!r}{hint}; columns: {', '.join(c.name for c in spec.columns)}",
+                                     severity=Severity.ERROR, table=table))
 
 
 def map_sheets(sheets: list[RawSheet], overrides: MappingOverrides | None = None, schema: Schema | None = None,
-               problems: ProblemLog | None = None) -> tuple[list[MappedSheet], ProblemLog]:
+               problems: ProblemLog | None = None, catalog: Catalog | None = None,
+               ) -> tuple[list[MappedSheet], ProblemLog]:
     schema = schema or default_schema()
     problems = problems if problems is not None else ProblemLog()
     overrides = overrides or MappingOverrides()
-    out = [m for s in sheets if (m := map_sheet(s, schema, overrides, problems)) is not None]
+    check_overrides(overrides, schema, problems)
+    ctx = _Context(schema, overrides, problems, catalog)
+    out: list[MappedSheet] = []
+    for s in sheets:
+        out.extend(map_sheet_blocks(s, ctx))
     return out, problems
+
+
+__all__ = ["ALTERNATIVES", "HEADER_SEARCH_ROWS", "KPI_SHEET", "MappedSheet", "MappingOverrides", "map_sheet",
+           "map_sheets"]

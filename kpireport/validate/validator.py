@@ -1,144 +1,363 @@
 """Validate stage: typed canonical tables from mapped sheets, every problem recorded.
 
 Nothing here stops at the first bad cell. A cell that cannot be parsed is reported by file,
-sheet and cell and left empty; a row missing a required value is excluded and counted; a
-totals row is dropped; the user sees all of it at once.
+sheet and cell and left empty; a row missing a required value is excluded and counted; totals
+rows, notes below the table and repeated header rows are left out with a note; hidden rows
+are kept as data with a note; the user sees all of it at once.
+
+Rows are handled as arrays: each mapped column is taken out of the sheet once, blank rows,
+totals and notes are found with vectorised masks, and the converters in `columns.py` parse
+text once per distinct value.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from operator import itemgetter
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
-from ..dataset import Dataset, Source
-from ..mapping import MappedSheet
+from ..dataset import Dataset, Source, empty_kpi_sheet
+from ..mapping import KPI_SHEET, MappedSheet
+from ..mapping.mapper import duration_base
 from ..mapping.normalize import cell_ref, normalize_header
 from ..problems import Problem, ProblemLog, Severity
-from ..schema import Schema, default_schema
+from ..schema import Schema, TableSpec, default_schema
 from . import columns as conv
+from .parsers import is_excel_error
 
-TOTAL_WORDS = frozenset({"total", "totals", "grand total", "toplam", "genel toplam", "sum", "ara toplam", "subtotal"})
+if TYPE_CHECKING:
+    from ..catalog import Catalog
+
+TOTAL_WORDS = frozenset({"total", "totals", "grand total", "toplam", "genel toplam", "sum", "ara toplam", "subtotal",
+                         "sub total", "toplamlar", "overall total", "total general", "gesamt", "summe"})
+# "Total North", "Toplam 2026": a totals row only when a required value of the row is empty too.
+TOTAL_PREFIXES = frozenset({"total", "totals", "toplam", "subtotal", "grand"})
+# Problems listed one by one per column; the rest are counted.
+CELL_LIMIT = 20
 
 
 @dataclass(frozen=True)
 class Locale:
-    """How to read ambiguous text: decimal separator and day-first slash dates."""
+    """How to read ambiguous text: decimal separator and day-first slash dates (from the config),
+    and whether bare serial numbers count from 1904 (also set per workbook by the reader)."""
 
     decimal: str = "."
     day_first: bool = True
     date1904: bool = False
 
 
-def _convert(ctype: str, values: list[object], locale: Locale):
-    if ctype in ("number", "money", "score"):
-        return conv.to_number(values, locale.decimal)
+def _convert(ctype: str, column: str, values, locale: Locale, date1904: bool, scale: float,
+             notes: list[conv.Note]) -> tuple[pd.Series, list[conv.Failure]]:
+    if ctype in ("number", "money"):
+        return conv.to_number(values, locale.decimal, notes, scale=scale, duration_unit=duration_base(column))
+    if ctype == "score":
+        return conv.to_score(values, locale.decimal, notes)
     if ctype == "date":
-        return conv.to_date(values, locale.day_first, locale.date1904)
+        return conv.to_date(values, locale.day_first, locale.date1904 or date1904, notes)
     if ctype == "bool":
-        return conv.to_bool(values)
+        return conv.to_bool(values, notes)
     if ctype == "id":
-        return conv.to_id(values)
+        return conv.to_id(values, notes)
     if ctype == "period":
-        return conv.to_period_text(values)
-    return conv.to_text(values)
+        return conv.to_period_text(values, notes)
+    return conv.to_text(values, notes)
 
 
-def _data_rows(m: MappedSheet) -> tuple[list[list[object]], list[int]]:
-    """Rows below the header that hold data, with their sheet row numbers; totals rows dropped."""
-    rows, numbers = [], []
-    used = list(m.columns.values())
-    for offset, row in enumerate(m.sheet.rows[m.header_row + 1:]):
-        cells = [row[j] if j < len(row) else None for j in used]
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
+def _column(body: list[list[object]], j: int) -> np.ndarray:
+    out = np.empty(len(body), dtype=object)
+    try:
+        out[:] = list(map(itemgetter(j), body))
+    except IndexError:  # ragged rows (hand-made sheets)
+        out[:] = [r[j] if j < len(r) else None for r in body]
+    return out
+
+
+def _empty(a: np.ndarray) -> np.ndarray:
+    return (a == "") | np.equal(a, None)
+
+
+_LABEL_START = re.compile(r"(?i)^\W*(?:grand|genel|ara|sub|sum|summe|total|toplam|overall|gesamt)")
+
+
+def _label_mask(a: np.ndarray, words: frozenset[str], prefixes: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(exact totals label, 'Total ...' label) per row, from the distinct texts of one column."""
+    n = len(a)
+    exact = np.zeros(n, dtype=bool)
+    prefix = np.zeros(n, dtype=bool)
+    is_str = np.fromiter(map(isinstance, a, [str] * n), dtype=bool, count=n) if n else np.zeros(0, dtype=bool)
+    idx = np.flatnonzero(is_str)
+    if not len(idx):
+        return exact, prefix
+    codes, uniques = pd.factorize(a[idx])
+    keys = [normalize_header(u) if len(u) < 40 and _LABEL_START.match(u) else "" for u in uniques]
+    ex = np.array([k in words for k in keys], dtype=bool)
+    pre = np.array([bool(k) and k.split()[0] in prefixes and k not in words for k in keys], dtype=bool)
+    exact[idx] = ex[codes]
+    prefix[idx] = pre[codes]
+    return exact, prefix
+
+
+@dataclass
+class _Rows:
+    numbers: np.ndarray  # 0-based sheet row of each kept row
+    values: dict[int, np.ndarray]  # column index -> cells of the kept rows
+    read: int
+
+
+def _rows(m: MappedSheet, spec: TableSpec, problems: ProblemLog, where: dict) -> _Rows:
+    """The data rows below the header: blank rows skipped; totals, notes and repeated headers left out."""
+    rows = m.sheet.rows
+    first = m.header_row + 1
+    end = len(rows) if m.end_row is None else m.end_row
+    body = rows[first:end]
+    used = sorted(set(m.columns.values()))
+    cols = {j: _column(body, j) for j in used}
+    empties = {j: _empty(a) for j, a in cols.items()}
+    filled = np.zeros(len(body), dtype=np.int32)
+    for e in empties.values():
+        filled += ~e
+    numbers = first + np.arange(len(body))
+    keep = filled > 0
+    read = int(keep.sum())
+    dropped: dict[str, list[int]] = {}
+    # notes and lone values below the last full row
+    multi = np.flatnonzero(filled >= 2)
+    if len(multi):
+        tail = np.flatnonzero(keep)
+        tail = tail[tail > multi[-1]]
+        if len(tail):
+            dropped["note(s) or lone value(s) below the table"] = (numbers[tail] + 1).tolist()
+            keep[tail] = False
+    # totals rows: a label ("Total", "Genel Toplam", "Total North") in the first columns or a mapped text
+    # column of a row that lacks a required value, or a label where a required date or number belongs
+    label_cols = set(range(3)) | {j for c, j in m.columns.items() if spec.column(c).type in ("text", "id")}
+    required_empty = np.zeros(len(body), dtype=bool)
+    for c in spec.required:
+        if c in m.columns:
+            required_empty |= empties[m.columns[c]]
+    candidates = np.flatnonzero(keep & required_empty)
+    hit = np.zeros(len(body), dtype=bool)
+    if len(candidates):
+        for j in sorted(label_cols):
+            a = (cols[j] if j in cols else _column(body, j))[candidates]
+            exact, prefix = _label_mask(a, TOTAL_WORDS, TOTAL_PREFIXES)
+            hit[candidates[exact | prefix]] = True
+    tail = np.flatnonzero(keep)[-5:]
+    for c in spec.required:  # the label where a required value belongs: "Total" in the date column
+        if c not in m.columns:
             continue
-        rows.append(row)
-        numbers.append(m.header_row + 1 + offset)
-    return rows, numbers
+        a = cols[m.columns[c]]
+        if spec.column(c).type == "date":  # few distinct texts, if any: check every row ("Total January")
+            exact, prefix = _label_mask(a, TOTAL_WORDS, TOTAL_PREFIXES)
+            hit |= exact | prefix
+        elif len(tail):  # other columns: the last rows only (a label mid-table comes with a blank value)
+            exact, _ = _label_mask(a[tail], TOTAL_WORDS, TOTAL_PREFIXES)
+            hit[tail[exact]] = True
+    hit &= keep
+    if hit.any():
+        dropped["totals row(s)"] = (numbers[hit] + 1).tolist()
+        keep &= ~hit
+    # a header repeated inside the data (page headers of printed exports)
+    if len(used) >= 2:
+        same = np.zeros(len(body), dtype=np.int32)
+        header_row = rows[m.header_row]
+        for j in used:
+            raw = header_row[j] if j < len(header_row) else None
+            if isinstance(raw, str) and raw.strip():
+                same += cols[j] == raw
+        hit = keep & (same >= min(2, len(used)))
+        if hit.any():
+            dropped["repeated header row(s)"] = (numbers[hit] + 1).tolist()
+            keep &= ~hit
+    for what, rownums in dropped.items():
+        rownums = sorted(set(rownums))
+        shown = ", ".join(map(str, rownums[:5])) + (", ..." if len(rownums) > 5 else "")
+        problems.add(Problem(f"{len(rownums)} {what} left out (row {shown})", severity=Severity.INFO, **where))
+    idx = np.flatnonzero(keep)
+    return _Rows(numbers[idx], {j: a[idx] for j, a in cols.items()}, read)
 
 
-def _is_total(row: list[object], first_cols: int = 3) -> bool:
-    for c in row[:first_cols]:
-        if isinstance(c, str) and normalize_header(c) in TOTAL_WORDS:
-            return True
-    return False
+def _report(problems: ProblemLog, items: list[tuple[int, str]], numbers: np.ndarray, j: int, header: str,
+            where: dict, severity: Severity = Severity.WARNING) -> None:
+    """Problems by cell, the first CELL_LIMIT one by one, the rest counted."""
+    for pos, reason in items[:CELL_LIMIT]:
+        problems.add(Problem(reason, cell=cell_ref(int(numbers[pos]), j), column=header, severity=severity, **where))
+    rest = len(items) - CELL_LIMIT
+    if rest > 0:
+        key = (where["file"], where["sheet"], header)
+        problems.suppressed[key] = problems.suppressed.get(key, 0) + rest
 
 
-def validate_sheet(m: MappedSheet, schema: Schema, locale: Locale, problems: ProblemLog) -> tuple[pd.DataFrame, Source]:
+def validate_sheet(m: MappedSheet, schema: Schema, locale: Locale, problems: ProblemLog,
+                   excel_errors: dict[tuple[str, str], int] | None = None) -> tuple[pd.DataFrame, Source]:
     spec = schema.tables[m.table]
-    rows, numbers = _data_rows(m)
-    keep = [i for i, r in enumerate(rows) if not _is_total(r)]
     where = {"file": m.sheet.file, "sheet": m.sheet.sheet, "table": m.table}
-    if len(keep) < len(rows):
-        dropped = [numbers[i] + 1 for i in range(len(rows)) if i not in set(keep)]
-        problems.add(Problem(f"{len(dropped)} totals row(s) left out (row {', '.join(map(str, dropped[:5]))})",
-                             severity=Severity.INFO, **where))
-        rows = [rows[i] for i in keep]
-        numbers = [numbers[i] for i in keep]
+    got = _rows(m, spec, problems, where)
+    numbers = got.numbers
     frame: dict[str, pd.Series] = {}
-    bad_rows: set[int] = set()
+    results: dict[str, tuple[list[conv.Failure], list[conv.Note]]] = {}
     for col, j in m.columns.items():
         cspec = spec.column(col)
-        values = [r[j] if j < len(r) else None for r in rows]
-        series, failures = _convert(cspec.type, values, locale)
-        for pos, reason in failures:
-            problems.add(Problem(reason, cell=cell_ref(numbers[pos], j), column=m.headers.get(j, col), **where))
-            if cspec.required:
-                bad_rows.add(pos)
+        notes: list[conv.Note] = []
+        series, failures = _convert(cspec.type, col, got.values[j], locale, m.sheet.date1904,
+                                    m.scales.get(col, 1.0), notes)
         frame[col] = series
-    df = pd.DataFrame(frame)
+        results[col] = (failures, notes)
+    df = pd.DataFrame(frame, index=pd.RangeIndex(len(numbers)))
+    drop = _sum_total_row(df, spec)
+    if drop is not None:
+        problems.add(Problem(f"row {int(numbers[drop]) + 1} has no {spec.required[0]} and its figures are the sums of "
+                             "the rows above: a totals row, left out", severity=Severity.INFO, **where))
+    errors = 0
+    bad_rows: set[int] = set()
+    for col, j in m.columns.items():
+        failures, notes = results[col]
+        header = m.headers.get(j, col)
+        if drop is not None:
+            failures = [f for f in failures if f[0] != drop]
+        n_err = sum(1 for pos, _ in failures if is_excel_error(got.values[j][pos]))
+        if n_err and excel_errors is not None:
+            excel_errors[(m.table, col)] = excel_errors.get((m.table, col), 0) + n_err
+        errors += n_err
+        _report(problems, failures, numbers, j, header, where)
+        if spec.column(col).required:
+            bad_rows.update(pos for pos, _ in failures)
+        for note in notes:
+            if note.position is None:
+                problems.add(Problem(note.reason, column=header, severity=Severity(note.severity), **where))
+        cell_notes = [(n.position, n.reason) for n in notes if n.position is not None and n.position != drop]
+        if cell_notes:
+            _report(problems, cell_notes, numbers, j, header, where, Severity.WARNING)
     for col in spec.required:
-        if col in df.columns:
-            empty = df[col].isna()
-            for pos in empty[empty].index[:20]:
-                if pos not in bad_rows:
-                    problems.add(Problem(f"required value {col} is empty; row excluded",
-                                         cell=cell_ref(numbers[pos], m.columns[col]), column=m.headers.get(m.columns[col], col),
-                                         **where))
-            bad_rows |= set(empty[empty].index)
-    if bad_rows:
-        problems.add(Problem(f"{len(bad_rows)} row(s) excluded because a required value is missing or unreadable",
+        if col not in df.columns:
+            continue
+        empty = df[col].isna().to_numpy().copy()
+        if drop is not None:
+            empty[drop] = False
+        new = [int(p) for p in np.flatnonzero(empty) if int(p) not in bad_rows]
+        j = m.columns[col]
+        _report(problems, [(p, f"required value {col} is empty; row excluded") for p in new], numbers, j,
+                m.headers.get(j, col), where)
+        bad_rows.update(new)
+    if drop is not None:
+        bad_rows.add(drop)
+    excluded = len(bad_rows) - (1 if drop is not None else 0)
+    if excluded:
+        problems.add(Problem(f"{excluded} row(s) excluded because a required value is missing or unreadable",
                              severity=Severity.WARNING, **where))
+    if bad_rows:
         df = df.drop(index=sorted(bad_rows))
     df = df.reset_index(drop=True)
+    hidden = 0
+    if m.sheet.hidden_rows:
+        kept = np.delete(numbers, sorted(bad_rows)) if bad_rows else numbers
+        hidden_used = np.flatnonzero(np.isin(kept, np.fromiter(m.sheet.hidden_rows, dtype=np.int64)))
+        hidden = len(hidden_used)
+        if hidden:
+            rownums = (kept[hidden_used] + 1).tolist()
+            shown = ", ".join(map(str, rownums[:5])) + (", ..." if hidden > 5 else "")
+            problems.add(Problem(f"{hidden} hidden row(s) are read as data (row {shown}); delete them in the source "
+                                 "if they should not count", severity=Severity.INFO, **where))
     source = Source(
         file=m.sheet.file, sheet=m.sheet.sheet, table=m.table, header_row=m.header_row + 1,
-        rows_read=len(rows), rows_used=len(df),
+        rows_read=got.read - (1 if drop is not None else 0), rows_used=len(df),
         mapping=tuple((m.headers.get(j, ""), col) for col, j in m.columns.items()), ignored=tuple(m.ignored),
+        recognised_by=m.recognised_by, header_rows=m.header_rows, excel_errors=errors, hidden_rows=hidden,
+        detail=m.sheet.detail,
     )
     return df, source
 
 
-def _derive(table: str, df: pd.DataFrame) -> pd.DataFrame:
+def _sum_total_row(df: pd.DataFrame, spec: TableSpec) -> int | None:
+    """The last row, when it has no date and a figure that is the sum of the rows above."""
+    if len(df) < 3:
+        return None
+    dates = [c for c in spec.required if spec.column(c).type == "date" and c in df.columns]
+    if not dates or not df[dates].iloc[-1].isna().all():
+        return None
+    for c in df.columns:
+        if spec.column(c).type not in ("number", "money"):
+            continue
+        v = df[c].iloc[-1]
+        if pd.isna(v) or v == 0:
+            continue
+        s = df[c].iloc[:-1].sum()
+        if abs(v - s) <= 1e-6 * max(1.0, abs(v)):
+            return len(df) - 1
+    return None
+
+
+def _derive(table: str, df: pd.DataFrame, excel_errors: dict[tuple[str, str], int],
+            problems: ProblemLog) -> pd.DataFrame:
     """Fill canonical columns that the export gives in another form."""
-    if table == "orders":
-        if "revenue" not in df.columns and {"quantity", "unit_price"} <= set(df.columns):
-            discount = df["discount"].fillna(0.0) if "discount" in df.columns else 0.0
-            df["revenue"] = df["quantity"] * df["unit_price"] - discount
-        if "cost" not in df.columns and "profit" in df.columns and "revenue" in df.columns:
-            df["cost"] = df["revenue"] - df["profit"]
+    if table == "orders" and {"quantity", "unit_price"} <= set(df.columns) and (
+            "revenue" not in df.columns or df["revenue"].isna().any()):
+        gross = df["quantity"] * df["unit_price"]
+        if "discount" in df.columns:
+            d = df["discount"]
+            given = d.dropna()
+            if len(given) and bool(((given >= 0) & (given < 1)).all()) and bool((df["unit_price"] > 1).any()):
+                derived = gross * (1 - d.fillna(0.0))
+                problems.add(Problem("discounts are all below 1: read as rates (0.2 = 20 % off), so revenue = "
+                                     "quantity x unit price x (1 - discount)", severity=Severity.INFO,
+                                     table="orders", column="discount"))
+            else:
+                derived = gross - d.fillna(0.0)
+        else:
+            derived = gross
+        df["revenue"] = derived if "revenue" not in df.columns else df["revenue"].fillna(derived)
+        _carry_errors(excel_errors, table, ("quantity", "unit_price", "discount"), "revenue")
+    if table == "orders" and "cost" not in df.columns and "profit" in df.columns and "revenue" in df.columns:
+        df["cost"] = df["revenue"] - df["profit"]
+        _carry_errors(excel_errors, table, ("revenue", "profit"), "cost")
     if table == "tickets" and "created_at" in df.columns:
         if "resolved_at" not in df.columns and "resolution_seconds" in df.columns:
             df["resolved_at"] = df["created_at"] + pd.to_timedelta(df["resolution_seconds"], unit="s")
+            _carry_errors(excel_errors, table, ("resolution_seconds",), "resolved_at")
         if "first_response_at" not in df.columns and "wait_seconds" in df.columns:
             df["first_response_at"] = df["created_at"] + pd.to_timedelta(df["wait_seconds"], unit="s")
+            _carry_errors(excel_errors, table, ("wait_seconds",), "first_response_at")
     return df
 
 
+def _carry_errors(excel_errors: dict[tuple[str, str], int], table: str, sources: tuple[str, ...], target: str) -> None:
+    n = sum(excel_errors.get((table, s), 0) for s in sources)
+    if n:
+        excel_errors[(table, target)] = excel_errors.get((table, target), 0) + n
+
+
 def validate(mapped: list[MappedSheet], problems: ProblemLog | None = None, locale: Locale | None = None,
-             schema: Schema | None = None) -> Dataset:
+             schema: Schema | None = None, catalog: Catalog | None = None) -> Dataset:
     schema = schema or default_schema()
     locale = locale or Locale()
     problems = problems if problems is not None else ProblemLog()
     parts: dict[str, list[pd.DataFrame]] = {}
     sources: list[Source] = []
+    excel_errors: dict[tuple[str, str], int] = {}
+    kpi_frames: list[pd.DataFrame] = []
     for m in mapped:
-        df, src = validate_sheet(m, schema, locale, problems)
+        if m.table == KPI_SHEET:
+            from .kpisheet import read_kpi_sheet
+
+            frame, src = read_kpi_sheet(m, locale, problems, catalog)
+            kpi_frames.append(frame)
+            sources.append(src)
+            continue
+        df, src = validate_sheet(m, schema, locale, problems, excel_errors)
         parts.setdefault(m.table, []).append(df)
         sources.append(src)
     tables = {}
     for name, frames in parts.items():
         frames = [f for f in frames if not f.empty] or frames[:1]
         df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        tables[name] = _derive(name, df)
-    return Dataset(tables=tables, sources=sources, problems=problems)
+        tables[name] = _derive(name, df, excel_errors, problems)
+    kpi_sheet = empty_kpi_sheet()
+    if kpi_frames:
+        from .kpisheet import combine
+
+        kpi_sheet = combine(kpi_frames, problems)
+    return Dataset(tables=tables, sources=sources, problems=problems, excel_errors=excel_errors, kpi_sheet=kpi_sheet)
