@@ -28,8 +28,10 @@ class _Group(click.Group):
         import contextlib
 
         from ..errors import one_line_text
+        from ..read.guard import require_defusedxml
 
         try:
+            require_defusedxml()  # a hard dependency: refuse to run without it, with a clear error
             return super().invoke(ctx)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise

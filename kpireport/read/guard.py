@@ -1,0 +1,914 @@
+"""Pre-read safety checks: bound what a reader will cost before any reader touches the file.
+
+Readers trust what a file declares. python-calamine allocates rows x columns for a sheet, so
+one stray value at XFD1048576 asks for 17 billion cells and aborts the whole process; a shared
+string table that declares uniqueCount="4000000000" does the same; neither calamine nor
+openpyxl limits decompression. `check(path)` reads the file once, in bounded chunks, and
+refuses (with a one-line message naming file, sheet and cell) what would hurt:
+
+zip containers (.xlsx, .xlsm, .ods)
+  - member count, central directory size, encrypted members, compression methods;
+  - declared sizes: total over MAX_TOTAL_UNCOMPRESSED, or one member over RATIO_MIN_BYTES that
+    compresses more than MAX_MEMBER_RATIO times (a zip bomb); nested archives outside
+    xl/embeddings/ (never opened by us or calamine; refused because Excel never writes them);
+  - every XML part is actually inflated (raw deflate, CRC checked), so a member that inflates
+    beyond its declared size is caught, whatever the declarations say;
+  - XML with <!DOCTYPE or <!ENTITY (billion laughs, XXE) and UTF-16 XML parts are refused;
+  - each worksheet's real extent: <dimension ref> is read but only as a hint; the sheet XML is
+    scanned for every <c r="..."> (vectorised with numpy; non-canonical XML -- prefixes, cells
+    without r, odd attribute order -- falls back to an exact expat pass), keeping the last row
+    and column that hold a value. Refused: a value beyond MAX_COLUMNS columns, a value more than
+    STRAY_MIN_EMPTY_ROWS rows below a sheet whose rows are mostly empty (a stray cell), an
+    extent over MAX_SHEET_CELLS cells;
+  - sharedStrings uniqueCount far above the strings it holds;
+  - ODS: table:number-rows-repeated / number-columns-repeated are expanded arithmetically
+    (never materialised) to the same extent rules; trailing empty repeats (LibreOffice writes
+    1,048,576 x 1,024 of them) cost nothing and are allowed; repeats that conjure more than
+    MAX_ODS_REPEATED_CELLS values are refused (a few bytes would otherwise cost gigabytes).
+text (.csv): size over MAX_CSV_BYTES.
+.xls: size over MAX_XLS_BYTES; the content is bounded by the isolated reader (isolate.py).
+
+Cell text longer than Excel's 32,767 characters is refused (TooLargeError) after the read,
+naming the cell: Excel cannot have written it, the report workbook could not hold it, and
+truncating silently would change the data. The XML scan flags candidates so the exact
+per-cell check only runs when needed (always for CSV and .xls).
+
+A file that passes is "proven" when every allocation calamine makes for it is bounded by what
+was measured (xlsx/ods); isolate.py may then read it in-process. defusedxml must import
+(`require_defusedxml`): openpyxl only defends against XML attacks when it is installed.
+"""
+
+from __future__ import annotations
+
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..errors import (
+    CorruptFileError,
+    EncryptedFileError,
+    InstallationError,
+    TooLargeError,
+    UnsafeContentError,
+    UnsupportedFormatError,
+)
+from .sniff import sniff
+
+# --- limits: module constants, tuned here (the reasons are in the comments) ---
+MAX_FILE_BYTES = 1 << 30            # any input file on disk
+MAX_CSV_BYTES = 512 << 20           # CSV is read whole into Python strings (~10x its size in memory)
+MAX_XLS_BYTES = 256 << 20           # BIFF sheets are at most 65,536 x 256 cells anyway
+MAX_ZIP_MEMBERS = 10_000            # Excel writes ~3 parts per sheet
+MAX_CENTRAL_DIRECTORY_BYTES = 16 << 20
+MAX_TOTAL_UNCOMPRESSED = 1 << 30    # declared and actually inflated, all members together
+MAX_MEMBER_RATIO = 200              # real sheet XML compresses 8-15x; deflate tops out at ~1,030x
+RATIO_MIN_BYTES = 50_000_000        # ... so a >50 MB member compressed >200x is a bomb
+MAX_COLUMNS = 1_000                 # used columns (a value in column ALL or beyond is refused)
+MAX_SHEET_CELLS = 25_000_000        # rows x columns of one sheet's used range (1M rows x 25 columns)
+STRAY_MIN_EMPTY_ROWS = 100_000      # a value this many rows below mostly-empty rows is a stray cell
+MAX_TEXT_CHARS = 32_767             # Excel's own limit for one cell
+MAX_TAG_BYTES = 16 << 20            # one XML tag longer than this is hostile
+CHUNK = 4 << 20                     # inflate and scan in chunks of this size
+MAX_WORKBOOK_PART_BYTES = 64 << 20  # xl/workbook.xml and its rels are read whole
+EXACT_SCAN_MAX_BYTES = 64 << 20     # expat (~1 us per element) only below this; larger: read isolated
+SHARED_STRINGS_SLACK = 100_000      # uniqueCount may exceed 2x the <si> count by this much
+MAX_ODS_REPEATED_CELLS = 1_000_000  # ODS cells with a value conjured by number-*-repeated (a few bytes each)
+
+_NESTED_ARCHIVES = (".zip", ".xlsx", ".xlsm", ".xlsb", ".docx", ".pptx", ".ods", ".odt", ".jar", ".gz", ".7z",
+                    ".rar", ".tar", ".bz2", ".xz")
+_FIX_STRAY = ("Delete that cell (or select the rows below / the columns right of your data and use "
+              "Delete > Delete Sheet Rows/Columns), save, and drop the file again.")
+_EXPORT_AGAIN = "Export or download it again from the source system."
+
+
+def require_defusedxml() -> None:
+    """defusedxml is a hard dependency: without it openpyxl parses XML entity bombs."""
+    try:
+        import defusedxml
+        import defusedxml.ElementTree  # noqa: F401
+    except Exception:  # ImportError, or a broken install
+        raise InstallationError("the defusedxml package is missing or broken, and kpireport will not read XML "
+                                "without it.", "Reinstall kpireport (pip install --force-reinstall kpireport) "
+                                "or run: pip install defusedxml") from None
+
+
+@dataclass
+class SheetFacts:
+    """What the scan measured for one worksheet: the used range of cells holding a value."""
+
+    name: str
+    part: str
+    max_row: int = 0          # 1-based; 0 = no value
+    max_col: int = 0
+    rows_with_data: int = 0   # approximate for the vectorised scan (counts rows with any cell)
+    cells: int = 0
+    far_row_cell: str = ""    # A1 reference of the value that sets max_row
+    far_col_cell: str = ""    # ... and max_col
+    exact: bool = True
+
+    @property
+    def extent(self) -> int:
+        return self.max_row * self.max_col
+
+
+@dataclass
+class Facts:
+    """The guard's verdict on one file."""
+
+    path: Path
+    kind: str
+    size: int
+    inflated: int = 0
+    sheets: list[SheetFacts] = field(default_factory=list)
+    proven: bool = False        # every allocation the reader makes is bounded by what was measured
+    long_text: bool = False     # some text run may exceed MAX_TEXT_CHARS: check cells after reading
+    partial: bool = False       # a part too big for the exact scan was only size-checked
+
+    @property
+    def extent(self) -> int:
+        return sum(s.extent for s in self.sheets)
+
+    def largest_sheet(self) -> SheetFacts | None:
+        return max(self.sheets, key=lambda s: s.extent, default=None)
+
+
+def check(path: Path, kind: str | None = None) -> Facts:
+    """Sniff `path` and prove it safe and affordable to read, or raise a categorised error."""
+    require_defusedxml()
+    path = Path(path)
+    kind = kind or sniff(path)
+    size = path.stat().st_size
+    facts = Facts(path, kind, size)
+    if size > MAX_FILE_BYTES:
+        raise TooLargeError(f"{path.name}: the file is {_mb(size)}; kpireport reads files up to {_mb(MAX_FILE_BYTES)}.",
+                            "Export a shorter period or fewer columns.")
+    if kind == "csv":
+        if size > MAX_CSV_BYTES:
+            raise TooLargeError(f"{path.name}: the CSV file is {_mb(size)}; kpireport reads CSV files up to "
+                                f"{_mb(MAX_CSV_BYTES)}.", "Export a shorter period, or save it as .xlsx.")
+        facts.long_text = size > MAX_TEXT_CHARS
+        facts.proven = True
+        return facts
+    if kind == "xls":
+        if size > MAX_XLS_BYTES:
+            raise TooLargeError(f"{path.name}: the .xls file is {_mb(size)}; kpireport reads .xls files up to "
+                                f"{_mb(MAX_XLS_BYTES)}.", "Save it as .xlsx in Excel and drop the new copy.")
+        facts.long_text = True
+        return facts  # not proven: BIFF records are bounded by the isolated reader only
+    _ZipGuard(path, kind, facts).run()
+    facts.proven = not facts.partial and all(s.exact for s in facts.sheets)
+    return facts
+
+
+def check_text_lengths(sheets: list, facts: Facts | None = None) -> None:
+    """Refuse any cell whose text exceeds Excel's limit (only scans when the guard flagged it)."""
+    if facts is not None and not facts.long_text:
+        return
+    for sheet in sheets:
+        for r, row in enumerate(sheet.rows):
+            for c, value in enumerate(row):
+                if type(value) is str and len(value) > MAX_TEXT_CHARS:
+                    raise TooLargeError(
+                        f"{sheet.file} / {sheet.sheet} / {cell_ref(r + 1, c + 1)}: the cell holds {len(value):,} "
+                        f"characters, more than Excel's limit of {MAX_TEXT_CHARS:,}.",
+                        "Shorten that text (or delete the column if the report does not need it) and drop the "
+                        "file again.")
+
+
+# --- zip containers -------------------------------------------------------------------------
+
+
+class _ZipGuard:
+    def __init__(self, path: Path, kind: str, facts: Facts) -> None:
+        self.path, self.kind, self.facts = path, kind, facts
+        self.name = path.name
+        self.budget = MAX_TOTAL_UNCOMPRESSED
+
+    def run(self) -> None:
+        self._check_end_record()
+        try:
+            with zipfile.ZipFile(self.path) as zf:
+                infos = zf.infolist()
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+            raise CorruptFileError(f"{self.name}: the workbook is damaged or was cut short.", _EXPORT_AGAIN) from None
+        self._check_directory(infos)
+        try:
+            self._scan_members(infos)
+        except (OSError, EOFError, struct.error, zlib.error, ValueError, OverflowError, zipfile.BadZipFile):
+            # offsets or headers pointing nowhere: the reader would fail on it too
+            raise CorruptFileError(f"{self.name}: the workbook is damaged or was cut short.", _EXPORT_AGAIN) from None
+        for sheet in self.facts.sheets:
+            self._judge(sheet)
+
+    def _scan_members(self, infos: list) -> None:
+        sheet_names = self._sheet_parts(infos) if self.kind == "xlsx" else {}
+        with open(self.path, "rb") as fh:
+            for info in infos:
+                lower = info.filename.lower()
+                if not lower.endswith((".xml", ".rels", ".vml")):
+                    continue
+                if self.kind == "xlsx" and (info.filename in sheet_names or _is_sheet_part(info.filename)):
+                    sheet = SheetFacts(sheet_names.get(info.filename, _part_label(info.filename)), info.filename)
+                    self._scan_sheet(fh, info, sheet)
+                    self.facts.sheets.append(sheet)
+                elif self.kind == "xlsx" and lower == "xl/sharedstrings.xml":
+                    self._scan_shared_strings(fh, info)
+                elif self.kind == "ods" and info.filename == "content.xml":
+                    self._scan_ods(fh, info)
+                else:
+                    self._scan_plain(fh, info)
+
+    # -- the zip directory, from declarations only
+
+    def _check_end_record(self) -> None:
+        """Count entries from the end-of-central-directory record before zipfile builds them."""
+        size = self.facts.size
+        with open(self.path, "rb") as fh:
+            fh.seek(max(0, size - 65_557))
+            tail = fh.read()
+        at = tail.rfind(b"PK\x05\x06")
+        if at < 0 or at + 22 > len(tail):
+            raise CorruptFileError(f"{self.name}: the workbook is damaged or was cut short.", _EXPORT_AGAIN)
+        _, _, _, entries, cd_size, _ = struct.unpack_from("<HHHHII", tail, at + 4)
+        if entries == 0xFFFF or cd_size == 0xFFFFFFFF:  # zip64: sizes are in the zip64 record; zipfile reads it
+            loc = tail.rfind(b"PK\x06\x06")
+            if loc >= 0 and loc + 56 <= len(tail):
+                entries, cd_size = struct.unpack_from("<QQ", tail, loc + 32)
+        if entries > MAX_ZIP_MEMBERS:
+            raise UnsafeContentError(f"{self.name}: the file holds {entries:,} parts; a workbook has a few dozen "
+                                     f"(kpireport reads up to {MAX_ZIP_MEMBERS:,}).", "Save it again from Excel.")
+        if cd_size > MAX_CENTRAL_DIRECTORY_BYTES:
+            raise UnsafeContentError(f"{self.name}: the file's directory is {_mb(cd_size)}, far beyond any workbook's.",
+                                     "Save it again from Excel.")
+
+    def _check_directory(self, infos: list) -> None:
+        if len(infos) > MAX_ZIP_MEMBERS:
+            raise UnsafeContentError(f"{self.name}: the file holds {len(infos):,} parts (kpireport reads up to "
+                                     f"{MAX_ZIP_MEMBERS:,}).", "Save it again from Excel.")
+        total = 0
+        for info in infos:
+            if info.flag_bits & 0x1:
+                raise EncryptedFileError(f"{self.name}: the file is a password-protected zip archive.",
+                                         "Unpack it with its password and drop the workbook inside.")
+            if info.compress_type not in (0, 8) and info.file_size:
+                raise UnsupportedFormatError(f"{self.name}: part {info.filename} uses a compression method (#"
+                                             f"{info.compress_type}) that Excel never writes.",
+                                             "Open it in Excel or LibreOffice, save it as .xlsx and drop the new copy.")
+            total += info.file_size
+            ratio = info.file_size / max(info.compress_size, 1)
+            if info.file_size > RATIO_MIN_BYTES and ratio > MAX_MEMBER_RATIO:
+                raise UnsafeContentError(
+                    f"{self.name}: part {info.filename} declares {_mb(info.file_size)} packed into "
+                    f"{_mb(info.compress_size)} ({ratio:,.0f}x); that is a zip bomb, not a workbook.",
+                    "Do not open it; ask the sender for the original export.")
+            lower = info.filename.lower()
+            if lower.endswith(_NESTED_ARCHIVES) and not lower.startswith(("xl/embeddings/", "object")):
+                raise UnsafeContentError(f"{self.name}: the file holds another archive ({info.filename}); workbooks "
+                                         "saved by Excel or LibreOffice do not.", "Save it again from Excel.")
+        if total > MAX_TOTAL_UNCOMPRESSED:
+            raise TooLargeError(f"{self.name}: the workbook unpacks to {_mb(total)}; kpireport reads workbooks up to "
+                                f"{_mb(MAX_TOTAL_UNCOMPRESSED)} unpacked.", "Export a shorter period or fewer columns.")
+
+    # -- inflating, bounded and checked
+
+    def _inflate(self, fh, info):
+        """Yield the member's bytes in chunks: never more than it declares, length checked (the CRC
+        is left to the reader, which fails on a mismatch anyway)."""
+        if info.header_offset < 0 or info.header_offset >= self.facts.size:
+            raise CorruptFileError(f"{self.name}: part {info.filename} is damaged.", _EXPORT_AGAIN)
+        fh.seek(info.header_offset)
+        local = fh.read(30)
+        if len(local) < 30 or not local.startswith(b"PK\x03\x04"):
+            raise CorruptFileError(f"{self.name}: part {info.filename} is damaged.", _EXPORT_AGAIN)
+        name_len, extra_len = struct.unpack_from("<HH", local, 26)
+        fh.seek(info.header_offset + 30 + name_len + extra_len)
+        left, out = info.compress_size, 0
+        dec = zlib.decompressobj(-15) if info.compress_type == 8 else None
+        limit = info.file_size
+        try:
+            while True:
+                if dec is not None and dec.unconsumed_tail:
+                    data = dec.decompress(dec.unconsumed_tail, CHUNK)
+                elif left > 0:
+                    raw = fh.read(min(left, CHUNK // 4 if dec is not None else CHUNK))
+                    if not raw:
+                        raise CorruptFileError(f"{self.name}: the workbook was cut short (part {info.filename}).",
+                                               _EXPORT_AGAIN)
+                    left -= len(raw)
+                    data = dec.decompress(raw, CHUNK) if dec is not None else raw
+                elif dec is not None and not dec.eof:
+                    data = dec.decompress(b"", CHUNK)  # drain output zlib still holds
+                    if not data:
+                        break
+                else:
+                    break
+                if not data:
+                    if dec is not None and dec.eof:
+                        break
+                    continue
+                out += len(data)
+                if out > limit:
+                    raise UnsafeContentError(f"{self.name}: part {info.filename} unpacks to more than the "
+                                             f"{limit:,} bytes it declares; the file is built to mislead readers.",
+                                             "Do not open it; ask the sender for the original export.")
+                self.budget -= len(data)
+                if self.budget < 0:
+                    raise TooLargeError(f"{self.name}: the workbook unpacks to more than "
+                                        f"{_mb(MAX_TOTAL_UNCOMPRESSED)}.", "Export a shorter period or fewer columns.")
+                yield data
+        except zlib.error:
+            raise CorruptFileError(f"{self.name}: part {info.filename} is damaged.", _EXPORT_AGAIN) from None
+        if (dec is not None and not dec.eof and info.file_size) or out != info.file_size:
+            raise CorruptFileError(f"{self.name}: part {info.filename} is damaged or was cut short.", _EXPORT_AGAIN)
+        self.facts.inflated += out
+
+    def _chunks(self, fh, info, generic: bool = True):
+        """Chunks cut at the last '<' (so no tag straddles two), after the generic XML checks."""
+        carry = b""
+        first = True
+        for data in self._inflate(fh, info):
+            if first:
+                first = False
+                if data.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00<", b"<\x00", b"\x00\x00\xfe\xff")):
+                    raise UnsupportedFormatError(f"{self.name}: part {info.filename} is stored as UTF-16 XML, which "
+                                                 "kpireport does not read.",
+                                                 "Open it in Excel, save it as .xlsx and drop the new copy.")
+            buf = carry + data if carry else data
+            cut = buf.rfind(b"<")
+            if cut == -1:  # text only (a carry always starts with '<', so none is pending)
+                cut = len(buf)
+            elif cut == 0:
+                if b">" in buf:  # one complete tag then text only: nothing straddles
+                    cut = len(buf)
+                elif len(buf) > MAX_TAG_BYTES:
+                    raise UnsafeContentError(f"{self.name}: part {info.filename} holds an XML tag over "
+                                             f"{_mb(MAX_TAG_BYTES)} long.", "Save the file again from Excel.")
+                else:
+                    carry = buf
+                    continue
+            piece, carry = buf[:cut], buf[cut:]
+            if generic:
+                self._generic(piece, info)
+            yield piece
+        if carry:
+            if generic:
+                self._generic(carry, info)
+            yield carry
+
+    def _generic(self, piece: bytes, info) -> None:
+        at = piece.find(b"<!")
+        while at >= 0:
+            if _declaration(piece, at):
+                self._refuse_doctype(info)
+            at = piece.find(b"<!", at + 2)
+
+    def _refuse_doctype(self, info) -> None:
+        raise UnsafeContentError(f"{self.name}: part {info.filename} declares a DOCTYPE or XML entities, which "
+                                 "workbooks never need (an entity-expansion or external-entity attack).",
+                                 "Do not open it; ask the sender for the original export.")
+
+    def _scan_plain(self, fh, info) -> None:
+        for _ in self._chunks(fh, info):
+            pass
+
+    # -- worksheets
+
+    def _sheet_parts(self, infos: list) -> dict[str, str]:
+        """Worksheet part -> sheet name, from xl/workbook.xml and its relationships."""
+        names = {i.filename for i in infos}
+        by_name = {i.filename: i for i in infos}
+        if "xl/workbook.xml" not in names:
+            return {}
+        for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
+            if part in by_name and by_name[part].file_size > MAX_WORKBOOK_PART_BYTES:
+                raise TooLargeError(f"{self.name}: {part} is {_mb(by_name[part].file_size)}; a workbook's is a few "
+                                    "kilobytes.", "Save it again from Excel.")
+        with open(self.path, "rb") as fh:
+            wb = b"".join(self._chunks(fh, by_name["xl/workbook.xml"]))
+            rels = b"".join(self._chunks(fh, by_name["xl/_rels/workbook.xml.rels"])) \
+                if "xl/_rels/workbook.xml.rels" in names else b""
+        targets = {}
+        for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
+            rid = re.search(rb'\bId\s*=\s*["\']([^"\']*)', tag)
+            target = re.search(rb'\bTarget\s*=\s*["\']([^"\']*)', tag)
+            if rid and target:
+                t = target.group(1).decode("utf-8", "replace")
+                t = t[1:] if t.startswith("/xl/") else t if t.startswith("xl/") else f"xl/{t}"
+                targets[rid.group(1)] = t
+        out: dict[str, str] = {}
+        for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", wb):
+            name = re.search(rb'\bname\s*=\s*"([^"]*)"|\bname\s*=\s*\'([^\']*)\'', tag)
+            rid = re.search(rb'\b(?:r|relationships):id\s*=\s*["\']([^"\']*)', tag)
+            if name and rid and rid.group(1) in targets:
+                raw = (name.group(1) or name.group(2) or b"").decode("utf-8", "replace")
+                out[targets[rid.group(1)]] = _unescape(raw)
+        return out
+
+    def _scan_sheet(self, fh, info, sheet: SheetFacts) -> None:
+        scan = _CellScan()
+        for piece in self._chunks(fh, info, generic=False):
+            scan.feed(piece)
+            if scan.declaration:
+                self._refuse_doctype(info)
+            if scan.long_text:
+                self.facts.long_text = True
+            if not scan.canonical:
+                break
+        if scan.canonical:
+            scan.finish(sheet)
+            return
+        if info.file_size > EXACT_SCAN_MAX_BYTES:  # bound the guard's own time: the child's limits apply
+            sheet.exact = False
+            self._scan_plain(fh, info)
+            return
+        # Unusual XML (prefixes, cells without r, odd attribute order): one exact expat pass.
+        _ExactSheetScan(self, fh, info, sheet).run()
+
+    def _judge(self, sheet: SheetFacts) -> None:
+        where = f"{self.name} / {sheet.name}"
+        if sheet.max_col > MAX_COLUMNS:
+            raise UnsafeContentError(
+                f"{where}: cell {sheet.far_col_cell} holds a value in column {sheet.max_col:,}, far right of any "
+                f"table kpireport reads (up to {MAX_COLUMNS:,} columns); readers would allocate "
+                f"{sheet.extent:,} cells for it.", _FIX_STRAY)
+        empty_rows = sheet.max_row - sheet.rows_with_data
+        if empty_rows > STRAY_MIN_EMPTY_ROWS and sheet.max_row > 2 * sheet.rows_with_data:
+            raise UnsafeContentError(
+                f"{where}: cell {sheet.far_row_cell} holds a value on row {sheet.max_row:,}, but only "
+                f"{sheet.rows_with_data:,} rows hold data; readers would allocate {sheet.extent:,} cells for it.",
+                _FIX_STRAY)
+        if sheet.extent > MAX_SHEET_CELLS:
+            raise TooLargeError(
+                f"{where}: the sheet spans A1:{cell_ref(sheet.max_row, sheet.max_col)} ({sheet.extent:,} cells); "
+                f"kpireport reads up to {MAX_SHEET_CELLS:,} cells per sheet.",
+                "Export a shorter period or fewer columns, or split it over several sheets.")
+
+    # -- shared strings
+
+    def _scan_shared_strings(self, fh, info) -> None:
+        declared, count = 0, 0
+        lt_scan = _CellScan(cells=False)
+        for i, piece in enumerate(self._chunks(fh, info, generic=False)):
+            if i == 0:
+                m = re.search(rb"<(?:\w+:)?sst\b[^>]*>", piece[:65536])
+                if m:
+                    u = re.search(rb'\buniqueCount\s*=\s*["\']\s*(\d{1,20})', m.group(0))
+                    declared = int(u.group(1)) if u else 0
+            count += piece.count(b"<si>") + piece.count(b"<si ") + piece.count(b":si>") + piece.count(b":si ") + \
+                piece.count(b"<si/>") + piece.count(b":si/>")
+            lt_scan.feed(piece)
+            if lt_scan.declaration:
+                self._refuse_doctype(info)
+            if lt_scan.long_text:
+                self.facts.long_text = True
+        if declared > 2 * count + SHARED_STRINGS_SLACK:
+            raise UnsafeContentError(f"{self.name}: the shared-string table declares {declared:,} strings but holds "
+                                     f"{count:,}; readers would reserve memory for all of them.",
+                                     "Save the file again from Excel.")
+
+    # -- OpenDocument
+
+    def _scan_ods(self, fh, info) -> None:
+        if info.file_size > EXACT_SCAN_MAX_BYTES:  # bound the guard's own time: the child's limits apply
+            self.facts.partial = True
+            self._scan_plain(fh, info)
+            return
+        scan = _OdsScan(self.name)
+        parser = _expat(scan)
+        try:
+            for piece in self._chunks(fh, info):
+                parser.Parse(piece, False)
+                if len(piece) and _max_gap(piece) > MAX_TEXT_CHARS:
+                    self.facts.long_text = True
+            parser.Parse(b"", True)
+        except _Refuse as exc:
+            raise exc.error from None
+        except Exception:  # pyexpat.ExpatError and friends: the XML is malformed
+            raise CorruptFileError(f"{self.name}: content.xml is damaged.", _EXPORT_AGAIN) from None
+        self.facts.sheets.extend(scan.sheets)
+
+
+class _Refuse(Exception):
+    def __init__(self, error: Exception) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+def _expat(handler):
+    import pyexpat
+
+    parser = pyexpat.ParserCreate(namespace_separator=" ")
+    parser.buffer_text = True
+
+    def refuse(*_args):
+        raise _Refuse(UnsafeContentError(f"{handler.file}: the XML declares a DOCTYPE or entities.",
+                                         "Do not open it; ask the sender for the original export."))
+
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    parser.ExternalEntityRefHandler = refuse
+    parser.StartElementHandler = handler.start
+    parser.EndElementHandler = handler.end
+    parser.CharacterDataHandler = handler.text
+    return parser
+
+
+class _OdsScan:
+    """Extent of each top-level table of an ODS content.xml, repeats expanded arithmetically."""
+
+    TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0 "
+    OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0 "
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.sheets: list[SheetFacts] = []
+        self.sheet: SheetFacts | None = None
+        self.depth = 0          # nesting of table:table
+        self.row = 0            # 0-based index of the current row's first repeat
+        self.row_rep = 1
+        self.col = 0
+        self.row_valued = False
+        self.row_last_col = 0
+        self.repeated = 0
+        self.cell: tuple[int, int, bool] | None = None  # (col, repeat, valued)
+
+    def start(self, name: str, attrs: dict) -> None:
+        t = self.TABLE
+        if name == t + "table":
+            self.depth += 1
+            if self.depth == 1:
+                self.sheet = SheetFacts(attrs.get(t + "name", f"Sheet{len(self.sheets) + 1}"), "content.xml")
+                self.row = 0
+                self.repeated = 0
+            return
+        if self.depth != 1 or self.sheet is None:
+            return
+        if name == t + "table-row":
+            self.row_rep = _repeat(attrs.get(t + "number-rows-repeated"))
+            self.col = 0
+            self.row_valued = False
+            self.row_last_col = 0
+        elif name in (t + "table-cell", t + "covered-table-cell"):
+            valued = (self.OFFICE + "value-type") in attrs
+            self.cell = (self.col, _repeat(attrs.get(t + "number-columns-repeated")), valued)
+        elif self.cell is not None and not self.cell[2] and name.endswith((" p", " span", " a", " s")):
+            self.cell = (self.cell[0], self.cell[1], True)
+
+    def text(self, data: str) -> None:
+        if self.cell is not None and not self.cell[2] and data.strip():
+            self.cell = (self.cell[0], self.cell[1], True)
+
+    def end(self, name: str) -> None:
+        t = self.TABLE
+        if name == t + "table":
+            if self.depth == 1 and self.sheet is not None:
+                self.sheets.append(self.sheet)
+                self.sheet = None
+            self.depth -= 1
+            return
+        if self.depth != 1 or self.sheet is None:
+            return
+        s = self.sheet
+        if name in (t + "table-cell", t + "covered-table-cell") and self.cell is not None:
+            col, rep, valued = self.cell
+            self.cell = None
+            self.col = col + rep
+            if valued:
+                self.row_valued = True
+                last_col = col + rep
+                self.row_last_col = last_col
+                if last_col > s.max_col:
+                    s.max_col = last_col
+                    s.far_col_cell = cell_ref(self.row + 1, last_col)
+                s.cells += rep * self.row_rep
+                self.repeated += rep * self.row_rep - 1
+                if self.repeated > MAX_ODS_REPEATED_CELLS:
+                    raise _Refuse(UnsafeContentError(
+                        f"{self.file} / {s.name}: cell {cell_ref(self.row + 1, col + 1)} is repeated to fill "
+                        f"{rep * self.row_rep:,} cells; with the repeats before it the sheet conjures over "
+                        f"{MAX_ODS_REPEATED_CELLS:,} values from a few bytes.",
+                        "Open it in LibreOffice, delete the repeated rows or columns, save, and drop it again."))
+                if s.cells > 4 * MAX_SHEET_CELLS or last_col > 100 * MAX_COLUMNS:
+                    self._refuse_now(s)
+        elif name == t + "table-row":
+            if self.row_valued:
+                last_row = self.row + self.row_rep
+                s.rows_with_data += self.row_rep
+                if last_row > s.max_row:
+                    s.max_row = last_row
+                    s.far_row_cell = cell_ref(last_row, max(self.row_last_col, 1))
+                if s.rows_with_data > 4 * MAX_SHEET_CELLS:
+                    self._refuse_now(s)
+            self.row += self.row_rep
+
+    def _refuse_now(self, s: SheetFacts) -> None:
+        raise _Refuse(TooLargeError(f"{self.file} / {s.name}: the sheet repeats cells over more than "
+                                    f"{MAX_SHEET_CELLS:,} cells.", "Export a shorter period or fewer columns."))
+
+
+def _repeat(value: str | None) -> int:
+    if not value:
+        return 1
+    try:
+        n = int(value)
+    except ValueError:
+        return 1
+    return max(1, min(n, 1 << 40))
+
+
+# --- the vectorised cell scan ----------------------------------------------------------------
+
+_np = None
+_TABLES: dict[str, object] = {}
+
+
+def _numpy():
+    global _np
+    if _np is None:
+        import numpy as np
+
+        is_letter = np.zeros(256, bool)
+        is_digit = np.zeros(256, bool)
+        letter_value = np.zeros(256, np.int32)
+        digit_value = np.zeros(256, np.int64)
+        delim = np.zeros(256, bool)
+        for i in range(26):
+            is_letter[65 + i] = is_letter[97 + i] = True
+            letter_value[65 + i] = letter_value[97 + i] = i + 1
+        is_digit[48:58] = True
+        digit_value[48:58] = np.arange(10)
+        for ch in b" \t\r\n/>":
+            delim[ch] = True
+        global _DIGIT_OFFSETS, _POWERS
+        _DIGIT_OFFSETS = np.arange(8)
+        # _POWERS[k][j] = place value of digit j in a k-digit number (0 beyond the number)
+        _POWERS = np.array([[10 ** (k - 1 - j) if j < k else 0 for j in range(7)] for k in range(9)], np.int32)
+        _TABLES.update(is_letter=is_letter, is_digit=is_digit, letter_value=letter_value, digit_value=digit_value,
+                       delim=delim)
+        _np = np
+    return _np
+
+
+_PAD = b"\0" * 32
+_DIGIT_OFFSETS = None
+_POWERS = None
+
+
+def _max_gap(piece: bytes) -> int:
+    """Longest run of bytes between two '<' (an upper bound on any text node's length)."""
+    np = _numpy()
+    a = np.frombuffer(piece, np.uint8)
+    lt = np.flatnonzero(a == 60)
+    if lt.size == 0:
+        return len(piece)
+    return int(max(lt[0], len(piece) - lt[-1], int(np.diff(lt).max(initial=0))))
+
+
+class _CellScan:
+    """Max row / column of every `<c r="A1" ...>` in a sheet, in vectorised passes per chunk.
+
+    Canonical XML only (unprefixed `<c r="...">`, r first, plain letters and digits); anything
+    else clears `canonical` and the caller rescans exactly. A self-closing `<c .../>` holds no
+    value and does not count towards the extent (calamine ignores it); cells with children count.
+    """
+
+    def __init__(self, cells: bool = True) -> None:
+        self.cells_wanted = cells
+        self.canonical = True
+        self.long_text = False
+        self.declaration = False
+        self.max_row = 0
+        self.max_col = 0
+        self.far_row = (0, 0)
+        self.far_col = (0, 0)
+        self.cells = 0
+        self.rows = 0
+        self._last_row = -1
+
+    def feed(self, piece: bytes) -> None:
+        np = _numpy()
+        t = _TABLES
+        n = len(piece)
+        a = np.frombuffer(piece + _PAD, np.uint8)
+        lt = np.flatnonzero(a[:n] == 60)
+        if lt.size:
+            gap = max(int(lt[0]), n - int(lt[-1]), int(np.diff(lt).max(initial=0)))
+            if gap > MAX_TEXT_CHARS:
+                self.long_text = True
+        elif n > MAX_TEXT_CHARS:
+            self.long_text = True
+        if lt.size == 0:
+            return
+        b1 = a[lt + 1]
+        bangs = lt[b1 == 33]  # '<!': comments ('<!-') and CDATA ('<![') are fine, '<!DOCTYPE', '<!ENTITY' are not
+        if bangs.size and bool(t["is_letter"][a[bangs + 2]].any()):
+            self.declaration = True
+            return
+        if not self.cells_wanted:
+            return
+        starts = lt[b1 == 99]
+        starts = starts[t["delim"][a[starts + 2]]]
+        colon = np.flatnonzero(a[:n] == 58)
+        if colon.size and bool(((a[colon + 1] == 99) & t["delim"][a[colon + 2]]).any()):
+            self.canonical = False  # a prefixed <x:c> or <x:row>: let expat resolve the names
+            return
+        if starts.size == 0:
+            return
+        ok = (a[starts + 2] == 32) & (a[starts + 3] == 114) & (a[starts + 4] == 61) & (a[starts + 5] == 34)
+        if not bool(ok.all()):
+            self.canonical = False
+            return
+        isl, isd = t["is_letter"], t["is_digit"]
+        lv = t["letter_value"]
+        c0, c1, c2, c3 = a[starts + 6], a[starts + 7], a[starts + 8], a[starts + 9]
+        l1 = isl[c1]
+        l12 = l1 & isl[c2]
+        if not bool(isl[c0].all()) or bool((l12 & isl[c3]).any()):
+            self.canonical = False
+            return
+        col = np.where(l12, lv[c0] * 676 + lv[c1] * 26 + lv[c2], np.where(l1, lv[c0] * 26 + lv[c1], lv[c0]))
+        p = starts + 7 + l1 + l12
+        window = a[p[:, None] + _DIGIT_OFFSETS]          # the 8 bytes after the letters
+        isdig = isd[window]
+        ndig = np.argmin(isdig, axis=1)                   # leading digits (8 = all eight: too many)
+        if not bool(isdig[:, 0].all()) or bool((ndig == 0).any()) or \
+                not bool((window[np.arange(ndig.size), ndig] == 34).all()):
+            self.canonical = False
+            return
+        digits = window[:, :7].astype(np.int32) - 48      # bytes past the number get place value 0
+        row = np.einsum("ij,ij->i", digits, _POWERS[ndig])  # right-aligned place values per length
+        self.cells += int(starts.size)
+        if row.size > 1:
+            self.rows += int(np.count_nonzero(np.diff(row))) + (1 if int(row[0]) != self._last_row else 0)
+        else:
+            self.rows += 1 if int(row[0]) != self._last_row else 0
+        self._last_row = int(row[-1])
+        self._update(piece, starts, row, col)
+
+    def _update(self, piece: bytes, starts, row, col) -> None:
+        """Raise max_row / max_col to the largest *valued* cells of this chunk."""
+        for key, attr in ((row, "max_row"), (col, "max_col")):
+            best = self._largest_valued(piece, starts, key, getattr(self, attr))
+            if best is None:
+                continue
+            r, c = int(row[best]), int(col[best])
+            if attr == "max_row":
+                self.max_row, self.far_row = r, (r, c)
+            else:
+                self.max_col, self.far_col = c, (r, c)
+
+    @staticmethod
+    def _largest_valued(piece: bytes, starts, key, floor: int):
+        """Index of the valued cell with the largest `key` above `floor`, or None."""
+        np = _np
+        work = None
+        for _ in range(64):
+            k = key if work is None else work
+            i = int(np.argmax(k))
+            if int(k[i]) <= floor:
+                return None
+            if _valued(piece, int(starts[i])):
+                return i
+            if work is None:
+                work = key.copy()
+            work[i] = 0
+        # many self-closing (empty, styled) cells beyond the data: find every tag's end at once
+        a = np.frombuffer(piece, np.uint8)
+        gt = np.flatnonzero(a == 62)
+        if gt.size == 0:
+            return None
+        ends = gt[np.minimum(np.searchsorted(gt, starts), gt.size - 1)]
+        valued = a[np.maximum(ends - 1, 0)] != 47
+        masked = np.where(valued, key, 0)
+        i = int(np.argmax(masked))
+        return i if int(masked[i]) > floor else None
+
+    def finish(self, sheet: SheetFacts) -> None:
+        sheet.max_row, sheet.max_col = self.max_row, self.max_col
+        sheet.rows_with_data = self.rows
+        sheet.cells = self.cells
+        sheet.far_row_cell = cell_ref(*self.far_row) if self.far_row[0] else ""
+        sheet.far_col_cell = cell_ref(*self.far_col) if self.far_col[0] else ""
+
+
+def _declaration(piece: bytes, at: int) -> bool:
+    """Whether the '<!' at `at` starts a DOCTYPE/ENTITY/ELEMENT/ATTLIST/NOTATION declaration."""
+    return not piece.startswith((b"<!--", b"<![CDATA["), at) and piece[at + 2:at + 3].isalpha()
+
+
+def _valued(piece: bytes, start: int) -> bool:
+    end = piece.find(b">", start)
+    return end > 0 and piece[end - 1:end] != b"/"
+
+
+class _ExactSheetScan:
+    """A worksheet's valued extent from a full expat parse: slow (~1 us per element), exact."""
+
+    _REF = re.compile(r"^\s*([A-Za-z]{1,4})([0-9]{1,8})\s*$")
+
+    def __init__(self, guard: _ZipGuard, fh, info, sheet: SheetFacts) -> None:
+        self.guard, self.fh, self.info, self.sheet = guard, fh, info, sheet
+        self.file = guard.name
+        self.row = 0
+        self.col = 0
+        self.cell: list | None = None   # [row, col, valued]
+        self.in_v = False
+        self.rows: set[int] = set()
+
+    def run(self) -> None:
+        parser = _expat(self)
+        budget_before = self.guard.budget
+        inflated_before = self.guard.facts.inflated
+        try:
+            for piece in self.guard._chunks(self.fh, self.info):
+                parser.Parse(piece, False)
+            parser.Parse(b"", True)
+        except _Refuse as exc:
+            raise exc.error from None
+        except (CorruptFileError, UnsafeContentError, TooLargeError, UnsupportedFormatError):
+            raise
+        except Exception:  # malformed XML: calamine may read it anyway; leave the sheet unproven
+            self.sheet.exact = False
+        self.guard.budget = budget_before  # the second pass re-reads the same bytes
+        self.guard.facts.inflated = inflated_before
+        self.sheet.rows_with_data = len(self.rows)
+
+    def start(self, name: str, attrs: dict) -> None:
+        local = name.rsplit(" ", 1)[-1]
+        if local == "row":
+            r = attrs.get("r")
+            self.row = int(r) if r and r.strip().isdigit() and len(r.strip()) <= 8 else self.row + 1
+            self.col = 0
+        elif local == "c":
+            ref = attrs.get("r")
+            m = self._REF.match(ref) if ref else None
+            if m:
+                col = 0
+                for ch in m.group(1).upper():
+                    col = col * 26 + ord(ch) - 64
+                row = int(m.group(2))
+            else:
+                row, col = max(self.row, 1), self.col + 1
+            self.col = col
+            self.cell = [row, col, False]
+        elif self.cell is not None and local == "is":
+            self.cell[2] = True
+        elif self.cell is not None and local == "v":
+            self.in_v = True
+
+    def text(self, data: str) -> None:
+        if self.in_v and self.cell is not None and data:
+            self.cell[2] = True
+
+    def end(self, name: str) -> None:
+        local = name.rsplit(" ", 1)[-1]
+        if local == "v":
+            self.in_v = False
+        elif local == "c" and self.cell is not None:
+            row, col, valued = self.cell
+            self.cell = None
+            if not valued:
+                return
+            s = self.sheet
+            s.cells += 1
+            if len(self.rows) <= 1_100_000:  # Excel's 1,048,576 rows fit; a hostile file cannot grow it
+                self.rows.add(row)
+            if row > s.max_row:
+                s.max_row, s.far_row_cell = row, cell_ref(row, col)
+            if col > s.max_col:
+                s.max_col, s.far_col_cell = col, cell_ref(row, col)
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def cell_ref(row: int, col: int) -> str:
+    """1-based (row, col) -> 'A1' notation."""
+    letters = ""
+    while col > 0:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters or 'A'}{row}"
+
+
+def _is_sheet_part(name: str) -> bool:
+    return name.startswith(("xl/worksheets/", "xl/dialogsheets/")) and name.count("/") == 2 and name.endswith(".xml")
+
+
+def _part_label(name: str) -> str:
+    return name.rsplit("/", 1)[-1].removesuffix(".xml")
+
+
+def _unescape(text: str) -> str:
+    import html
+
+    return html.unescape(text)
+
+
+def _mb(n: int) -> str:
+    if n >= 1 << 30:
+        return f"{n / (1 << 30):.1f} GiB"
+    return f"{n / (1 << 20):,.0f} MiB" if n >= 1 << 20 else f"{n:,} bytes"
