@@ -17,16 +17,22 @@ from .read import read_inputs
 from .validate import validate
 
 
-def load_dataset(inputs: list[Path], config: Config) -> Dataset:
+def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = None) -> Dataset:
+    """Read, map and validate: the input half of the pipeline.
+
+    The catalog (with the user's layers) is passed along so that a monthly KPI sheet may name
+    KPIs that only the user's config defines.
+    """
+    catalog = catalog or catalog_for(config)
     sheets = read_inputs(inputs)
     problems = ProblemLog()
-    mapped, problems = map_sheets(sheets, config.mapping, problems=problems)
+    mapped, problems = map_sheets(sheets, config.mapping, problems=problems, catalog=catalog)
     if not mapped:
         raise MissingDataError(
             "no input table was recognised in the files given.",
             "Name each sheet after its table (Orders, Customers, Leads, ...) or run `kpireport validate` to see why.",
         )
-    return validate(mapped, problems, config.input_locale)
+    return validate(mapped, problems, config.input_locale, catalog=catalog)
 
 
 def catalog_for(config: Config) -> Catalog:
@@ -34,8 +40,8 @@ def catalog_for(config: Config) -> Catalog:
 
 
 def run(inputs: list[Path], config: Config, grain: Grain | None = None, period: str | None = None) -> Report:
-    dataset = load_dataset(inputs, config)
     catalog = catalog_for(config)
+    dataset = load_dataset(inputs, config, catalog)
     g = Grain(grain) if grain else config.grain
     chosen = None
     if period:

@@ -114,10 +114,7 @@ def test_the_corpus_is_reproducible(tmp_path: Path) -> None:
             assert sha256(a / c.name) == sha256(b / c.name), c.name
 
 
-_XFAIL = {
-    "sample_okrs_renamed.ods": "readers._read_workbook opens with CalamineWorkbook.from_path, which picks the "
-                               "format by extension; from_filelike (content sniffing) would read it",
-}
+_XFAIL: dict[str, str] = {}
 
 
 @pytest.mark.parametrize("name", [pytest.param(c.name, marks=pytest.mark.xfail(reason=_XFAIL[c.name], strict=False))

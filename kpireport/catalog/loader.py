@@ -14,6 +14,9 @@ from typing import Any
 
 import yaml
 
+# libyaml's safe loader where available: the catalog is parsed on every run.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 from ..errors import CatalogError
 from ..resources import data_file
 from ..schema import Schema, default_schema
@@ -172,7 +175,7 @@ def _kpi(path: Path, kid: str, raw: Any, categories: dict[str, Category]) -> Kpi
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader) or {}
     except FileNotFoundError:
         raise CatalogError(f"{path}: file not found") from None
     except yaml.YAMLError as exc:

@@ -77,7 +77,9 @@ def _read_workbook(path: Path) -> list[RawSheet]:
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        # from_filelike detects the format from the bytes; from_path trusts the extension.
+        with open(path, "rb") as fh:
+            wb = CalamineWorkbook.from_filelike(fh)
     except Exception as exc:  # calamine raises several error types for damaged files
         raise CorruptFileError(f"{path.name}: the workbook cannot be opened ({_short(exc)}).",
                                "Open it in Excel or LibreOffice, save it again, and drop the new copy.") from None
