@@ -17,7 +17,6 @@ import argparse
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -83,8 +82,9 @@ def worker(path: Path, mode: str) -> dict:
 def end_to_end(path: Path, tmp: Path) -> tuple[float, float]:
     """Wall time and peak RSS (MB) of the real command, in a child process."""
     code = ("import resource, subprocess, sys, time; t = time.perf_counter(); "
-            "r = subprocess.run([sys.executable, '-m', 'kpireport', 'generate', sys.argv[1], '--out', sys.argv[2], '-q']); "
-            "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, r.returncode)")
+            "r = subprocess.run([sys.executable, '-m', 'kpireport', 'generate', sys.argv[1], '--out', sys.argv[2], "
+            "'-q']); print(time.perf_counter() - t, "
+            "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, r.returncode)")
     out = subprocess.run([sys.executable, "-c", code, str(path), str(tmp)], capture_output=True, text=True, check=True)
     wall, peak, rc = out.stdout.split()
     if rc != "0":

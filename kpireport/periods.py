@@ -9,7 +9,7 @@ is FY2026).
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 
 import pandas as pd
 
@@ -18,7 +18,7 @@ from .errors import UsageError
 _MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
 
 
-class Grain(str, Enum):
+class Grain(StrEnum):
     MONTH = "month"
     QUARTER = "quarter"
     YEAR = "year"
@@ -26,7 +26,8 @@ class Grain(str, Enum):
 
 def freq(grain: Grain, fiscal_year_start: int = 1) -> str:
     if not 1 <= fiscal_year_start <= 12:
-        raise UsageError(f"fiscal year start month {fiscal_year_start} is not 1-12.", "Use a month number such as 4 for April.")
+        raise UsageError(f"fiscal year start month {fiscal_year_start} is not 1-12.",
+                         "Use a month number such as 4 for April.")
     end = _MONTHS[(fiscal_year_start - 2) % 12]
     return {Grain.MONTH: "M", Grain.QUARTER: f"Q-{end}", Grain.YEAR: f"Y-{end}"}[Grain(grain)]
 

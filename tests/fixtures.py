@@ -20,7 +20,8 @@ def small_dataset() -> Dataset:
         "order_date": _dt(["2026-01-10", "2026-01-20", "2026-02-05", "2026-02-06", "2026-04-15", "2026-05-01"]),
         "revenue": [100.0, 300.0, 200.0, 999.0, 400.0, 100.0],
         "cost": [60.0, 200.0, 100.0, 1.0, 300.0, 50.0],
-        "status": pd.Series(["completed", "Completed", "completed", "cancelled", "completed", "returned"], dtype="string"),
+        "status": pd.Series(["completed", "Completed", "completed", "cancelled", "completed", "returned"],
+                            dtype="string"),
         "region": pd.Series(["North", "South", "North", "North", "South", "North"], dtype="string"),
     })
     leads = pd.DataFrame({

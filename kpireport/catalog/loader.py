@@ -14,14 +14,14 @@ from typing import Any
 
 import yaml
 
-# libyaml's safe loader where available: the catalog is parsed on every run.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
 from ..errors import CatalogError
 from ..resources import data_file
 from ..schema import Schema, default_schema
 from .formula import FUNCTIONS, FormulaSyntaxError, measure_names, names, parse, target_names
 from .model import AGGREGATIONS, CONDITION_OPS, DIRECTIONS, UNITS, Catalog, Category, Condition, Kpi, Measure
+
+# libyaml's safe loader where available: the catalog is parsed on every run.
+_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _KPI_KEYS = {"name", "category", "unit", "direction", "formula", "description", "guidance", "tolerance",
              "target_rollup", "breakdowns", "hidden", "default_target"}

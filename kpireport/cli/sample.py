@@ -10,7 +10,8 @@ from .app import main
 
 
 @main.command()
-@click.option("--out", "out_dir", default="sample_workbooks", show_default=True, type=click.Path(path_type=Path, file_okay=False))
+@click.option("--out", "out_dir", default="sample_workbooks", show_default=True,
+              type=click.Path(path_type=Path, file_okay=False))
 @click.option("--seed", default=2026, show_default=True, type=int)
 def sample(out_dir: Path, seed: int) -> None:
     """Write the bundled sample workbooks (a fictional company, generated from a seed)."""

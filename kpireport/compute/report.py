@@ -95,7 +95,8 @@ class Objective:
         return sum(vals) / len(vals) if vals else None
 
 
-def _num(v: Any) -> float | None:
+def finite_number(v: Any) -> float | None:
+    """A float, or None for missing, NaN, infinite and non-numeric values (the program's "no value")."""
     if v is None:
         return None
     try:
@@ -108,7 +109,7 @@ def _num(v: Any) -> float | None:
 def _cell(frame: pd.DataFrame, row: str, col: pd.Period | None) -> float | None:
     if col is None or frame is None or row not in frame.index or col not in frame.columns:
         return None
-    return _num(frame.at[row, col])
+    return finite_number(frame.at[row, col])
 
 
 @dataclass

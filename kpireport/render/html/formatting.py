@@ -6,25 +6,16 @@ formats.py cannot know: percentage points ("pp" / "puan") and duration units ("h
 
 from __future__ import annotations
 
-import math
-from typing import Any
-
 from babel.numbers import format_decimal, format_percent
 
+from ...compute.report import finite_number
 from ...i18n import Translator
 from ..formats import format_change, format_duration, format_value
 
 ARROWS = {"up": "▲", "down": "▼", "flat": "▶", "none": ""}
 
 
-def number(v: Any) -> float | None:
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) or math.isinf(f) else f
+number = finite_number
 
 
 class Formatter:
