@@ -1,12 +1,22 @@
-"""The user's configuration file (YAML), validated with messages that name the key.
+"""The user's configuration file (YAML), validated with messages that name the file and the key.
 
 Everything a business user may want to change without Python lives here: company name,
 currency, language and locale, fiscal year start, grain, column mapping, extra or changed
-KPIs and recipients. Secrets never do: SMTP credentials come from the environment.
+KPIs, hidden KPIs, target and status-band overrides, recipients and SMTP settings. Secrets
+never do: SMTP credentials come from the environment (KPIREPORT_SMTP_USER /
+KPIREPORT_SMTP_PASSWORD), and a key that looks like one is refused.
+
+`KEYS` describes every top-level key once; `kpireport init` writes a commented file from
+`CONFIG_TEMPLATE`, and a test checks that the two cover the same keys.
 """
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import difflib
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,9 +28,32 @@ from .mapping import MappingOverrides
 from .periods import Grain
 from .validate import Locale
 
-LANGUAGES = ("en", "tr")
-_KEYS = {"company", "currency", "language", "locale", "fiscal_year_start", "grain", "decimal", "day_first",
-         "mapping", "kpis", "measures", "categories", "email", "templates"}
+# Every top-level key, with the sentence `kpireport init` and the errors use to explain it.
+KEYS: dict[str, str] = {
+    "company": "Company name shown on the workbook, the summary and the e-mail.",
+    "currency": "3-letter currency code of money columns (USD, EUR, TRY).",
+    "language": "Language of the outputs: a message file in kpireport/data/messages (en, tr).",
+    "locale": "Number, currency and date formats, e.g. en_US, en_GB, tr_TR, de_DE (default: the language's).",
+    "fiscal_year_start": "Month (1-12) the fiscal year starts; quarters and years follow it.",
+    "grain": "Default report grain: month, quarter or year.",
+    "decimal": "Decimal separator of numbers typed as text in the input: '.' or ',' (default from the locale).",
+    "day_first": "Read 03/04/2026 as 3 April (true) or March 4 (false).",
+    "mapping": "Help automatic recognition: sheets -> tables, and per table their header -> our column.",
+    "kpis": "Add KPIs or change catalog KPIs key by key (direction, tolerance, name, ...), catalog format.",
+    "measures": "Add or change the catalog's base measures, catalog format.",
+    "categories": "Add or rename KPI categories, catalog format.",
+    "hide": "KPI ids to leave out of every output (still computed for the KPIs that use them).",
+    "targets": "Targets per KPI and period, over the input targets table: {kpi: {2026-10: 380000}}.",
+    "bands": "Status band per KPI as a fraction of the target: {revenue: 0.03} is on track within 3 %.",
+    "email": "Where `--email` and `kpireport send` deliver: host, port, security, sender, recipients, subject.",
+    "templates": "Folder of your own HTML templates (overrides of templates/report.html.j2 or its partials).",
+}
+EMAIL_KEYS = ("host", "port", "security", "sender", "recipients", "subject")
+SECURITY = ("starttls", "ssl", "none")
+_SECRET = re.compile(r"pass|pwd|secret|token|api[_ -]?key|credential|^auth|^login$|^user(name)?$|smtp_user", re.I)
+_SECRET_HINT = ("Secrets do not belong in a file that ends up shared: set KPIREPORT_SMTP_USER and "
+                "KPIREPORT_SMTP_PASSWORD in the environment instead.")
+_COMMA_LOCALES = ("tr", "de", "fr", "es", "it", "nl", "pt", "sl", "ru", "pl", "cs", "da", "fi", "nb", "sv", "id")
 
 
 @dataclass(frozen=True)
@@ -48,6 +81,9 @@ class Config:
     email: EmailSettings = field(default_factory=EmailSettings)
     templates: Path | None = None
     source: Path | None = None
+    # (kpi id, period as written: 2026-10 / 2026-Q4 / 2026, value): see `apply_target_overrides`.
+    target_overrides: tuple[tuple[str, str, float], ...] = ()
+    hidden: tuple[str, ...] = ()
 
     @property
     def input_locale(self) -> Locale:
@@ -55,98 +91,385 @@ class Config:
 
 
 def _fail(path: Path, key: str, problem: str, hint: str = "") -> ConfigError:
-    return ConfigError(f"{path}: key {key!r}: {problem}", hint)
+    return ConfigError(f"{path}: key {key!r}: {problem}.", hint)
+
+
+def _did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(str(word), list(options), n=1, cutoff=0.6)
+    return f"Did you mean {close[0]!r}? " if close else ""
+
+
+def _refuse_secrets(path: Path, raw: dict[str, Any], prefix: str = "") -> None:
+    for key in raw:
+        if _SECRET.search(str(key)):
+            raise _fail(path, f"{prefix}{key}", "looks like a password or login, which kpireport never reads from a "
+                        "config file", _SECRET_HINT)
 
 
 def load_config(path: Path | None) -> Config:
     if path is None:
         return Config()
+    path = Path(path)
     try:
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise ConfigError(f"{path}: config file not found.", "Check the path, or run `kpireport init` to write one.") from None
+        raise ConfigError(f"{path}: config file not found.",
+                          "Check the path, or run `kpireport init` to write one.") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{path}: is a folder, not a config file.", "Pass the .yaml file with --config.") from None
+    except UnicodeDecodeError:
+        raise ConfigError(f"{path}: not a text file in UTF-8.", "Save the config as UTF-8 text.") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc.strerror}).") from None
+    try:
+        raw = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}: not valid YAML{at}.", "Check indentation and quotes.") from None
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{at}.", "Check the indentation and quotes there.") from None
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected key: value lines at the top level.")
-    unknown = set(raw) - _KEYS
+        raise ConfigError(f"{path}: expected key: value lines at the top level.",
+                          "Run `kpireport init` for a commented example.")
+    _refuse_secrets(path, raw)
+    unknown = sorted(str(k) for k in set(raw) - set(KEYS))
     if unknown:
-        raise _fail(path, sorted(unknown)[0], "unknown key", f"Known keys: {', '.join(sorted(_KEYS))}.")
-    kw: dict[str, Any] = {"source": Path(path)}
+        raise _fail(path, unknown[0], "unknown key",
+                    _did_you_mean(unknown[0], tuple(KEYS)) + f"Known keys: {', '.join(KEYS)}.")
+    kw: dict[str, Any] = {"source": path}
     for key in ("company", "currency", "locale"):
         if key in raw:
             if not isinstance(raw[key], str) or not raw[key].strip():
-                raise _fail(path, key, "must be text")
+                raise _fail(path, key, "must be text", f"For example {key}: {Config.__dataclass_fields__[key].default}")
             kw[key] = raw[key].strip()
     if "currency" in kw:
-        if len(kw["currency"]) != 3 or not kw["currency"].isalpha():
-            raise _fail(path, "currency", f"{kw['currency']!r} is not a 3-letter currency code", "For example USD, EUR or TRY.")
-        kw["currency"] = kw["currency"].upper()
+        _currency(path, kw)
     if "language" in raw:
-        if raw["language"] not in LANGUAGES:
-            raise _fail(path, "language", f"{raw['language']!r} is not available", f"Use one of {', '.join(LANGUAGES)}.")
-        kw["language"] = raw["language"]
-        kw.setdefault("locale", {"en": "en_US", "tr": "tr_TR"}[raw["language"]])
+        kw["language"] = _language(path, raw["language"])
+        if "locale" not in kw:
+            from .i18n import default_locale
+
+            kw["locale"] = default_locale(kw["language"])
+    if "locale" in kw:
+        kw["locale"] = _locale(path, kw["locale"])
     if "fiscal_year_start" in raw:
         fy = raw["fiscal_year_start"]
         if not isinstance(fy, int) or isinstance(fy, bool) or not 1 <= fy <= 12:
-            raise _fail(path, "fiscal_year_start", "must be a month number 1-12", "For example 4 for April.")
+            raise _fail(path, "fiscal_year_start", f"{fy!r} is not a month number 1-12", "For example 4 for April.")
         kw["fiscal_year_start"] = fy
     if "grain" in raw:
         try:
             kw["grain"] = Grain(raw["grain"])
         except ValueError:
-            raise _fail(path, "grain", f"{raw['grain']!r}", "Use month, quarter or year.") from None
+            raise _fail(path, "grain", f"{raw['grain']!r} is not a grain", "Use month, quarter or year.") from None
     if "decimal" in raw:
         if raw["decimal"] not in (".", ","):
-            raise _fail(path, "decimal", "must be '.' or ','")
+            raise _fail(path, "decimal", f"{raw['decimal']!r} is not '.' or ','", "Quote it: decimal: ','")
         kw["decimal"] = raw["decimal"]
-    elif kw.get("locale", "en_US").split("_")[0] in ("tr", "de", "fr", "es", "it", "nl", "pt", "sl", "ru"):
+    elif kw.get("locale", "en_US").split("_")[0] in _COMMA_LOCALES:
         kw["decimal"] = ","
     if "day_first" in raw:
-        kw["day_first"] = bool(raw["day_first"])
+        if not isinstance(raw["day_first"], bool):
+            raise _fail(path, "day_first", f"{raw['day_first']!r} is not true or false")
+        kw["day_first"] = raw["day_first"]
     if "mapping" in raw:
         kw["mapping"] = _mapping(path, raw["mapping"])
-    layer = {k: raw[k] for k in ("kpis", "measures", "categories") if k in raw}
+    layers: list[tuple[Path, dict[str, Any]]] = []
+    layer = {}
+    for key in ("kpis", "measures", "categories"):
+        if raw.get(key) is not None:
+            if not isinstance(raw[key], dict):
+                raise _fail(path, key, "must map ids to definitions",
+                            "For example kpis: {ces: {direction: lower}}")
+            layer[key] = raw[key]
     if layer:
-        kw["catalog_layers"] = ((Path(path), layer),)
+        layers.append((path, layer))
+    definitions = list(layers)
+    overlay: dict[str, dict[str, Any]] = {}
+    named: list[tuple[str, str]] = []
+    if raw.get("hide") is not None:
+        kw["hidden"] = _id_list(path, "hide", raw["hide"])
+        for i, kid in enumerate(kw["hidden"]):
+            overlay.setdefault(kid, {})["hidden"] = True
+            named.append((f"hide[{i}]", kid))
+    if raw.get("bands") is not None:
+        for kid, tol in _bands(path, raw["bands"]).items():
+            overlay.setdefault(kid, {})["tolerance"] = tol
+            named.append((f"bands.{kid}", kid))
+    if raw.get("targets") is not None:
+        kw["target_overrides"] = _targets(path, raw["targets"], kw.get("fiscal_year_start", 1))
+        named += [(f"targets.{kid}", kid) for kid in dict.fromkeys(k for k, _, _ in kw["target_overrides"])]
+    if named or definitions:
+        _check_kpi_ids(path, definitions, named)
+    if overlay:
+        layers.append((path, {"kpis": overlay}))
+    if layers:
+        kw["catalog_layers"] = tuple(layers)
     if "email" in raw:
         kw["email"] = _email(path, raw["email"])
-    if "templates" in raw:
-        tdir = (Path(path).parent / str(raw["templates"])).resolve()
+    if raw.get("templates") is not None:
+        tdir = (path.parent / str(raw["templates"])).resolve()
         if not tdir.is_dir():
-            raise _fail(path, "templates", f"folder {tdir} does not exist")
+            raise _fail(path, "templates", f"folder {tdir} does not exist",
+                        "Give a folder relative to the config file, holding your report.html.j2 or partials.")
         kw["templates"] = tdir
     return Config(**kw)
 
 
+def _currency(path: Path, kw: dict[str, Any]) -> None:
+    code = kw["currency"]
+    if len(code) != 3 or not code.isalpha():
+        raise _fail(path, "currency", f"{code!r} is not a 3-letter currency code", "For example USD, EUR or TRY.")
+    kw["currency"] = code.upper()
+
+
+def _language(path: Path, value: Any) -> str:
+    from .i18n import languages
+
+    available = languages()
+    if value not in available:
+        hint = f"Use one of {', '.join(available)}, or add kpireport/data/messages/{value}.yaml (a copy of en.yaml)."
+        raise _fail(path, "language", f"{value!r} is not available", _did_you_mean(str(value), available) + hint)
+    return str(value)
+
+
+def _locale(path: Path, value: str) -> str:
+    from babel import Locale as BabelLocale
+    from babel.core import UnknownLocaleError
+
+    try:
+        BabelLocale.parse(value.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        raise _fail(path, "locale", f"{value!r} is not a locale", "For example en_US, en_GB, tr_TR or de_DE.") from None
+    return value.replace("-", "_")
+
+
 def _mapping(path: Path, raw: Any) -> MappingOverrides:
-    if not isinstance(raw, dict) or set(raw) - {"sheets", "columns"}:
-        raise _fail(path, "mapping", "must have 'sheets' and/or 'columns'")
+    from .mapping.mapper import IGNORE_WORDS
+    from .schema import default_schema
+
+    if raw is None:
+        return MappingOverrides()
+    example = 'For example mapping: {sheets: {"export.xlsx/Sheet1": orders}, columns: {orders: {"Datum": order_date}}}'
+    if not isinstance(raw, dict):
+        raise _fail(path, "mapping", "must have 'sheets' and/or 'columns'", example)
+    extra = sorted(str(k) for k in set(raw) - {"sheets", "columns"})
+    if extra:
+        raise _fail(path, f"mapping.{extra[0]}", "unknown key; mapping has 'sheets' and 'columns'", example)
     sheets = raw.get("sheets") or {}
     columns = raw.get("columns") or {}
-    if not isinstance(sheets, dict) or not isinstance(columns, dict):
-        raise _fail(path, "mapping", "'sheets' maps sheet names to tables; 'columns' maps tables to {header: column}")
+    if not isinstance(sheets, dict):
+        raise _fail(path, "mapping.sheets", "must map sheet names to tables",
+                    'For example {"export.xlsx/Sheet1": orders}')
+    if not isinstance(columns, dict):
+        raise _fail(path, "mapping.columns", "must map tables to {their header: our column}",
+                    'For example {orders: {"Belegdatum": order_date}}')
+    schema = default_schema()
+    tables = [*schema.tables, "kpi_sheet"]
+    for sheet, table in sheets.items():
+        if str(table) not in tables:
+            raise _fail(path, f"mapping.sheets.{sheet}", f"{table!r} is not a table",
+                        _did_you_mean(str(table), tables) + f"Tables: {', '.join(tables)}.")
+    for table, cols in columns.items():
+        if str(table) not in schema.tables:
+            raise _fail(path, f"mapping.columns.{table}", "is not a table",
+                        _did_you_mean(str(table), list(schema.tables)) + f"Tables: {', '.join(schema.tables)}.")
+        if cols is None:
+            continue
+        if not isinstance(cols, dict):
+            raise _fail(path, f"mapping.columns.{table}", "must map their header to our column",
+                        'For example {"Belegdatum": order_date}')
+        names = [c.name for c in schema.tables[str(table)].columns]
+        for header, ours in cols.items():
+            if str(ours).strip().casefold() not in IGNORE_WORDS and str(ours) not in names:
+                raise _fail(path, f"mapping.columns.{table}.{header}", f"{ours!r} is not a column of {table}",
+                            _did_you_mean(str(ours), names) + f"Columns: {', '.join(names)}; or 'ignore'.")
     return MappingOverrides({str(k): str(v) for k, v in sheets.items()},
                             {str(t): {str(h): str(c) for h, c in (cols or {}).items()} for t, cols in columns.items()})
 
 
-def _email(path: Path, raw: Any) -> EmailSettings:
+def _id_list(path: Path, key: str, raw: Any) -> tuple[str, ...]:
+    if isinstance(raw, str):
+        raw = [raw]
+    if not isinstance(raw, list) or not all(isinstance(x, str) and x.strip() for x in raw):
+        raise _fail(path, key, "must be a list of KPI ids", f"For example {key}: [sms_sent, app_downloads]")
+    return tuple(dict.fromkeys(x.strip() for x in raw))
+
+
+def _number(path: Path, key: str, value: Any) -> float:
+    """A number from YAML: 380000, 0.25, "12%", "1.2e6", "380 000"."""
+    if isinstance(value, bool):
+        raise _fail(path, key, f"{value!r} is not a number")
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        text = value.strip().replace(" ", "").replace("_", "")
+        scale = 1.0
+        if text.endswith("%"):
+            text, scale = text[:-1], 0.01
+        try:
+            number = float(text) * scale
+        except ValueError:
+            raise _fail(path, key, f"{value!r} is not a number",
+                        "Write it without thousands separators: 380000, 0.25 or 25%.") from None
+    else:
+        raise _fail(path, key, f"{value!r} is not a number")
+    if math.isnan(number) or math.isinf(number):
+        raise _fail(path, key, f"{value!r} is not a number")
+    return number
+
+
+def _bands(path: Path, raw: Any) -> dict[str, float]:
     if not isinstance(raw, dict):
-        raise _fail(path, "email", "must be a mapping")
-    allowed = {"host", "port", "security", "sender", "recipients", "subject"}
-    unknown = set(raw) - allowed
+        raise _fail(path, "bands", "must map KPI ids to a fraction of the target", "For example bands: {revenue: 0.03}")
+    out = {}
+    for kid, value in raw.items():
+        tol = _number(path, f"bands.{kid}", value)
+        if not 0 <= tol <= 1:
+            raise _fail(path, f"bands.{kid}", f"{value!r} is not a fraction between 0 and 1",
+                        "For example 0.03 (or 3%) for on track within 3 % of the target.")
+        out[str(kid)] = tol
+    return out
+
+
+def _period_text(path: Path, key: str, period: Any, fiscal_year_start: int) -> str:
+    from .errors import UsageError
+    from .periods import label, parse_period
+
+    if isinstance(period, dt.date):
+        period = f"{period.year}-{period.month:02d}"
+    try:
+        return label(parse_period(str(period), fiscal_year_start))
+    except UsageError:
+        raise _fail(path, key, f"{period!r} is not a period",
+                    "Write a month as 2026-10, a quarter as 2026-Q4 or a year as 2026.") from None
+
+
+def _targets(path: Path, raw: Any, fiscal_year_start: int) -> tuple[tuple[str, str, float], ...]:
+    example = "For example targets: {revenue: {2026-10: 380000, 2026-Q4: 1150000}, churn_rate: {2026: 2%}}"
+    if not isinstance(raw, dict):
+        raise _fail(path, "targets", "must map KPI ids to {period: target}", example)
+    out: list[tuple[str, str, float]] = []
+    for kid, periods in raw.items():
+        if not isinstance(periods, dict) or not periods:
+            raise _fail(path, f"targets.{kid}", "must map periods to targets", example)
+        for period, value in periods.items():
+            key = f"targets.{kid}.{period}"
+            out.append((str(kid), _period_text(path, key, period, fiscal_year_start), _number(path, key, value)))
+    return tuple(out)
+
+
+def _check_kpi_ids(path: Path, definitions: list[tuple[Path, dict[str, Any]]], named: list[tuple[str, str]]) -> None:
+    """The config's catalog layer loads (errors name the file, KPI and key), and every KPI that hide,
+    bands and targets name exists there or in the catalog."""
+    from .catalog import default_catalog, load_catalog
+
+    catalog = load_catalog(definitions) if definitions else default_catalog()
+    known = list(catalog.kpis)
+    for key, kid in named:
+        if kid not in catalog.kpis:
+            raise _fail(path, key, f"{kid!r} is not a KPI id",
+                        _did_you_mean(kid, known) + "`kpireport kpis` lists them.")
+
+
+def _email(path: Path, raw: Any) -> EmailSettings:
+    if raw is None:
+        return EmailSettings()
+    if not isinstance(raw, dict):
+        raise _fail(path, "email", "must be a mapping",
+                    "For example email: {host: smtp.example.com, sender: me@example.com, recipients: [a@example.com]}")
+    _refuse_secrets(path, raw, "email.")
+    unknown = sorted(str(k) for k in set(raw) - set(EMAIL_KEYS))
     if unknown:
-        bad = sorted(unknown)[0]
-        hint = "Put SMTP credentials in KPIREPORT_SMTP_USER / KPIREPORT_SMTP_PASSWORD." if "pass" in bad or "user" in bad else ""
-        raise _fail(path, f"email.{bad}", "unknown key", hint)
+        raise _fail(path, f"email.{unknown[0]}", "unknown key",
+                    _did_you_mean(unknown[0], EMAIL_KEYS) + f"Known keys: {', '.join(EMAIL_KEYS)}.")
+    security = raw.get("security", "starttls")
+    if security not in SECURITY:
+        raise _fail(path, "email.security", f"{security!r} is not starttls, ssl or none",
+                    "Use starttls (port 587) or ssl (port 465).")
+    port = raw.get("port", 465 if security == "ssl" else 587)
+    if isinstance(port, str) and port.strip().isdigit():
+        port = int(port.strip())
+    if not isinstance(port, int) or isinstance(port, bool) or not 1 <= port <= 65535:
+        raise _fail(path, "email.port", f"{port!r} is not a port number", "Usually 587 (starttls) or 465 (ssl).")
+    for key in ("host", "sender", "subject"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            raise _fail(path, f"email.{key}", "must be text")
+    host = (raw.get("host") or "").strip()
+    if host and not re.fullmatch(r"[A-Za-z0-9.\-\[\]:]+", host):
+        raise _fail(path, "email.host", f"{host!r} is not a host name", "For example smtp.example.com")
+    sender = (raw.get("sender") or "").strip()
+    if sender and not _address(sender):
+        raise _fail(path, "email.sender", f"{sender!r} is not an e-mail address",
+                    "For example reports@example.com or 'KPI reports <reports@example.com>'.")
     recipients = raw.get("recipients") or []
     if isinstance(recipients, str):
-        recipients = [recipients]
-    security = raw.get("security", "starttls")
-    if security not in ("starttls", "ssl", "none"):
-        raise _fail(path, "email.security", "must be starttls, ssl or none")
-    return EmailSettings(str(raw.get("host", "")), int(raw.get("port", 465 if security == "ssl" else 587)), security,
-                         str(raw.get("sender", "")), tuple(str(r) for r in recipients), str(raw.get("subject", "")))
+        recipients = [r for r in re.split(r"[,;]", recipients) if r.strip()]
+    if not isinstance(recipients, list):
+        raise _fail(path, "email.recipients", "must be a list of addresses", "For example [ceo@example.com]")
+    for i, r in enumerate(recipients):
+        if not isinstance(r, str) or not _address(r.strip()):
+            raise _fail(path, f"email.recipients[{i}]", f"{r!r} is not an e-mail address")
+    return EmailSettings(host, port, security, sender, tuple(r.strip() for r in recipients),
+                         (raw.get("subject") or "").strip())
+
+
+def _address(text: str) -> bool:
+    from email.utils import parseaddr
+
+    if any(c in text for c in "\r\n\x00"):
+        return False
+    _, addr = parseaddr(text)
+    return bool(re.fullmatch(r"[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+", addr))
+
+
+def apply_target_overrides(targets: Any, overrides: tuple[tuple[str, str, float], ...],
+                           fiscal_year_start: int = 1) -> Any:
+    """The input targets table (a DataFrame or None) with the config's targets merged over it.
+
+    An override replaces the table's overall target rows (no dimension, kind target) for the
+    same KPI and period, and is appended as a row of its own, so the engine's usual rules hold:
+    a monthly row still beats a month's share of a yearly one. KPIs are matched by id.
+    Applying the same overrides twice gives the same table.
+    """
+    import pandas as pd
+
+    from .periods import label, parse_period
+
+    if not overrides:
+        return targets
+    rows = pd.DataFrame({"kpi": [k for k, _, _ in overrides], "period": [p for _, p, _ in overrides],
+                         "target": [float(v) for _, _, v in overrides], "dimension": [""] * len(overrides),
+                         "member": [""] * len(overrides), "kind": ["target"] * len(overrides)})
+    if targets is None or len(targets) == 0:
+        typed = rows.astype({"kpi": "string", "period": "string", "dimension": "string", "member": "string",
+                             "kind": "string"})
+        if targets is not None:
+            typed = typed[[c for c in typed.columns if c in targets.columns or c in ("kpi", "period", "target")]]
+        return typed
+    keys = {(k, p) for k, p, _ in overrides}
+
+    def text(value: Any) -> str:
+        if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        return str(value).strip()
+
+    def period_label(value: Any) -> str | None:
+        try:
+            return label(parse_period(text(value), fiscal_year_start))
+        except Exception:
+            return None
+
+    def overridden(row: dict[str, Any]) -> bool:
+        if text(row.get("dimension")).casefold() not in ("", "nan", "<na>", "none"):
+            return False
+        if text(row.get("kind")).casefold() in ("budget", "budgets", "bütçe", "butce", "bütce", "plan"):
+            return False
+        return (text(row.get("kpi")), period_label(row.get("period"))) in keys
+
+    keep = targets[[not overridden(r) for r in targets.to_dict("records")]]
+    rows = rows[[c for c in rows.columns if c in keep.columns or c in ("kpi", "period", "target")]]
+    for column in rows.columns:
+        if column in keep.columns:
+            with contextlib.suppress(TypeError, ValueError):
+                rows[column] = rows[column].astype(keep[column].dtype)
+    return pd.concat([keep, rows], ignore_index=True)

@@ -1,11 +1,15 @@
-"""Message catalogs: every label and sentence of the outputs, per language.
+"""Message catalogs: every label and sentence of the outputs, one file per language.
 
-Messages live in `data/messages/<lang>/*.yaml` (flat or nested keys, joined with dots). A
-missing key raises, so an untranslated label is caught by the tests, not by a reader.
+Messages live in `data/messages/<lang>.yaml` (nested keys, read joined with dots:
+`workbook.sheets.dashboard`). Adding a language is adding one such file: `languages()` finds
+it, the config accepts its code, and its `meta.locale` is the default locale. A missing key
+raises, so an untranslated label is caught by the tests (which compare every language's keys
+with English), not by a reader.
 """
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -17,24 +21,53 @@ from .errors import ConfigError
 from .periods import Grain, grain_of
 from .resources import data_file
 
+_CODE = re.compile(r"^[a-z]{2,3}(_[A-Za-z]{2,4})?$")
+
 
 def _flatten(prefix: str, raw: Any, out: dict[str, str]) -> None:
     if isinstance(raw, dict):
         for k, v in raw.items():
             _flatten(f"{prefix}.{k}" if prefix else str(k), v, out)
     else:
-        out[prefix] = str(raw)
+        out[prefix] = "" if raw is None else str(raw)
+
+
+def languages() -> tuple[str, ...]:
+    """The language codes that have a message file, English first."""
+    found = sorted(p.stem for p in data_file("messages").glob("*.yaml") if _CODE.match(p.stem))
+    return tuple(sorted(found, key=lambda c: (c != "en", c)))
 
 
 @lru_cache(maxsize=8)
 def messages(lang: str) -> dict[str, str]:
-    folder = data_file("messages") / lang
-    if not folder.is_dir():
-        raise ConfigError(f"no messages for language {lang!r}.", "Use en or tr.")
+    """Every message of `lang`, flat: {"workbook.sheets.dashboard": "Dashboard", ...}."""
+    if not isinstance(lang, str) or not _CODE.match(lang):
+        raise ConfigError(f"{lang!r} is not a language code.", f"Use one of {', '.join(languages())}.")
+    path = data_file("messages") / f"{lang}.yaml"
+    if not path.is_file():
+        raise ConfigError(f"no messages for language {lang!r}.", f"Use one of {', '.join(languages())}.")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}: not valid YAML{at}.", "Check the indentation and quotes there.") from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected nested key: value lines.")
     out: dict[str, str] = {}
-    for f in sorted(folder.glob("*.yaml")):
-        _flatten("", yaml.safe_load(f.read_text(encoding="utf-8")) or {}, out)
+    _flatten("", raw, out)
     return out
+
+
+def default_locale(lang: str) -> str:
+    """The locale a language uses when the config names none (its file's `meta.locale`)."""
+    return messages(lang).get("meta.locale") or "en_US"
+
+
+def language_of(locale: str) -> str:
+    """The message language for a locale ('tr_TR' -> 'tr'), English when there is no such file."""
+    code = str(locale or "en").replace("-", "_").split("_")[0].lower()
+    return code if code in languages() else "en"
 
 
 class Translator:
@@ -49,6 +82,12 @@ class Translator:
         except KeyError:
             raise KeyError(f"message {key!r} is missing for language {self.lang!r}") from None
         return text.format(**kw) if kw else text
+
+    def get(self, key: str, default: str | None = None, **kw: Any) -> str | None:
+        """The message, or `default` when this language has no such key."""
+        if key not in self.messages:
+            return default
+        return self(key, **kw)
 
     def period(self, p: pd.Period) -> str:
         """'October 2026' / 'Ekim 2026', 'Q3 2026' / '2026 3. Çeyrek', '2026'."""

@@ -42,6 +42,11 @@ def catalog_for(config: Config) -> Catalog:
 def run(inputs: list[Path], config: Config, grain: Grain | None = None, period: str | None = None) -> Report:
     catalog = catalog_for(config)
     dataset = load_dataset(inputs, config, catalog)
+    if config.target_overrides:
+        from .config import apply_target_overrides
+
+        dataset.tables["targets"] = apply_target_overrides(dataset.tables.get("targets"), config.target_overrides,
+                                                           config.fiscal_year_start)
     g = Grain(grain) if grain else config.grain
     chosen = None
     if period:

@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
 
 from kpireport.config import Config
 from kpireport.errors import OutputError
+from kpireport.i18n import messages
 from kpireport.render import charts
 from kpireport.render.html import build_context, render_email_html, render_html
 from kpireport.render.text import render_text
-from kpireport.resources import DATA_DIR
 
 try:  # tests/ as a package or as a plain folder on sys.path
     from tests.test_html_support import make_report, sample_okrs
@@ -181,16 +180,16 @@ def test_turkish_labels_and_number_formats(report):
     for word in ("Genel bakış", "Öne çıkan göstergeler", "İlgilenilmesi gerekenler", "En çok değişenler",
                  "Kırılımlar", "Veri kalitesi", "Hedefte", "Risk altında", "Ekim 2026", "3 Kasım 2026"):
         assert word in text, word
-    assert re.search(r"\d{1,3}(\.\d{3})+ ₺", text), "currency as 44.366 ₺"
-    assert re.search(r"\d+,\d%", text), "percent with a decimal comma"
+    assert re.search(r"₺\d{1,3}(\.\d{3})+", text), "currency as ₺44.366 (babel's Turkish pattern)"
+    assert re.search(r"%\d+,\d", text), "percent sign first, with a decimal comma"
     assert not re.search(r"\$\d", text)
     assert '<html lang="tr">' in page
 
 
 def test_turkish_page_has_no_english_label():
     report = make_report()  # without the fixture's OKRs, whose text is English user data
-    en = _flat(yaml.safe_load((DATA_DIR / "messages/en/html.yaml").read_text(encoding="utf-8")))
-    tr = _flat(yaml.safe_load((DATA_DIR / "messages/tr/html.yaml").read_text(encoding="utf-8")))
+    en = {k: v for k, v in messages("en").items() if k.startswith("html.")}
+    tr = {k: v for k, v in messages("tr").items() if k.startswith("html.")}
     assert set(en) == set(tr), "every English label has a Turkish one"
     outputs = {"html": visible(render_html(report, TR, GENERATED)), "text": render_text(report, TR, GENERATED)}
     for key, value in en.items():

@@ -15,19 +15,17 @@ from dataclasses import replace
 import openpyxl
 import pandas as pd
 import pytest
-import yaml
 
 from kpireport.catalog import default_catalog
 from kpireport.compute.engine import compute_report
 from kpireport.config import Config
 from kpireport.dataset import Dataset, Source
-from kpireport.i18n import Translator
+from kpireport.i18n import Translator, messages
 from kpireport.periods import Grain, label
 from kpireport.problems import Problem
 from kpireport.render.json_out import report_dict
 from kpireport.render.workbook import plan, render_workbook
 from kpireport.render.workbook.layout import HEADER_ROW, cell
-from kpireport.resources import data_file
 
 GENERATED = dt.date(2026, 11, 23)
 TR = Config(language="tr", locale="tr_TR", currency="TRY")
@@ -233,17 +231,7 @@ def test_input_text_is_written_as_plain_strings(report):
 
 
 def _labels(lang: str) -> dict[str, str]:
-    out: dict[str, str] = {}
-
-    def walk(prefix: str, node: object) -> None:
-        if isinstance(node, dict):
-            for k, v in node.items():
-                walk(f"{prefix}.{k}" if prefix else str(k), v)
-        else:
-            out[prefix] = str(node)
-
-    walk("", yaml.safe_load((data_file("messages") / lang / "workbook.yaml").read_text(encoding="utf-8")))
-    return out
+    return {k: v for k, v in messages(lang).items() if k.startswith("workbook.")}
 
 
 def test_turkish_workbook_takes_every_label_from_the_catalog(report):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -15,7 +18,32 @@ Examples:
   kpireport generate sample_workbooks --out report
   kpireport generate crm.xlsx sales.xlsx --out out --period 2026-Q3
   kpireport generate exports/ --out out --grain year --config kpireport.yaml
+  kpireport generate exports/ --out out --email --dry-run   # write the .eml, do not send
 """
+
+STEPS = {"read": "reading and computing", "workbook": "writing the workbook", "html": "writing the summary",
+         "email": "writing the e-mail", "json": "writing the JSON", "write": "saving the files"}
+
+
+def _exit_code_epilog() -> str:
+    """The `kpireport --help` epilog: commands to start with and every exit code (from errors.EXIT_CODES)."""
+    from ..errors import EXIT_CODES
+
+    width = max(len(k) for k in EXIT_CODES)
+    codes = "\n".join(f"  {code:>2}  {meaning:<{width}}" .rstrip() for meaning, code in
+                      sorted(EXIT_CODES.items(), key=lambda kv: kv[1]))
+    return ("\b\nStart here:\n"
+            "  kpireport sample --out samples                 # the fictional sample company's exports\n"
+            "  kpireport generate samples --out report        # a report from them\n"
+            "  kpireport template                             # a blank input workbook to fill in\n"
+            "  kpireport kpis churn_rate                      # what a KPI means and needs\n"
+            "  kpireport init                                 # a commented kpireport.yaml\n"
+            "  kpireport watch inbox --out reports            # a drop folder\n"
+            "Run `kpireport COMMAND --help` for a command's options and examples.\n"
+            "\n\b\nExit codes (scripts may rely on them):\n" + codes + "\n")
+
+
+main.epilog = _exit_code_epilog()
 
 
 @main.command(epilog=EPILOG)
@@ -23,14 +51,15 @@ Examples:
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the report files (created if missing).")
 @click.option("--period", help="Period to report: 2026-10, 2026-Q3 or 2026. Default: latest complete period.")
-@click.option("--grain", type=click.Choice([g.value for g in Grain]), help="month, quarter or year (default from config: month).")
+@click.option("--grain", type=click.Choice([g.value for g in Grain]),
+              help="month, quarter or year (default from config: month).")
 @click.option("--name", default="kpi-report", show_default=True, help="Base name of the output files.")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Config file (default: ./kpireport.yaml if present).")
 @click.option("--email", "email", is_flag=True,
               help="Also send the summary by e-mail (SMTP settings and recipients from the config).")
 @click.option("--dry-run", is_flag=True, help="With --email: write the .eml but do not send it.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors (no progress, no summary).")
 def generate(inputs: tuple[Path, ...], out_dir: Path, period: str | None, grain: str | None, name: str,
              config_path: Path | None, email: bool, dry_run: bool, quiet: bool) -> None:
     """Read INPUT files or folders and write the report to --out.
@@ -38,30 +67,29 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, period: str | None, grain:
     Writes <name>.xlsx (the KPI workbook), <name>.html (the summary), <name>.eml (the summary
     as an e-mail with the workbook attached) and <name>.json (every value). Every file is
     rendered before the first one is written, and each is replaced atomically, so a failed
-    run leaves the previous report as it was and sends nothing.
+    run leaves the previous report as it was and sends nothing. Progress shows on a terminal;
+    a summary (KPIs on track, at risk, off track, what could not be computed, files written)
+    ends the run.
     """
-    from ..deliver.email import build_message, message_bytes, send
+    from ..deliver.email import send
     from ..deliver.files import write_all
     from ..pipeline import run
-    from ..render.html import render_html
-    from ..render.json_out import render_json
-    from ..render.workbook import render_workbook
+    from ..watch import render_outputs
 
     config = load_cli_config(config_path)
-    report = run(list(inputs), config, Grain(grain) if grain else None, period)
     today = dt.date.today()
     base = safe_name(name)
-    workbook = render_workbook(report, config, today)
-    message = build_message(report, config, today, workbook, f"{base}.xlsx")
-    outputs = {
-        out_dir / f"{base}.xlsx": workbook,
-        out_dir / f"{base}.html": render_html(report, config, today),
-        out_dir / f"{base}.eml": message_bytes(message),
-        out_dir / f"{base}.json": render_json(report, today),
-    }
-    written = write_all(outputs)
+    steps = ["read", "workbook", "html", "email", "json", "write"]
+    with _progress(steps, enabled=not quiet and _is_tty(sys.stderr)) as step:
+        step("read")
+        report = run(list(inputs), config, Grain(grain) if grain else None, period)
+        files, message = render_outputs(report, config, today, base, step)
+        step("write")
+        written = write_all({out_dir / n: data for n, data in files.items()})
     if not quiet:
-        _summary(report, written)
+        from ..i18n import Translator
+
+        click.echo(summary_table(report, written, Translator(config.language, config.locale).period(report.period)))
     if email and not dry_run:
         send(message, config.email)
         if not quiet:
@@ -70,21 +98,60 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, period: str | None, grain:
         click.echo("  dry run: e-mail written, not sent")
 
 
-def _summary(report, written: list[Path]) -> None:
+def _is_tty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError, OSError):
+        return False
+
+
+@contextlib.contextmanager
+def _progress(steps: list[str], enabled: bool) -> Iterator:
+    """A progress bar on stderr (only on a terminal): `step(name)` marks the start of each step."""
+    if not enabled:
+        yield lambda name: None
+        return
+    started: list[str] = []
+    with click.progressbar(length=len(steps), label="kpireport", file=sys.stderr, show_eta=False,
+                           show_percent=False, show_pos=True, width=20,
+                           item_show_func=lambda item: STEPS.get(item, item) if item else None) as bar:
+        def step(name: str) -> None:
+            bar.update(1 if started else 0, name)  # the previous step is done; show this one
+            if not started:
+                bar.render_progress()  # update(0) does not redraw
+            started.append(name)
+
+        yield step
+        bar.update(1, None)
+
+
+def summary_table(report, written: list[Path], period: str | None = None) -> str:
+    """The end-of-run summary: KPI statuses, what could not be computed, warnings, files written."""
     from collections import Counter
 
-    counts = Counter(report.status[report.period].dropna())
-    computed = len(report.computed)
-    click.echo(f"{report.company}: {computed} KPIs for {report.period_label()} ({report.grain.value})")
-    if counts:
-        click.echo("  " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in sorted(counts.items())))
-    if report.unavailable:
-        click.echo(f"  {len(report.unavailable)} KPI(s) could not be computed: "
-                   + "; ".join(f"{k} ({u.reason()})" for k, u in list(report.unavailable.items())[:5]))
+    counts = Counter(s for s in report.status[report.period].dropna() if isinstance(s, str))
     warnings = [p for p in report.problems if p.severity.value != "info"]
-    if warnings:
-        click.echo(f"  {len(warnings)} data-quality warning(s); see the Data quality sheet")
-    for p in written:
-        click.echo(f"  wrote {p}")
-
-
+    suppressed = sum(getattr(report.problems, "suppressed", {}).values())
+    period = period or report.period_label()
+    lines = [f"{report.company}: {len(report.computed)} KPIs for {period} ({report.grain.value})", ""]
+    rows: list[tuple[str, int, str]] = []
+    for key in ("on_track", "at_risk", "off_track"):
+        rows.append((key.replace("_", " "), counts.get(key, 0), "vs target"))
+    trend = [(key, counts.get(key, 0)) for key in ("improving", "worsening", "steady") if counts.get(key)]
+    for key, n in trend:
+        rows.append((key, n, "no target: trend vs the previous period"))
+    unavailable = list(report.unavailable.items())
+    detail = "; ".join(f"{k} ({u.reason()})" for k, u in unavailable[:3])
+    if len(unavailable) > 3:
+        detail += f"; and {len(unavailable) - 3} more (see the Data quality sheet)"
+    rows.append(("could not be computed", len(unavailable), detail))
+    rows.append(("data-quality warnings", len(warnings) + suppressed,
+                 "see the Data quality sheet" if warnings or suppressed else ""))
+    rows.append(("files written", len(written), str(written[0].parent) if written else ""))
+    label_w = max(len(r[0]) for r in rows)
+    num_w = max(len(str(r[1])) for r in rows)
+    for label, n, note in rows:
+        lines.append(f"  {label:<{label_w}}  {n:>{num_w}}  {note}".rstrip())
+    lines.append("")
+    lines += [f"  wrote {p}" for p in written]
+    return "\n".join(lines)

@@ -23,6 +23,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from ..compute.report import Report
 from ..config import Config
 from ..i18n import Translator
+from .formats import percent_text
 
 if TYPE_CHECKING:
     from .html.formatting import Formatter
@@ -99,7 +100,7 @@ def _axis_formatter(unit: str, currency: str, locale: str) -> FuncFormatter:
         if unit == "currency":
             return format_compact_currency(v, currency, locale=locale, fraction_digits=1)
         if unit == "percent":
-            return f"{format_compact_decimal(v * 100, locale=locale, fraction_digits=1)}%"
+            return percent_text(v, locale, 0)
         return format_compact_decimal(v, locale=locale, fraction_digits=1)
 
     return FuncFormatter(fmt)

@@ -6,11 +6,11 @@ formats.py cannot know: percentage points ("pp" / "puan") and duration units ("h
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal, format_percent
+from babel.numbers import format_decimal
 
 from ...compute.report import finite_number
 from ...i18n import Translator
-from ..formats import format_change, format_duration, format_value
+from ..formats import format_change, format_duration, format_value, percent_text
 
 ARROWS = {"up": "▲", "down": "▼", "flat": "▶", "none": ""}
 
@@ -54,13 +54,13 @@ class Formatter:
             pts = format_decimal(abs(value - target) * 100, "#,##0.0", locale=self.locale)
             return f"{pts} {self.t('html.units.pp')}"
         if target:
-            return format_percent(abs(value - target) / abs(target), "#,##0.0%", locale=self.locale)
+            return percent_text(abs(value - target) / abs(target), self.locale, 1)
         return self.value(abs(value - target), unit)
 
     def percent(self, fraction: float | None) -> str:
         if fraction is None:
             return self.empty
-        return format_percent(fraction, "#,##0%", locale=self.locale)
+        return percent_text(fraction, self.locale, 0)
 
     def count(self, n: float) -> str:
         return format_decimal(n, "#,##0", locale=self.locale)

@@ -18,6 +18,7 @@ from xlsxwriter.worksheet import Worksheet
 from ...catalog.model import Kpi
 from ...compute.report import Report
 from ...i18n import Translator
+from ..formats import excel_percent
 from .dashboard import GAP_W, LABEL_W, LAST_COL, TILE_COLS, TILES_PER_ROW, VALUE_W, DashboardPlan, _category_name
 from .layout import CAPTION_ROW, Layout, cell, col_range, row_range
 from .sheet_breakdowns import MEMBER, TARGET, VALUE, BreakdownBlock, dimension_label
@@ -257,7 +258,7 @@ def _data_block(ctx: ChartContext, row: int) -> tuple[Block | None, Block | None
     fmts = {"title": st.get(bold=True, font_color=BLUE),
             "label": st.get(font_color=NAVY, bottom=1, bottom_color=MID_GREY),
             "num": st.get(num_format="#,##0", bottom=1, bottom_color=MID_GREY, bold=True),
-            "pct": st.get(num_format="0.0%", bottom=1, bottom_color=MID_GREY, font_color=GREY)}
+            "pct": st.get(num_format=excel_percent(ctx.t.locale), bottom=1, bottom_color=MID_GREY, font_color=GREY)}
     return (_funnel_block(ctx, row + 1, funnel, fmts) if len(funnel) >= 2 else None,
             _nps_block(ctx, row + 1, fmts) if has_nps else None)
 

@@ -298,7 +298,7 @@ def _tile(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Translator,
                      scaled(report.target(k.id, p), scale))
     v_cell = cell(r + 1, c)
     change_fmt = _box(st, "", "right", align="right", indent=1,
-                      num_format=change_format(k.unit, t("workbook.common.pp")))
+                      num_format=change_format(k.unit, t("workbook.common.pp"), t.locale))
     steps = [(1, "workbook.dashboard.vs_previous")]
     if lay.grain.value != "year":
         steps.append((YEAR_STEPS[lay.grain], "workbook.dashboard.vs_last_year"))

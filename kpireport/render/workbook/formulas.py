@@ -26,6 +26,7 @@ from ...compute.report import Report
 from ...compute.status import AT_RISK, IMPROVING, OFF_TRACK, ON_TRACK, STEADY, WORSENING
 from ...compute.targets import overall
 from ...i18n import Translator
+from ..formats import excel_percent
 from .layout import Layout
 
 NO_VALUE = '""'  # the Excel literal for "no value"
@@ -183,10 +184,11 @@ def change_value(v: float | str | None, p: float | str | None, unit: str) -> flo
     return "" if p == 0 else (v - p) / abs(p)
 
 
-def change_format(unit: str, pp: str) -> str:
+def change_format(unit: str, pp: str, locale: str = "en_US") -> str:
+    """Signed change: percentage points for percent KPIs, else a relative change in the locale's percent style."""
     if unit == "percent":
         return f'+0.0" {pp}";-0.0" {pp}";0.0" {pp}";"–"'
-    return '+0.0%;-0.0%;0.0%;"–"'
+    return excel_percent(locale, 1, signed=True) + ';"–"'
 
 
 def status_word(key: object, w: dict[str, str]) -> str:

@@ -13,6 +13,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from ...compute.report import Breakdown, Report
 from ...i18n import Translator
+from ..formats import excel_percent
 from .formulas import change_format, change_value, scaled, status_expr, status_word, words
 from .layout import Layout, cell
 from .sheets_data import print_setup, sheet_heading, status_conditional
@@ -125,8 +126,9 @@ def _block(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Translator
     fmt = st.unit(unit, border=1, border_color=MID_GREY)
     target_fmt = st.input(unit)
     grey = st.text(font_color="#6B7280", align="center")
-    change_fmt = st.get(num_format=change_format(k.unit, t("workbook.common.pp")), border=1, border_color=MID_GREY)
-    pct = st.get(num_format="0.0%", border=1, border_color=MID_GREY)
+    change_fmt = st.get(num_format=change_format(k.unit, t("workbook.common.pp"), t.locale), border=1,
+                        border_color=MID_GREY)
+    pct = st.get(num_format=excel_percent(t.locale), border=1, border_color=MID_GREY)
     status_fmt = st.text(align="center", font_size=9)
     for member, vals in b.values.iterrows():
         name = str(member)

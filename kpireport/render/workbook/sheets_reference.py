@@ -14,6 +14,7 @@ from ...catalog.formula import BinOp, Call, Neg, Node, Ref, to_text
 from ...catalog.model import Kpi
 from ...compute.report import Report, Unavailable
 from ...i18n import Translator
+from ..formats import percent_text
 from .layout import by_category
 from .sheets_data import print_setup, sheet_heading
 from .styles import MID_GREY, NAVY, Styles
@@ -102,7 +103,7 @@ def write_definitions(ws: Worksheet, st: Styles, report: Report, t: Translator) 
             "unit": t(f"unit.{k.unit}"),
             "direction": t(f"direction.{k.direction}"),
             "tolerance": "" if k.direction == "info" else
-            t("workbook.definitions.tolerance_value", pct=f"{k.tolerance * 100:g}%"),
+            t("workbook.definitions.tolerance_value", pct=percent_text(k.tolerance, t.locale, 0)),
             "formula": formula_words(report, k, t),
             "inputs": inputs,
             "description": _text(k.description, t.lang),

@@ -1,0 +1,511 @@
+"""The drop folder: files dropped into INBOX become reports, then move out of the way.
+
+    INBOX/                 drop files here (.xlsx, .xlsm, .xls, .ods, .csv)
+    INBOX/processed/       each file that gave a report, moved here unchanged
+    INBOX/failed/          each file that did not, unchanged, with <name>.txt saying why
+    INBOX/.kpireport/      move journal (hidden; see "Crash safety")
+    OUT/<stem>/            the report of processed/<stem>.<ext>: kpi-report.xlsx/.html/.eml/.json
+
+One report per file (not per batch): each export stands on its own, a bad file spoils only
+its own report, and the report folder is named after the file it came from.
+
+When a file is ready. A poll lists INBOX's top-level files, leaving out what is not a
+dropped file: hidden files (.DS_Store, LibreOffice's .~lock.*#), Office lock files (~$*),
+temporary and partial downloads (*.tmp, *.part, *.partial, *.crdownload, *.download, *~),
+and folders. A file is processed once its size and modification time are the same on two
+polls in a row and it can be opened for reading, so a file still being copied, saved or
+downloaded is left alone until its writer is done. An empty file waits `empty_settle`
+seconds more (a writer may not have started). A file that changes while its report is being
+made is not moved; it is watched again and reported whole.
+
+Never lost, duplicated or changed. The dropped file is only ever read and then moved, never
+rewritten. Moves are hard links (which never replace an existing name) followed by removing
+the inbox name, `os.replace` where links are not supported, and a synced copy when processed/
+sits on another filesystem. A name already taken in processed/ or failed/ (the same export
+dropped every month) gets a numbered suffix: sales.xlsx, sales-2.xlsx, sales-3.xlsx, and its
+report goes to OUT/sales-2/; nothing is overwritten.
+
+Crash safety. All state is in the folders: a file in INBOX is still to do; processed/ and
+failed/ are done. Before a move the watcher writes a small journal entry (source,
+destination, reason); on start-up, entries left by a killed run are finished: a file linked
+into processed/ but not yet removed from INBOX (a "half-moved" file) is removed from INBOX,
+a missing failed/<name>.txt is written, a partial cross-filesystem copy is deleted and its
+source processed again. A file whose report was written but which was not yet moved is simply
+processed again, into the same report folder.
+
+A bad file never stops the watcher: every error, including a bug, sends that file to failed/
+with the one-line reason. `run(once=True)` processes what is there (waiting for files still
+being written) and returns, for cron and tests; otherwise it polls until `stop` is set or
+Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import hashlib
+import json
+import os
+import secrets
+import shutil
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, KpiReportError, OutputError, one_line_text
+
+PROCESSED, FAILED, JOURNAL = "processed", "failed", ".kpireport"
+IGNORED_SUFFIXES = (".tmp", ".temp", ".part", ".partial", ".crdownload", ".download", ".swp", "~")
+IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini"})
+_PARTIAL = ".kpireport-partial-"
+
+
+def ignored(name: str) -> bool:
+    """True for names that are not dropped files: hidden, Office/LibreOffice locks, temporaries."""
+    low = name.lower()
+    return (name.startswith((".", "~$")) or low.endswith(IGNORED_SUFFIXES) or low in IGNORED_NAMES
+            or low.startswith(_PARTIAL))
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to one dropped file."""
+
+    source: Path           # where it was dropped
+    moved_to: Path         # its place in processed/ or failed/
+    ok: bool
+    report_dir: Path | None = None
+    reason: str = ""       # the one-line error, for failed files
+    summary: str = ""      # a one-line summary of the report, for processed files
+
+
+Process = Callable[[Path, Path], str]  # (dropped file, report folder) -> one-line summary; raises on failure
+
+
+@dataclass
+class _Seen:
+    size: int
+    mtime: int
+    since: float
+    stable: int = 0
+
+
+@dataclass
+class Watcher:
+    """Polls `inbox`, makes a report per ready file with `process`, moves the file out.
+
+    `process(file, report_dir)` writes the report and returns a one-line summary, or raises
+    (a KpiReportError's one_line() becomes the failed/ reason). `log` receives one line per
+    event.
+    """
+
+    inbox: Path
+    out: Path
+    process: Process
+    interval: float = 2.0
+    log: Callable[[str], None] = lambda line: None
+    polls_to_settle: int = 1  # polls the size and mtime must stay unchanged (1: two equal readings)
+    empty_settle: float = 10.0  # seconds an empty file must stay empty (a writer may not have started yet)
+    clock: Callable[[], float] = time.monotonic
+    _seen: dict[str, _Seen] = field(default_factory=dict)
+    _stuck: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.inbox = Path(self.inbox)
+        self.out = Path(self.out)
+        if not self.inbox.is_dir():
+            what = "does not exist" if not self.inbox.exists() else "is not a folder"
+            raise InputError(f"{self.inbox}: the drop folder {what}.",
+                             "Create it first, or name an existing folder to watch.")
+        for sub in (PROCESSED, FAILED, JOURNAL):
+            try:
+                (self.inbox / sub).mkdir(exist_ok=True)
+            except OSError as exc:
+                raise OutputError(f"cannot create {self.inbox / sub}: {exc.strerror}.",
+                                  "The watcher needs to write in the drop folder; check its permissions.") from None
+        try:
+            self.out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the report folder {self.out}: {exc.strerror}.",
+                              "Choose a folder you can write to with --out.") from None
+        self.recover()
+
+    # -- the folders -----------------------------------------------------------------------
+    def candidates(self) -> list[Path]:
+        """INBOX's top-level files that look like dropped files, oldest first."""
+        out = []
+        try:
+            entries = list(os.scandir(self.inbox))
+        except OSError:
+            return []
+        for e in entries:
+            if ignored(e.name):
+                continue
+            try:
+                if not e.is_file(follow_symlinks=False):
+                    continue
+                mtime = e.stat(follow_symlinks=False).st_mtime_ns
+            except OSError:
+                continue
+            out.append((mtime, e.name))
+        return [self.inbox / name for _, name in sorted(out)]
+
+    def pending(self) -> int:
+        return len(self.candidates())
+
+    # -- one poll ------------------------------------------------------------------------------
+    def poll(self) -> list[Outcome]:
+        """Look once: note sizes and times, process every file that has settled."""
+        outcomes = []
+        current = self.candidates()
+        names = {p.name for p in current}
+        for gone in set(self._seen) - names:
+            del self._seen[gone]
+        for gone in set(self._stuck) - names:
+            del self._stuck[gone]
+        for path in current:
+            try:
+                st = path.stat()
+            except OSError:
+                continue
+            key = (st.st_size, st.st_mtime_ns)
+            stuck = self._stuck.get(path.name)
+            if stuck == key:
+                continue  # could not be moved before, and it has not changed since
+            if stuck is not None:
+                del self._stuck[path.name]
+            seen = self._seen.get(path.name)
+            if seen is None or (seen.size, seen.mtime) != key:
+                self._seen[path.name] = _Seen(*key, since=self.clock())
+                continue
+            seen.stable += 1
+            if seen.stable < self.polls_to_settle or not _readable(path):
+                continue
+            if seen.size == 0 and self.clock() - seen.since < self.empty_settle:
+                continue
+            del self._seen[path.name]
+            try:
+                outcome = self.handle(path, key)
+            except _Changed:
+                continue  # written to while we read it: watched again from scratch
+            if outcome is None:
+                self._stuck[path.name] = key
+            else:
+                outcomes.append(outcome)
+        return outcomes
+
+    def run(self, once: bool = False, stop: threading.Event | None = None,
+            sleep: Callable[[float], Any] | None = None) -> list[Outcome]:
+        """Poll every `interval` seconds until `stop` is set; with once, until INBOX holds nothing to do."""
+        stop = stop or threading.Event()
+        wait = sleep or stop.wait
+        outcomes: list[Outcome] = []
+        while not stop.is_set():
+            outcomes += self.poll()
+            if once and all(self._stuck.get(p.name) is not None for p in self.candidates()):
+                break
+            wait(self.interval)
+        return outcomes
+
+    # -- one file --------------------------------------------------------------------------------
+    def handle(self, path: Path, key: tuple[int, int] | None = None) -> Outcome | None:
+        """Report on one ready file and move it to processed/ or failed/ (None: it could not be moved).
+
+        `key` is the (size, mtime) the file was taken with: if it changed while the report was
+        made (someone saved it again), the file is left in place to be taken again, whole.
+        """
+        name = self._free_name(path.name)
+        report_dir = self.out / Path(name).stem
+        ok, summary, reason = True, "", ""
+        self.log(f"processing {path.name}")
+        try:
+            summary = self.process(path, report_dir) or ""
+        except KpiReportError as exc:
+            ok, reason = False, exc.one_line()
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException as exc:  # a bug or a crash in a library: that file fails, the watcher goes on
+            what = "ran out of memory" if isinstance(exc, MemoryError) else f"{type(exc).__name__}: {exc}"
+            ok, reason = False, f"unexpected error ({one_line_text(what)[:300]}); please report it"
+        if key is not None and _key(path) != key:
+            self.log(f"{path.name} changed while it was being read; it will be taken again")
+            raise _Changed(path.name)
+        try:
+            dest = self._move(path, PROCESSED if ok else FAILED, name, reason)
+        except OSError as exc:
+            self.log(f"cannot move {path.name} out of the drop folder ({exc.strerror or exc}); left in place")
+            return None
+        if ok:
+            self.log(f"processed {path.name} -> {report_dir}" + (f" ({summary})" if summary else ""))
+            return Outcome(path, dest, True, report_dir, summary=summary)
+        self.log(f"failed {path.name}: {reason}")
+        return Outcome(path, dest, False, reason=reason)
+
+    def _free_name(self, name: str) -> str:
+        """`name`, or name-2, name-3 ... so that processed/, failed/ (and its .txt) and OUT/<stem> are all free."""
+        stem, suffix = _split(name)
+        n = 1
+        while True:
+            candidate = name if n == 1 else f"{stem}-{n}{suffix}"
+            cstem = _split(candidate)[0]
+            taken = ((self.inbox / PROCESSED / candidate).exists() or (self.inbox / FAILED / candidate).exists()
+                     or (self.inbox / FAILED / f"{candidate}.txt").exists())
+            # A report folder without its file in processed/ is this file's own, from a run
+            # killed before the move: reuse it rather than leave it orphaned.
+            if not taken and (self.out / cstem).exists() and self._claimed(cstem):
+                taken = True
+            if not taken:
+                return candidate
+            n += 1
+
+    def _claimed(self, stem: str) -> bool:
+        """True when processed/ holds a file whose report folder is OUT/<stem> (any extension)."""
+        try:
+            return any(_split(e.name)[0] == stem for e in os.scandir(self.inbox / PROCESSED))
+        except OSError:
+            return True
+
+    # -- moving ---------------------------------------------------------------------------------
+    def _move(self, src: Path, folder: str, name: str, reason: str = "") -> Path:
+        target_dir = self.inbox / folder
+        target_dir.mkdir(exist_ok=True)
+        while True:
+            dest = target_dir / name
+            entry = self._journal(src, dest, reason)
+            try:
+                _link_or_move(src, dest)
+            except FileExistsError:
+                entry.unlink(missing_ok=True)
+                name = self._free_name(src.name)  # taken since we looked (another watcher): the next free one
+                continue
+            except BaseException:
+                entry.unlink(missing_ok=True)
+                raise
+            break
+        if reason:
+            _write_text(target_dir / f"{dest.name}.txt", reason + "\n")
+        _sync_dir(self.inbox)
+        entry.unlink(missing_ok=True)
+        return dest
+
+    def _journal(self, src: Path, dest: Path, reason: str) -> Path:
+        folder = self.inbox / JOURNAL
+        folder.mkdir(exist_ok=True)
+        entry = folder / f"move-{secrets.token_hex(6)}.json"
+        _write_text(entry, json.dumps({"source": src.name, "folder": dest.parent.name, "dest": dest.name,
+                                       "reason": reason, "at": dt.datetime.now().isoformat(timespec="seconds")}))
+        return entry
+
+    def recover(self) -> list[str]:
+        """Finish or undo moves a killed run left half done (see the module doc); returns what was done."""
+        done: list[str] = []
+        for folder in (PROCESSED, FAILED):
+            with contextlib.suppress(OSError):
+                for e in os.scandir(self.inbox / folder):
+                    if e.name.startswith(_PARTIAL):
+                        Path(e.path).unlink(missing_ok=True)
+                        done.append(f"removed partial copy {folder}/{e.name}")
+        journal = self.inbox / JOURNAL
+        try:
+            entries = sorted(journal.glob("move-*.json"))
+        except OSError:
+            return done
+        for entry in entries:
+            try:
+                info = json.loads(entry.read_text(encoding="utf-8"))
+                src = self.inbox / info["source"]
+                dest = self.inbox / info["folder"] / info["dest"]
+                reason = str(info.get("reason") or "")
+            except (OSError, ValueError, KeyError, TypeError):
+                entry.unlink(missing_ok=True)
+                continue
+            if src.exists() and dest.exists():
+                if _same(src, dest):
+                    src.unlink()
+                    done.append(f"finished moving {src.name} to {info['folder']}/{dest.name}")
+                else:  # a different file holds that name: leave both, the source is processed again
+                    done.append(f"left {src.name} in the drop folder ({info['folder']}/{dest.name} is another file)")
+            if dest.exists() and info["folder"] == FAILED and reason and not Path(f"{dest}.txt").exists():
+                _write_text(Path(f"{dest}.txt"), reason + "\n")
+                done.append(f"wrote {FAILED}/{dest.name}.txt")
+            entry.unlink(missing_ok=True)
+        for line in done:
+            self.log(f"recovered: {line}")
+        return done
+
+
+class _Changed(Exception):
+    """The file changed while its report was made."""
+
+
+def _key(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _split(name: str) -> tuple[str, str]:
+    p = Path(name)
+    return (p.stem, p.suffix) if p.suffix else (name, "")
+
+
+def _readable(path: Path) -> bool:
+    """The file opens for reading (on Windows a file Excel or a copy still holds open does not)."""
+    try:
+        with open(path, "rb") as fh:
+            fh.read(1)
+        return True
+    except OSError:
+        return False
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        if os.path.samefile(a, b):
+            return True
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        return _sha256(a) == _sha256(b)
+    except OSError:
+        return False
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _link_or_move(src: Path, dest: Path) -> None:
+    """Move without ever replacing `dest` (FileExistsError if taken) or changing the bytes."""
+    try:
+        os.link(src, dest)
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno == errno.EXDEV:
+            _copy_across(src, dest)
+        elif dest.exists():
+            raise FileExistsError(errno.EEXIST, "exists", str(dest)) from None
+        else:  # no hard links here (FAT, some network shares): a rename within the filesystem
+            try:
+                os.replace(src, dest)
+            except OSError as exc2:
+                if exc2.errno == errno.EXDEV:
+                    _copy_across(src, dest)
+                else:
+                    raise
+            return
+    src.unlink()
+
+
+def _copy_across(src: Path, dest: Path) -> None:
+    """processed/ on another filesystem: copy to a partial name, sync, rename into place, then unlink."""
+    tmp = dest.with_name(f"{_PARTIAL}{secrets.token_hex(4)}-{dest.name}")
+    try:
+        with open(src, "rb") as fin, open(tmp, "xb") as fout:
+            shutil.copyfileobj(fin, fout, 1 << 20)
+            fout.flush()
+            os.fsync(fout.fileno())
+        if dest.exists():
+            raise FileExistsError(errno.EEXIST, "exists", str(dest))
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+    src.unlink()
+
+
+def _write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _sync_dir(folder: Path) -> None:
+    if os.name == "nt":
+        return
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+# -- the report step ------------------------------------------------------------------------------
+
+def render_outputs(report: Any, config: Any, generated: dt.date, base: str,
+                   step: Callable[[str], None] | None = None) -> tuple[dict[str, bytes], Any]:
+    """Every output of one report, rendered in memory: {file name: bytes} and the e-mail message.
+
+    The same files `kpireport generate` writes: <base>.xlsx, .html, .eml (workbook attached)
+    and .json. `step(name)` is called before each one (progress display).
+    """
+    from .deliver.email import build_message, message_bytes
+    from .render.html import render_html
+    from .render.json_out import render_json
+    from .render.workbook import render_workbook
+
+    step = step or (lambda name: None)
+    step("workbook")
+    workbook = render_workbook(report, config, generated)
+    step("html")
+    html = render_html(report, config, generated)
+    step("email")
+    message = build_message(report, config, generated, workbook, f"{base}.xlsx")
+    step("json")
+    files = {f"{base}.xlsx": workbook, f"{base}.html": html.encode("utf-8"), f"{base}.eml": message_bytes(message),
+             f"{base}.json": render_json(report, generated).encode("utf-8")}
+    return files, message
+
+
+def report_processor(config: Any, name: str = "kpi-report", today: Callable[[], dt.date] = dt.date.today,
+                     ) -> Process:
+    """The default `process`: the file's own report, as `kpireport generate FILE --out DIR` writes it."""
+    from .deliver.files import write_all
+    from .pipeline import run
+
+    def process(path: Path, report_dir: Path) -> str:
+        report = run([path], config)
+        files, _ = render_outputs(report, config, today(), name)
+        write_all({report_dir / n: data for n, data in files.items()})
+        return summary_line(report)
+
+    return process
+
+
+def summary_line(report: Any) -> str:
+    """'October 2026: 31 KPIs, 12 on track, 4 at risk, 3 off track; 5 could not be computed'."""
+    from collections import Counter
+
+    try:
+        counts = Counter(s for s in report.status[report.period].dropna() if isinstance(s, str))
+        parts = [f"{report.period_label()}: {len(report.computed)} KPIs"]
+        parts += [f"{counts[s]} {s.replace('_', ' ')}" for s in ("on_track", "at_risk", "off_track") if counts[s]]
+        text = ", ".join(parts)
+        if report.unavailable:
+            text += f"; {len(report.unavailable)} could not be computed"
+        return text
+    except Exception:  # a summary is a courtesy: never fail a report over it
+        return ""
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
+    """Poll `predicate` until true or `timeout` seconds pass (for callers and tests)."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if predicate():
+            return True
+        time.sleep(step)
+    return predicate()
