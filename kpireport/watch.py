@@ -56,6 +56,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .deliver.files import sync_dir as _sync_dir
 from .errors import InputError, KpiReportError, OutputError, one_line_text
 
 PROCESSED, FAILED, JOURNAL = "processed", "failed", ".kpireport"
@@ -430,17 +431,6 @@ def _write_text(path: Path, text: str) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, path)
-
-
-def _sync_dir(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 # -- the report step ------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import click
 
+from ..compute.targets import resolve_kpi
 from ..errors import UsageError
 from .app import load_cli_config, main
 
@@ -52,13 +53,10 @@ def kpis(kpi: str | None, category: str | None, lang: str | None, config_path: P
 
 def find_kpi(catalog, text: str) -> str:
     """A KPI id from an id or a name in any language (case-insensitive); UsageError with a suggestion."""
-    key = text.strip()
-    if key in catalog.kpis:
-        return key
-    low = key.casefold()
-    for kid, k in catalog.kpis.items():
-        if kid.casefold() == low or any(v.casefold() == low for v in k.name.values()):
-            return kid
+    exact = resolve_kpi(text, catalog)
+    if exact is not None:
+        return exact
+    low = text.strip().casefold()
     import re
 
     word = re.compile(rf"(?<!\w){re.escape(low)}(?!\w)")

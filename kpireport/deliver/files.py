@@ -72,7 +72,7 @@ def write_all(files: dict[Path, bytes | str]) -> list[Path]:
         for stage in stages.values():
             shutil.rmtree(stage, ignore_errors=True)
     for folder in stages:
-        _sync_dir(folder)
+        sync_dir(folder)
     return targets
 
 
@@ -122,7 +122,8 @@ def _copy_quietly(src: Path, dst: Path) -> bool:
         return False
 
 
-def _sync_dir(folder: Path) -> None:
+def sync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (a no-op on Windows, which has no directory fsync)."""
     if sys.platform.startswith("win"):
         return
     with contextlib.suppress(OSError):
