@@ -70,13 +70,18 @@ def _write_frame(wb: xlsxwriter.Workbook, name: str, df: pd.DataFrame) -> None:
                 ws.write_string(r + 1, c, str(v))
 
 
+def _streaming_workbook(path: Path) -> xlsxwriter.Workbook:
+    """A workbook written row by row in constant memory, strings kept as strings."""
+    return xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
+                                           "strings_to_formulas": False, "strings_to_urls": False})
+
+
 def orders_workbook(rows: int) -> Path:
     path = CACHE / f"orders_{rows}.xlsx"
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.xlsx")
-        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
-                                            "strings_to_formulas": False, "strings_to_urls": False})
+        wb = _streaming_workbook(tmp)
         _write_frame(wb, "Orders", synth_orders(rows))
         wb.close()
         tmp.replace(path)
@@ -91,8 +96,7 @@ def full_workbook(rows: int) -> Path:
     if not path.exists():
         CACHE.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(".tmp.xlsx")
-        wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True, "strings_to_numbers": False,
-                                            "strings_to_formulas": False, "strings_to_urls": False})
+        wb = _streaming_workbook(tmp)
         _write_frame(wb, "Orders", synth_orders(rows))
         for name, df in generate_tables().items():
             if name == "orders":

@@ -117,13 +117,7 @@ def _clean_for_guess(s: str) -> str:
 
 def guess_decimal(samples: list[str], default: str = ".") -> str:
     """Which decimal separator a column's text numbers use, from the unambiguous ones."""
-    comma = dot = 0
-    for s in samples:
-        t = _clean_for_guess(s)
-        if any(p.search(t) for p in _COMMA_DECIMAL):
-            comma += 1
-        elif any(p.search(t) for p in _DOT_DECIMAL):
-            dot += 1
+    comma, dot, _ = decimal_evidence(samples)
     if comma > dot:
         return ","
     if dot > comma:
