@@ -21,12 +21,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from .errors import ConfigError
 from .mapping import MappingOverrides
 from .periods import Grain
 from .validate import Locale
+from .yamlfile import parse_yaml
 
 # Every top-level key, with the sentence `kpireport init` and the errors use to explain it.
 KEYS: dict[str, str] = {
@@ -121,12 +120,7 @@ def load_config(path: Path | None) -> Config:
         raise ConfigError(f"{path}: not a text file in UTF-8.", "Save the config as UTF-8 text.") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the config file ({exc.strerror}).") from None
-    try:
-        raw = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise ConfigError(f"{path}: not valid YAML{at}.", "Check the indentation and quotes there.") from None
+    raw = parse_yaml(text, Path(path), ConfigError) or {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected key: value lines at the top level.",
                           "Run `kpireport init` for a commented example.")

@@ -14,12 +14,12 @@ from functools import lru_cache
 from typing import Any
 
 import pandas as pd
-import yaml
 from babel.dates import format_date
 
 from .errors import ConfigError
 from .periods import Grain, grain_of
 from .resources import data_file
+from .yamlfile import parse_yaml
 
 _CODE = re.compile(r"^[a-z]{2,3}(_[A-Za-z]{2,4})?$")
 
@@ -46,12 +46,7 @@ def messages(lang: str) -> dict[str, str]:
     path = data_file("messages") / f"{lang}.yaml"
     if not path.is_file():
         raise ConfigError(f"no messages for language {lang!r}.", f"Use one of {', '.join(languages())}.")
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}: not valid YAML{at}.", "Check the indentation and quotes there.") from None
+    raw = parse_yaml(path.read_text(encoding="utf-8"), path, ConfigError) or {}
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected nested key: value lines.")
     out: dict[str, str] = {}

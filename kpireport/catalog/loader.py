@@ -12,16 +12,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import CatalogError
 from ..resources import data_file
 from ..schema import Schema, default_schema
+from ..yamlfile import parse_yaml
 from .formula import FUNCTIONS, FormulaSyntaxError, measure_names, names, parse, target_names
 from .model import AGGREGATIONS, CONDITION_OPS, DIRECTIONS, UNITS, Catalog, Category, Condition, Kpi, Measure
-
-# libyaml's safe loader where available: the catalog is parsed on every run.
-_SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _KPI_KEYS = {"name", "category", "unit", "direction", "formula", "description", "guidance", "tolerance",
              "target_rollup", "breakdowns", "hidden", "default_target"}
@@ -175,13 +171,10 @@ def _kpi(path: Path, kid: str, raw: Any, categories: dict[str, Category]) -> Kpi
 
 def _read(path: Path) -> dict[str, Any]:
     try:
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=_SafeLoader) or {}
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CatalogError(f"{path}: file not found") from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise CatalogError(f"{path}: not valid YAML{at}", "Check the indentation and quotes there.") from None
+    raw = parse_yaml(text, path, CatalogError) or {}
     if not isinstance(raw, dict):
         raise CatalogError(f"{path}: expected sections categories / measures / kpis at the top level")
     unknown = set(raw) - {"categories", "measures", "kpis"}

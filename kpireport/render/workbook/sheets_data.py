@@ -54,14 +54,19 @@ def _measure_unit(report: Report, mid: str) -> str:
     return "count" if m.agg in ("count", "nunique") or (m.agg == "stock" and not m.column) else "#,##0.##"
 
 
+def _header_row(ws: Worksheet, st: Styles, heads: list[str]) -> list[int]:
+    """The column headers of a period sheet (labels left, periods right); returns their widths."""
+    for c, h in enumerate(heads):
+        ws.write_string(HEADER_ROW, c, h, st.header(align="left" if c < FIRST_PERIOD_COL else "right"))
+    return [len(h) for h in heads]
+
+
 def write_measures(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Translator) -> None:
     """The inputs of every KPI formula; a measure with no value is a `=""` cell, never a blank (= 0)."""
     lang = t.lang
     sheet_heading(ws, st, t("workbook.measures.heading"), t("workbook.measures.help"), lay.last_col)
     heads = [t("workbook.measures.measure"), t("workbook.measures.id"), t("workbook.measures.table"), *lay.labels]
-    for c, h in enumerate(heads):
-        ws.write_string(HEADER_ROW, c, h, st.header(align="left" if c < FIRST_PERIOD_COL else "right"))
-    widths = [len(h) for h in heads]
+    widths = _header_row(ws, st, heads)
     for mid in lay.measure_ids:
         r = lay.measure_rows[mid]
         if mid == PERIOD_DAYS:
@@ -95,9 +100,7 @@ def write_targets(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Tra
     """Editable targets (yellow), in the units the user types: 12% as 0.12, durations as time."""
     sheet_heading(ws, st, t("workbook.targets.heading"), t("workbook.targets.help"), lay.last_col)
     heads = [t("workbook.common.kpi"), t("workbook.common.unit"), t("workbook.targets.kind"), *lay.labels]
-    for c, h in enumerate(heads):
-        ws.write_string(HEADER_ROW, c, h, st.header(align="left" if c < FIRST_PERIOD_COL else "right"))
-    widths = [len(h) for h in heads]
+    widths = _header_row(ws, st, heads)
     for k in lay.kpis:
         r = lay.target_rows[k.id]
         name = k.label(t.lang)
