@@ -78,12 +78,12 @@ def availability(catalog: Catalog, dataset: Dataset) -> tuple[dict[str, Unavaila
                 missing[table] = ()
             elif gap := dataset.missing(table, cols):
                 missing[table] = tuple(sorted(gap))
-        for d in measure_names(catalog.kpis[kid].formula) & set(catalog.kpis):
+        for d in sorted(measure_names(catalog.kpis[kid].formula) & set(catalog.kpis)):
             if d in unavailable:
                 for t, c in unavailable[d].missing.items():
                     missing.setdefault(t, c)
-        if missing:
-            unavailable[kid] = Unavailable(kid, missing, needed={t: tuple(sorted(c)) for t, c in inputs.items()})
+        if missing:  # sorted: the same text in every run, whatever the hash seed
+            unavailable[kid] = Unavailable(kid, dict(sorted(missing.items())), needed={t: tuple(sorted(c)) for t, c in inputs.items()})
         else:
             usable.add(kid)
     return unavailable, usable

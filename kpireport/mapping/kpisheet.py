@@ -108,7 +108,7 @@ _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 
 def year_hint(sheet: RawSheet, start: int, header_row: int) -> int | None:
     """A year for bare month headers: from the rows above the header, else the sheet name."""
-    for row in sheet.rows[start:header_row]:
+    for row in sheet.row_slice(start, header_row):
         for cell in row:
             if isinstance(cell, str) and (m := _YEAR.search(cell)):
                 return int(m.group(1))
@@ -166,7 +166,7 @@ def detect_layout(sheet: RawSheet, start: int, search_rows: int, resolve: KpiRes
                   ) -> tuple[int, KpiLayout] | None:
     """The header row and layout of a monthly KPI sheet starting at `start`, or None."""
     words = kpi_sheet_words()
-    rows = sheet.rows
+    rows = sheet.row_slice(0, start + search_rows + 301)  # the header search and the 300 rows under it
     best: tuple[int, int, dict[int, tuple[str, str]]] | None = None
     for i in range(start, min(len(rows), start + search_rows)):
         if any(isinstance(c, int | float) and not isinstance(c, bool) for c in rows[i]):

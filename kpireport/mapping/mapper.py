@@ -18,13 +18,13 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..problems import Problem, ProblemLog, Severity
 from ..read import RawSheet
+from ..read.sheet import is_blank
 from ..schema import Schema, TableSpec, default_schema
 from .kpisheet import (
     KPI_SHEET,
@@ -82,7 +82,7 @@ class MappedSheet:
 
     sheet: RawSheet
     table: str
-    header_row: int  # 0-based row of the header in sheet.rows
+    header_row: int  # 0-based row of the header in the sheet
     columns: dict[str, int]  # canonical column -> 0-based column index
     headers: dict[int, str]  # column index -> header text as written
     ignored: list[str]
@@ -168,9 +168,12 @@ def _filled_merges(sheet: RawSheet, start: int, stop: int) -> dict[tuple[int, in
     for r0, c0, r1, c1 in sheet.merges:
         if r1 < start or r0 >= stop or (r1 - r0 + 1) * (c1 - c0 + 1) > _MAX_MERGE_CELLS:
             continue
-        if r0 >= len(sheet.rows) or c0 >= len(sheet.rows[r0]):
+        if r0 >= sheet.n_rows:
             continue
-        value = sheet.rows[r0][c0]
+        top = sheet.row(r0)
+        if c0 >= len(top):
+            continue
+        value = top[c0]
         for r in range(max(r0, start), min(r1, stop - 1) + 1):
             for c in range(c0, c1 + 1):
                 filled[(r, c)] = value
@@ -196,7 +199,7 @@ def _row_texts(row: list[object], i: int, filled: dict[tuple[int, int], object])
 
 def _candidates(sheet: RawSheet, start: int, stop: int) -> list[_Header]:
     filled = _filled_merges(sheet, start, stop)
-    rows = [_row_texts(sheet.rows[i], i, filled) for i in range(start, stop)]
+    rows = [_row_texts(sheet.row(i), i, filled) for i in range(start, stop)]
     out: list[_Header] = []
     for k, (texts, textlike) in enumerate(rows):
         i = start + k
@@ -315,22 +318,15 @@ def _is_empty(v: object) -> bool:
 
 def _blank_candidates(sheet: RawSheet, first: int, cols: list[int]) -> list[int]:
     """Rows after `first` that are entirely blank (checked in two mapped columns first, vectorised)."""
-    rows = sheet.rows
-    if first >= len(rows):
+    n = sheet.n_rows
+    if first >= n:
         return []
-    body = rows[first:]
-    empty = np.ones(len(body), dtype=bool)
+    empty = np.ones(n - first, dtype=bool)
     for j in cols[:2]:
-        get = itemgetter(j)
-        try:
-            vals = np.fromiter(map(get, body), dtype=object, count=len(body))
-        except IndexError:
-            vals = np.array([r[j] if j < len(r) else None for r in body], dtype=object)
-        empty &= (vals == "") | np.equal(vals, None)
+        empty &= is_blank(sheet.column(j, first, n))
     out = []
     for k in np.flatnonzero(empty).tolist():
-        row = body[k]
-        if all(_is_empty(c) for c in row):
+        if all(_is_empty(c) for c in sheet.row(first + k)):
             out.append(first + k)
     return out
 
@@ -380,12 +376,12 @@ def map_sheet_blocks(sheet: RawSheet, ctx: _Context) -> list[MappedSheet]:
     if sheet.hidden and forced is None:
         problems.add(Problem("hidden sheet ignored (map it in the config to use it)", severity=Severity.INFO, **where))
         return []
-    if not any(any(not _is_empty(c) for c in row) for row in sheet.rows[:HEADER_SEARCH_ROWS]):
+    if not any(any(not _is_empty(c) for c in row) for row in sheet.row_slice(0, HEADER_SEARCH_ROWS)):
         problems.add(Problem("empty sheet ignored", severity=Severity.INFO, **where))
         return []
     out: list[MappedSheet] = []
     start: int | None = 0
-    while start is not None and start < len(sheet.rows):
+    while start is not None and start < sheet.n_rows:
         mapped, start = _map_block(sheet, start, forced, ctx, first=not out)
         if mapped is None:
             break
@@ -401,7 +397,7 @@ def _map_block(sheet: RawSheet, start: int, forced: str | None, ctx: _Context,
                first: bool) -> tuple[MappedSheet | None, int | None]:
     where = {"file": sheet.file, "sheet": sheet.sheet}
     problems = ctx.problems
-    stop = min(len(sheet.rows), start + HEADER_SEARCH_ROWS)
+    stop = min(sheet.n_rows, start + HEADER_SEARCH_ROWS)
     sheet_hits = _name_hits(sheet.sheet, ctx.name_keys)
     file_hits = _name_hits(sheet.file.rsplit(".", 1)[0], ctx.name_keys)
     title_hits = _name_hits(" | ".join(_titles(sheet, start, min(stop, start + 5))), ctx.name_keys)
@@ -415,7 +411,7 @@ def _map_block(sheet: RawSheet, start: int, forced: str | None, ctx: _Context,
                               names_hit=forced == KPI_SHEET or KPI_SHEET in hits, targets_hit="targets" in hits)
         if found is not None:
             header, layout = found
-            headers = {j: str(c).strip() for j, c in enumerate(sheet.rows[header]) if not _is_empty(c)}
+            headers = {j: str(c).strip() for j, c in enumerate(sheet.row(header)) if not _is_empty(c)}
             mapped = MappedSheet(sheet, KPI_SHEET, header, {}, headers, layout.ignored, kpi_layout=layout,
                                  recognised_by="config" if forced else (by if KPI_SHEET in hits else "layout"))
             return mapped, None
@@ -467,7 +463,7 @@ def _map_block(sheet: RawSheet, start: int, forced: str | None, ctx: _Context,
 def _titles(sheet: RawSheet, start: int, stop: int) -> list[str]:
     """Rows holding a single text: titles above a table ("Expenses", "Sales report 2026")."""
     out = []
-    for row in sheet.rows[start:stop]:
+    for row in sheet.row_slice(start, stop):
         filled = [c for c in row if not _is_empty(c)]
         if len(filled) == 1 and isinstance(filled[0], str):
             out.append(filled[0])
@@ -490,7 +486,7 @@ def _has_month_row(sheet: RawSheet, start: int, stop: int) -> bool:
         # "Oca 2026", "Target Jan-26", or a bare month name ("Ocak", "Hedef Ocak") when the year is elsewhere
         return month_header(c, None, words) is not None or month_number(c.split()[-1]) is not None
 
-    for row in sheet.rows[start:stop]:
+    for row in sheet.row_slice(start, stop):
         if any(isinstance(c, int | float) and not isinstance(c, bool) for c in row):
             continue
         if sum(1 for c in row if month_like(c)) >= 2:
@@ -585,18 +581,18 @@ def _next_block(sheet: RawSheet, m: MappedSheet, ctx: _Context) -> tuple[int, in
     """(end of this table, header search start of the next) when another table follows a blank row."""
     first = m.header_row + 1
     cols = sorted(m.columns.values())
-    rows = sheet.rows
+    n = sheet.n_rows
     blanks = _blank_candidates(sheet, first, cols)
     blank_set = set(blanks)
     for k in blanks:
         j = k + 1
-        if j >= len(rows) or j in blank_set:
+        if j >= n or j in blank_set:
             continue
-        stop = min(len(rows), j + 3)
+        stop = min(n, j + 3)
         for header in _candidates(sheet, j, stop):
             if header.double or len(header.keys) < 2:
                 continue
-            row = rows[header.row]
+            row = sheet.row(header.row)
             if any(not _is_empty(c) and not isinstance(c, str) for c in row):
                 continue
             for tname, spec in ctx.schema.tables.items():
@@ -646,7 +642,7 @@ def _looks_like(sheet: RawSheet, header_row: int, j: int, ctype: str) -> bool:
 
     from ..validate.parsers import parse_date_text, parse_number
 
-    values = [r[j] for r in sheet.rows[header_row + 1:header_row + 41] if j < len(r) and not _is_empty(r[j])]
+    values = [r[j] for r in sheet.row_slice(header_row + 1, header_row + 41) if j < len(r) and not _is_empty(r[j])]
     if not values:
         return False
     hits = 0

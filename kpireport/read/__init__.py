@@ -1,5 +1,6 @@
-"""Read stage: files in, raw sheets (cells as Python values, nothing interpreted) out."""
+"""Read stage: files in, raw sheets (cells as Python values or typed columns, nothing interpreted) out."""
 
-from .readers import RawSheet, read_inputs, read_path
+from .readers import read_inputs, read_path
+from .sheet import RawSheet, SheetBody
 
-__all__ = ["RawSheet", "read_inputs", "read_path"]
+__all__ = ["RawSheet", "SheetBody", "read_inputs", "read_path"]

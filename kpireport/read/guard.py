@@ -171,11 +171,21 @@ def check_text_lengths(sheets: list, facts: Facts | None = None) -> None:
         for r, row in enumerate(sheet.rows):
             for c, value in enumerate(row):
                 if type(value) is str and len(value) > MAX_TEXT_CHARS:
-                    raise TooLargeError(
-                        f"{sheet.file} / {sheet.sheet} / {cell_ref(r + 1, c + 1)}: the cell holds {len(value):,} "
-                        f"characters, more than Excel's limit of {MAX_TEXT_CHARS:,}.",
-                        "Shorten that text (or delete the column if the report does not need it) and drop the "
-                        "file again.")
+                    _too_long(sheet, r, c, len(value))
+        body = getattr(sheet, "body", None)
+        for c, col in (body.columns.items() if body is not None else ()):
+            texts = col.categories.to_numpy(dtype=object) if hasattr(col, "categories") else col
+            for value in texts:
+                if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
+                    k = int(_numpy().flatnonzero(_numpy().asarray(col == value))[0])
+                    _too_long(sheet, body.start + k, c, len(value))
+
+
+def _too_long(sheet, r: int, c: int, n: int) -> None:
+    raise TooLargeError(
+        f"{sheet.file} / {sheet.sheet} / {cell_ref(r + 1, c + 1)}: the cell holds {n:,} "
+        f"characters, more than Excel's limit of {MAX_TEXT_CHARS:,}.",
+        "Shorten that text (or delete the column if the report does not need it) and drop the file again.")
 
 
 # --- zip containers -------------------------------------------------------------------------

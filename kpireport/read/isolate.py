@@ -13,6 +13,8 @@ calls abort() when an allocation fails) or runs away costs one categorised error
      RLIMIT_AS to READ_MEMORY_LIMIT (or less, if the parent's own limit is lower), RLIMIT_CPU
      and RLIMIT_CORE=0, runs the same `read_path` and pickles the RawSheets (or the error)
      back over a pipe. The parent waits at most READ_TIME_LIMIT seconds.
+   - an .xlsx of EARLY_CHILD_BYTES or more goes to the child at once, and the guard runs here
+     while the child reads (the two use the two cores); a refusal kills the child.
    `KPIREPORT_ISOLATE=always` sends every file to the child, `never` reads all in-process;
    `KPIREPORT_READ_MEMORY_MB` and `KPIREPORT_READ_TIMEOUT` change the limits.
 3. Cell text over Excel's 32,767 characters is refused (`guard.check_text_lengths`).
@@ -35,11 +37,13 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from .. import errors
 from ..errors import CorruptFileError, KpiReportError, TooLargeError
 from . import guard
+from .sniff import sniff
 
 
 def _env_number(name: str, default: float) -> float:
@@ -54,6 +58,7 @@ READ_MEMORY_LIMIT = int(_env_number("KPIREPORT_READ_MEMORY_MB", 4096)) << 20  # 
 READ_TIME_LIMIT = _env_number("KPIREPORT_READ_TIMEOUT", 300)                  # seconds, wall clock
 IN_PROCESS_MAX_CELLS = 2_000_000      # ~100k rows x 20 columns: well under 0.5 GB to read
 IN_PROCESS_MAX_CSV_BYTES = 64 << 20
+EARLY_CHILD_BYTES = 16 << 20          # an .xlsx this large (~300k+ cells) starts reading before the guard ends
 _LIMITS_ENV = "KPIREPORT_ISOLATE_LIMITS"
 
 _state = threading.local()
@@ -69,13 +74,33 @@ def read_guarded(path: Path, read):
     if getattr(_state, "inside", False):
         return None
     path = Path(path)
-    facts = guard.check(path)
-    if _in_process(facts):
+    early = start_child(path) if _early(path) else None
+    try:
+        facts = guard.check(path)
+    except BaseException:
+        if early is not None:
+            early.stop()
+        raise
+    if early is not None:
+        sheets = finish_child(path, early, facts)
+    elif _in_process(facts):
         sheets = read_in_process(path, read)
     else:
         sheets = read_in_child(path, facts)
     guard.check_text_lengths(sheets, facts)
     return sheets
+
+
+def _early(path: Path) -> bool:
+    """A large workbook is read in the child while this process runs the guard (2 cores, half the
+    wait). The child is bounded by its own limits; if the guard refuses the file, the child is
+    killed and its result never used."""
+    if mode() != "auto" or path.suffix.lower() not in (".xlsx", ".xlsm"):
+        return False
+    try:
+        return path.stat().st_size >= EARLY_CHILD_BYTES and sniff(path) == "xlsx"
+    except OSError:
+        return False
 
 
 def _in_process(facts: guard.Facts) -> bool:
@@ -104,6 +129,20 @@ def read_in_process(path: Path, read):
 
 def read_in_child(path: Path, facts: guard.Facts | None = None, memory: int | None = None,
                   seconds: float | None = None):
+    return finish_child(path, start_child(path, memory, seconds), facts)
+
+
+class _Started:
+    def __init__(self, proc: subprocess.Popen, memory: int, seconds: float) -> None:
+        self.proc, self.memory, self.seconds = proc, memory, seconds
+        self.t0 = time.monotonic()
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.communicate()
+
+
+def start_child(path: Path, memory: int | None = None, seconds: float | None = None) -> _Started:
     memory = READ_MEMORY_LIMIT if memory is None else memory
     seconds = READ_TIME_LIMIT if seconds is None else seconds
     env = dict(os.environ)
@@ -118,17 +157,21 @@ def read_in_child(path: Path, facts: guard.Facts | None = None, memory: int | No
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     except OSError as exc:
         raise RuntimeError(f"cannot start the isolated reader: {exc}") from None
+    return _Started(proc, memory, seconds)
+
+
+def finish_child(path: Path, started: _Started, facts: guard.Facts | None = None):
+    proc, seconds = started.proc, started.seconds
     try:
-        out, err = proc.communicate(timeout=seconds)
+        out, err = proc.communicate(timeout=max(0.1, seconds - (time.monotonic() - started.t0)))
     except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
+        started.stop()
         raise _timeout(path, seconds) from None
     except BaseException:
         proc.kill()
         proc.wait()
         raise
-    return _outcome(path, facts, proc.returncode, out, err, memory, seconds)
+    return _outcome(path, facts, proc.returncode, out, err, started.memory, seconds)
 
 
 def _outcome(path: Path, facts, code: int, out: bytes, err: bytes, memory: int, seconds: float):
@@ -178,7 +221,11 @@ class _Unpickler(pickle.Unpickler):
     """Only the types a RawSheet holds; the child is ours, this is defence in depth."""
 
     _ALLOWED = frozenset({
-        ("kpireport.read.readers", "RawSheet"),
+        ("kpireport.read.sheet", "RawSheet"), ("kpireport.read.sheet", "SheetBody"),
+        ("numpy", "ndarray"), ("numpy", "dtype"), ("numpy._core.multiarray", "_reconstruct"),
+        ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "scalar"),
+        ("numpy.core.multiarray", "scalar"), ("numpy._core.numeric", "_frombuffer"),
+        ("numpy.core.numeric", "_frombuffer"),
         ("datetime", "date"), ("datetime", "datetime"), ("datetime", "time"), ("datetime", "timedelta"),
         ("datetime", "timezone"), ("builtins", "bool"), ("builtins", "float"), ("builtins", "int"),
         ("copyreg", "_reconstructor"), ("builtins", "object"), ("builtins", "list"), ("builtins", "dict"),

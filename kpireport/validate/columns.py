@@ -59,8 +59,18 @@ class Note:
     severity: str = "info"  # info | warning
 
 
-def classify(values: list[object]) -> tuple[np.ndarray, np.ndarray]:
-    """The values as an object array and a type code per value (BLANK for None, '' and NaN)."""
+def classify(values) -> tuple[np.ndarray, np.ndarray]:
+    """The values as an array and a type code per value (BLANK for None, '' and NaN).
+
+    Typed columns of a large sheet (read/sheet.py) are classified by their dtype and kept as
+    they are: float64 (NUM), datetime64 (DATE), or a Categorical of texts (STR).
+    """
+    if isinstance(values, pd.Categorical):
+        return values, np.where(values.codes < 0, BLANK, STR).astype(np.uint8)
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        return values, np.where(np.isnan(values), BLANK, NUM).astype(np.uint8)
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        return values, np.where(np.isnat(values), BLANK, DATE).astype(np.uint8)
     n = len(values)
     arr = np.empty(n, dtype=object)
     arr[:] = values
@@ -87,6 +97,9 @@ def _texts(arr: np.ndarray, kind: np.ndarray) -> tuple[np.ndarray, np.ndarray, l
     idx = np.flatnonzero(kind == STR)
     if not len(idx):
         return idx, np.empty(0, dtype=np.intp), []
+    if isinstance(arr, pd.Categorical):  # distinct texts in order of first appearance, as factorize gives
+        codes, used = pd.factorize(arr.codes[idx])
+        return idx, codes, [str(u).strip() for u in arr.categories.to_numpy(dtype=object)[used]]
     codes, uniques = pd.factorize(arr[idx])
     return idx, codes, [str(u).strip() for u in uniques]
 
@@ -125,6 +138,8 @@ def _fail_kind(arr: np.ndarray, kind: np.ndarray, codes: tuple[int, ...], what: 
 
 
 def _show(v: object) -> str:
+    if isinstance(v, np.datetime64):
+        v = pd.Timestamp(v)
     if isinstance(v, dt.datetime | pd.Timestamp):
         return v.isoformat(sep=" ")
     if isinstance(v, dt.date | dt.time):
@@ -270,7 +285,9 @@ def to_date(values: list[object], day_first_default: bool = True, date1904: bool
     out = np.full(n, np.datetime64("NaT"), dtype="datetime64[us]")
     failures: list[Failure] = []
     d = np.flatnonzero(kind == DATE)
-    if len(d):
+    if len(d) and arr.dtype.kind == "M":  # a typed date column
+        out[d] = arr[d].astype("datetime64[us]")
+    elif len(d):
         try:
             conv = pd.to_datetime(pd.Series(arr[d], dtype=object), errors="coerce").astype("datetime64[us]")
         except (ValueError, TypeError):  # mixed time zones and the like: one by one
@@ -418,7 +435,8 @@ def _textual(values: list[object], failures: list[Failure], date_text: Callable[
                      (TIME, lambda v: v.isoformat()), (DELTA, str), (OTHER, str)):
         pos = np.flatnonzero(kind == code)
         if len(pos):
-            out[pos] = [fn(v) for v in arr[pos]]
+            vals = pd.DatetimeIndex(arr[pos]) if arr.dtype.kind == "M" else arr[pos]
+            out[pos] = [fn(v) for v in vals]
     return out
 
 

@@ -47,14 +47,14 @@ def read_kpi_sheet(m: MappedSheet, locale: Locale, problems: ProblemLog,
     assert layout is not None
     where = {"file": m.sheet.file, "sheet": m.sheet.sheet, "table": "kpi_sheet"}
     first = m.header_row + 1
-    end = len(m.sheet.rows) if m.end_row is None else m.end_row
+    end = m.sheet.n_rows if m.end_row is None else m.end_row
     months = sorted(set(layout.values.values()) | set(layout.targets.values()))
     cells: list[object] = []
     meta: list[tuple[int, int, str, str, str]] = []  # (row, col, value|target, month, kpi)
     units: dict[int, str] = {}
     read = used = 0
     for r in range(first, end):
-        row = m.sheet.rows[r]
+        row = m.sheet.row(r)
 
         def at(j: int | None, row: list[object] = row) -> object:
             return row[j] if j is not None and j < len(row) else None

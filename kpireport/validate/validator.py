@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from operator import itemgetter
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,6 +24,7 @@ from ..mapping import KPI_SHEET, MappedSheet
 from ..mapping.mapper import duration_base
 from ..mapping.normalize import cell_ref, normalize_header
 from ..problems import Problem, ProblemLog, Severity
+from ..read.sheet import Column, is_blank
 from ..schema import Schema, TableSpec, default_schema
 from . import columns as conv
 from .parsers import is_excel_error
@@ -67,32 +67,25 @@ def _convert(ctype: str, column: str, values, locale: Locale, date1904: bool, sc
     return conv.to_text(values, notes)
 
 
-def _column(body: list[list[object]], j: int) -> np.ndarray:
-    out = np.empty(len(body), dtype=object)
-    try:
-        out[:] = list(map(itemgetter(j), body))
-    except IndexError:  # ragged rows (hand-made sheets)
-        out[:] = [r[j] if j < len(r) else None for r in body]
-    return out
-
-
-def _empty(a: np.ndarray) -> np.ndarray:
-    return (a == "") | np.equal(a, None)
-
-
 _LABEL_START = re.compile(r"(?i)^\W*(?:grand|genel|ara|sub|sum|summe|total|toplam|overall|gesamt)")
 
 
-def _label_mask(a: np.ndarray, words: frozenset[str], prefixes: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
+def _label_mask(a: Column, words: frozenset[str], prefixes: frozenset[str]) -> tuple[np.ndarray, np.ndarray]:
     """(exact totals label, 'Total ...' label) per row, from the distinct texts of one column."""
     n = len(a)
     exact = np.zeros(n, dtype=bool)
     prefix = np.zeros(n, dtype=bool)
-    is_str = np.fromiter(map(isinstance, a, [str] * n), dtype=bool, count=n) if n else np.zeros(0, dtype=bool)
-    idx = np.flatnonzero(is_str)
-    if not len(idx):
+    if isinstance(a, pd.Categorical):
+        idx = np.flatnonzero(a.codes >= 0)
+        codes, uniques = a.codes[idx], a.categories.to_numpy(dtype=object)
+    elif a.dtype.kind != "O":  # typed numbers or dates hold no label
         return exact, prefix
-    codes, uniques = pd.factorize(a[idx])
+    else:
+        is_str = np.fromiter(map(isinstance, a, [str] * n), dtype=bool, count=n) if n else np.zeros(0, dtype=bool)
+        idx = np.flatnonzero(is_str)
+        if not len(idx):
+            return exact, prefix
+        codes, uniques = pd.factorize(a[idx])
     keys = [normalize_header(u) if len(u) < 40 and _LABEL_START.match(u) else "" for u in uniques]
     ex = np.array([k in words for k in keys], dtype=bool)
     pre = np.array([bool(k) and k.split()[0] in prefixes and k not in words for k in keys], dtype=bool)
@@ -101,26 +94,34 @@ def _label_mask(a: np.ndarray, words: frozenset[str], prefixes: frozenset[str]) 
     return exact, prefix
 
 
+def _equals(a: Column, text: str) -> np.ndarray:
+    if isinstance(a, pd.Categorical):
+        return np.asarray(a.codes == a.categories.get_loc(text)) if text in a.categories else np.zeros(len(a), bool)
+    if a.dtype.kind != "O":
+        return np.zeros(len(a), dtype=bool)
+    return np.asarray(a == text, dtype=bool)
+
+
 @dataclass
 class _Rows:
     numbers: np.ndarray  # 0-based sheet row of each kept row
-    values: dict[int, np.ndarray]  # column index -> cells of the kept rows
+    values: dict[int, Column]  # column index -> cells of the kept rows (typed where the sheet is)
     read: int
 
 
 def _rows(m: MappedSheet, spec: TableSpec, problems: ProblemLog, where: dict) -> _Rows:
     """The data rows below the header: blank rows skipped; totals, notes and repeated headers left out."""
-    rows = m.sheet.rows
+    sheet = m.sheet
     first = m.header_row + 1
-    end = len(rows) if m.end_row is None else m.end_row
-    body = rows[first:end]
+    end = sheet.n_rows if m.end_row is None else min(m.end_row, sheet.n_rows)
+    size = max(0, end - first)
     used = sorted(set(m.columns.values()))
-    cols = {j: _column(body, j) for j in used}
-    empties = {j: _empty(a) for j, a in cols.items()}
-    filled = np.zeros(len(body), dtype=np.int32)
+    cols = {j: sheet.column(j, first, end) for j in used}
+    empties = {j: is_blank(a) for j, a in cols.items()}
+    filled = np.zeros(size, dtype=np.int32)
     for e in empties.values():
         filled += ~e
-    numbers = first + np.arange(len(body))
+    numbers = first + np.arange(size)
     keep = filled > 0
     read = int(keep.sum())
     dropped: dict[str, list[int]] = {}
@@ -135,15 +136,15 @@ def _rows(m: MappedSheet, spec: TableSpec, problems: ProblemLog, where: dict) ->
     # totals rows: a label ("Total", "Genel Toplam", "Total North") in the first columns or a mapped text
     # column of a row that lacks a required value, or a label where a required date or number belongs
     label_cols = set(range(3)) | {j for c, j in m.columns.items() if spec.column(c).type in ("text", "id")}
-    required_empty = np.zeros(len(body), dtype=bool)
+    required_empty = np.zeros(size, dtype=bool)
     for c in spec.required:
         if c in m.columns:
             required_empty |= empties[m.columns[c]]
     candidates = np.flatnonzero(keep & required_empty)
-    hit = np.zeros(len(body), dtype=bool)
+    hit = np.zeros(size, dtype=bool)
     if len(candidates):
         for j in sorted(label_cols):
-            a = (cols[j] if j in cols else _column(body, j))[candidates]
+            a = (cols[j] if j in cols else sheet.column(j, first, end))[candidates]
             exact, prefix = _label_mask(a, TOTAL_WORDS, TOTAL_PREFIXES)
             hit[candidates[exact | prefix]] = True
     tail = np.flatnonzero(keep)[-5:]
@@ -163,12 +164,12 @@ def _rows(m: MappedSheet, spec: TableSpec, problems: ProblemLog, where: dict) ->
         keep &= ~hit
     # a header repeated inside the data (page headers of printed exports)
     if len(used) >= 2:
-        same = np.zeros(len(body), dtype=np.int32)
-        header_row = rows[m.header_row]
+        same = np.zeros(size, dtype=np.int32)
+        header_row = sheet.row(m.header_row)
         for j in used:
             raw = header_row[j] if j < len(header_row) else None
             if isinstance(raw, str) and raw.strip():
-                same += cols[j] == raw
+                same += _equals(cols[j], raw)
         hit = keep & (same >= min(2, len(used)))
         if hit.any():
             dropped["repeated header row(s)"] = (numbers[hit] + 1).tolist()

@@ -1,0 +1,217 @@
+"""RawSheet: one sheet's cells as read, by row for small sheets and by typed column for large ones.
+
+A sheet of a few thousand rows is a list of rows of Python values, which every later stage can
+walk freely. A million-row export is not: twelve million Python objects cost more to create,
+walk and collect than everything else in the run. So a large .xlsx sheet keeps its first rows
+(`rows`, where headers, titles and notes live) as Python values, and everything below
+(`body`) as one typed array per column, as the fast reader (fastexcel) returns them:
+
+- float64, NaN where the cell is empty;
+- datetime64, NaT where empty;
+- pandas.Categorical of the texts, code -1 where empty (an export repeats few distinct texts);
+- object, Python values and None (anything else, e.g. yes/no or durations; rare).
+
+Stages ask the sheet for what they need, never for `rows` beyond the head: `n_rows`, `row(i)`
+for a few rows (header search, block detection), `column(j, start, stop)` for a column of data.
+A column spanning the head and the body comes back typed when the head's values fit the body's
+type, else as Python values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from operator import itemgetter
+
+import numpy as np
+import pandas as pd
+
+Column = np.ndarray | pd.Categorical
+
+
+@dataclass
+class SheetBody:
+    """Rows `start` .. `start + length - 1` of a sheet, one typed array per used column (0-based)."""
+
+    start: int
+    length: int
+    columns: dict[int, Column] = field(default_factory=dict)
+
+    def __getstate__(self) -> dict:
+        """Plain numpy arrays and lists only, so the isolated reader's output unpickles with a short
+        allow-list (isolate.py): a Categorical travels as its codes and its texts."""
+        cols = {j: ("cat", c.codes, c.categories.to_numpy(dtype=object).tolist()) if isinstance(c, pd.Categorical)
+                else ("arr", c) for j, c in self.columns.items()}
+        return {"start": self.start, "length": self.length, "columns": cols}
+
+    def __setstate__(self, state: dict) -> None:
+        self.start, self.length = state["start"], state["length"]
+        self.columns = {j: pd.Categorical.from_codes(c[1], categories=pd.Index(c[2], dtype=object))
+                        if c[0] == "cat" else c[1] for j, c in state["columns"].items()}
+
+    def value(self, col: Column, i: int) -> object:
+        """One cell as the row reader would give it (None when empty)."""
+        if isinstance(col, pd.Categorical):
+            code = int(col.codes[i])
+            return None if code < 0 else col.categories[code]
+        v = col[i]
+        if col.dtype.kind == "f":
+            return None if np.isnan(v) else float(v)
+        if col.dtype.kind == "M":
+            return None if np.isnat(v) else pd.Timestamp(v).to_pydatetime()
+        return v
+
+
+@dataclass
+class RawSheet:
+    """One sheet's cells as read: rows of Python values (str, float, int, bool, datetime, date,
+    time, timedelta, or None / "" for an empty cell). Row 0 is the sheet's first row, column 0
+    its column A. With a `body`, `rows` holds only the rows above `body.start`.
+
+    merges: merged ranges as (first_row, first_col, last_row, last_col), 0-based, inclusive;
+    only the top-left cell of a merge holds its value. hidden_rows: 0-based rows hidden in
+    Excel (their cells are still read). date1904: the workbook counts serial dates from 1904
+    (old Mac Excel). excel_errors: cells whose cached value is an Excel error, written into
+    the cells as the error text. detail: how the file was read, for `kpireport validate`.
+    """
+
+    file: str
+    sheet: str
+    rows: list[list[object]]
+    hidden: bool = False
+    merges: tuple[tuple[int, int, int, int], ...] = ()
+    hidden_rows: frozenset[int] = field(default_factory=frozenset)
+    date1904: bool = False
+    excel_errors: int = 0
+    detail: str = ""
+    body: SheetBody | None = None
+
+    @property
+    def n_rows(self) -> int:
+        return self.body.start + self.body.length if self.body is not None else len(self.rows)
+
+    def row(self, i: int) -> list[object]:
+        """Row `i` as Python values (built from the columns when it lies in the body)."""
+        body = self.body
+        if body is None or i < body.start:
+            return self.rows[i]
+        k = i - body.start
+        if not body.columns or k >= body.length:
+            return []
+        out: list[object] = [None] * (max(body.columns) + 1)
+        for j, col in body.columns.items():
+            out[j] = body.value(col, k)
+        return out
+
+    def row_slice(self, start: int, stop: int) -> list[list[object]]:
+        """Rows start .. stop - 1 as Python values; meant for a few rows at a time."""
+        stop = min(stop, self.n_rows)
+        if self.body is None:
+            return self.rows[start:stop]
+        return [self.row(i) for i in range(start, stop)]
+
+    def column(self, j: int, start: int, stop: int | None = None) -> Column:
+        """Column `j` over rows start .. stop - 1: typed where the sheet has a typed body."""
+        stop = self.n_rows if stop is None else min(stop, self.n_rows)
+        start = min(start, stop)
+        body = self.body
+        if body is None or stop <= body.start:
+            return _objects_of(self.rows[start:stop], j)
+        lo, hi = max(start, body.start) - body.start, stop - body.start
+        col = body.columns.get(j)
+        typed = _blank_like(col, hi - lo) if col is None else col[lo:hi]
+        if start >= body.start:
+            return typed
+        return join(_objects_of(self.rows[start:body.start], j), typed)
+
+
+def _objects_of(rows: list[list[object]], j: int) -> np.ndarray:
+    out = np.empty(len(rows), dtype=object)
+    try:
+        out[:] = list(map(itemgetter(j), rows))
+    except IndexError:  # ragged rows (hand-made sheets)
+        out[:] = [r[j] if j < len(r) else None for r in rows]
+    return out
+
+
+def _blank_like(col: Column | None, n: int) -> Column:
+    if col is None:
+        return np.full(n, None, dtype=object)
+    if isinstance(col, pd.Categorical):
+        return pd.Categorical.from_codes(np.full(n, -1, dtype=np.int8), categories=col.categories[:0])
+    if col.dtype.kind == "f":
+        return np.full(n, np.nan)
+    if col.dtype.kind == "M":
+        return np.full(n, np.datetime64("NaT"), dtype=col.dtype)
+    return np.full(n, None, dtype=object)
+
+
+def is_blank(col: Column) -> np.ndarray:
+    """Per cell: empty (None, '', NaN, NaT, or no category)."""
+    if isinstance(col, pd.Categorical):
+        return col.codes < 0
+    if col.dtype.kind == "f":
+        return np.isnan(col)
+    if col.dtype.kind == "M":
+        return np.isnat(col)
+    return (col == "") | np.equal(col, None)
+
+
+def as_objects(col: Column) -> np.ndarray:
+    """Any column as Python values, as the row reader gives them (None when empty)."""
+    if isinstance(col, pd.Categorical):
+        out = np.asarray(col, dtype=object)
+        out[col.codes < 0] = None
+        return out
+    if col.dtype.kind == "f":
+        out = col.astype(object)
+        out[np.isnan(col)] = None
+        return out
+    if col.dtype.kind == "M":
+        out = np.empty(len(col), dtype=object)
+        out[:] = [None if v is pd.NaT else v.to_pydatetime() for v in pd.DatetimeIndex(col)]
+        return out
+    return col
+
+
+def _fits(values: np.ndarray, kind: str) -> bool:
+    """Every value of the head part can join a typed body column of this kind without change."""
+    for v in values:
+        if v is None or v == "":
+            continue
+        if kind == "f" and type(v) not in (float, int):
+            return False
+        if kind == "M" and not isinstance(v, dt.datetime | dt.date):
+            return False
+        if kind == "c" and not isinstance(v, str):
+            return False
+    return True
+
+
+def join(head: np.ndarray, typed: Column) -> Column:
+    """The head's Python values followed by a typed body column: typed when they fit."""
+    if isinstance(typed, pd.Categorical):
+        if _fits(head, "c"):
+            texts = np.array([v if isinstance(v, str) and v != "" else None for v in head], dtype=object)
+            given = np.flatnonzero(np.not_equal(texts, None))
+            cats = typed.categories
+            found = cats.get_indexer(texts[given]) if len(given) else np.empty(0, dtype=np.intp)
+            extra = list(dict.fromkeys(texts[given][found < 0].tolist()))
+            if extra:
+                cats = cats.append(pd.Index(extra, dtype=cats.dtype))
+                found = cats.get_indexer(texts[given])
+            head_codes = np.full(len(head), -1, dtype=np.int64)
+            head_codes[given] = found
+            codes = np.concatenate([head_codes, typed.codes.astype(np.int64)])
+            return pd.Categorical.from_codes(codes, categories=cats)
+    elif typed.dtype.kind == "f" and _fits(head, "f"):
+        part = np.array([np.nan if v is None or v == "" else float(v) for v in head], dtype=float)
+        return np.concatenate([part, typed])
+    elif typed.dtype.kind == "M" and _fits(head, "M"):
+        part = np.array([np.datetime64("NaT") if v is None or v == "" else np.datetime64(v) for v in head],
+                        dtype=typed.dtype)
+        return np.concatenate([part, typed])
+    out = np.empty(len(head) + len(typed), dtype=object)
+    out[:len(head)] = head
+    out[len(head):] = as_objects(typed)
+    return out
