@@ -25,8 +25,6 @@ from kpireport.read.sheet import RawSheet, SheetBody, as_objects, join
 
 from .messy import VARIANTS, write_variant
 
-pytest.importorskip("fastexcel")
-
 
 @pytest.fixture(autouse=True)
 def _in_process(monkeypatch):
@@ -109,7 +107,7 @@ def test_leading_blank_rows_and_columns_keep_their_positions(tmp_path, monkeypat
 
 
 def test_texts_read_as_missing_by_fastexcel_are_put_back_and_reported(tmp_path, monkeypatch):
-    rows = [HEADER] + _orders(30)
+    rows = [HEADER, *_orders(30)]
     rows[12][3] = "n/a"
     rows[20][3] = "NULL"
     rows[25][1] = "#N/A"
@@ -121,7 +119,7 @@ def test_texts_read_as_missing_by_fastexcel_are_put_back_and_reported(tmp_path, 
 
 
 def test_error_cells_hidden_rows_and_totals_row(tmp_path, monkeypatch):
-    rows = [HEADER] + _orders(40) + [["Total", None, None, 4780.0, None]]
+    rows = [HEADER, *_orders(40), ["Total", None, None, 4780.0, None]]
     path = _workbook(tmp_path / "o.xlsx", rows, hidden_rows=(7, 30), formulas={(15, 3): ("=1/0", "#DIV/0!")})
     fast, _ = _same([path], Config(), monkeypatch)
     assert fast.excel_errors
@@ -132,14 +130,14 @@ def test_error_cells_hidden_rows_and_totals_row(tmp_path, monkeypatch):
 def test_second_table_below_a_blank_row_in_the_body(tmp_path, monkeypatch):
     customers = [["Customer ID", "Signup Date", "Region"]] + [[f"C{i}", dt.date(2025, 1, 1 + i), "North"]
                                                               for i in range(8)]
-    rows = [HEADER] + _orders(25) + [[], []] + customers
+    rows = [HEADER, *_orders(25), [], [], *customers]
     path = _workbook(tmp_path / "o.xlsx", rows, name="Data")
     fast, _ = _same([path], Config(), monkeypatch)
     assert set(fast.tables) >= {"orders", "customers"}
 
 
 def test_a_mixed_column_is_read_cell_by_cell(tmp_path, monkeypatch):
-    rows = [HEADER] + _orders(30)
+    rows = [HEADER, *_orders(30)]
     rows[17][3] = "about 200"
     path = _workbook(tmp_path / "o.xlsx", rows)
     _same([path], Config(), monkeypatch)
@@ -155,7 +153,7 @@ def test_header_below_the_head_rows(tmp_path, monkeypatch):
 def test_body_travels_from_the_isolated_reader(tmp_path):
     """A sheet large enough for the column path, read in the child process, unpickled with the allow-list."""
     n = 45_000
-    rows = [HEADER] + _orders(n)
+    rows = [HEADER, *_orders(n)]
     path = _workbook(tmp_path / "big.xlsx", rows)
     sheets = isolate.read_in_child(path)
     sheet = sheets[0]
@@ -182,7 +180,7 @@ cell = st.one_of(st.none(), st.floats(-1e6, 1e6, allow_nan=False), st.sampled_fr
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.lists(cell, min_size=5, max_size=5), min_size=6, max_size=14))
 def test_any_sheet_reads_the_same_both_ways(tmp_path_factory, monkeypatch, data):
-    path = _workbook(tmp_path_factory.mktemp("h") / "o.xlsx", [HEADER] + _orders(4) + data)
+    path = _workbook(tmp_path_factory.mktemp("h") / "o.xlsx", [HEADER, *_orders(4), *data])
     monkeypatch.setenv("KPIREPORT_ISOLATE", "never")
     exact = _cells(path, monkeypatch, False)
     fast = _cells(path, monkeypatch, True)

@@ -83,7 +83,8 @@ def availability(catalog: Catalog, dataset: Dataset) -> tuple[dict[str, Unavaila
                 for t, c in unavailable[d].missing.items():
                     missing.setdefault(t, c)
         if missing:  # sorted: the same text in every run, whatever the hash seed
-            unavailable[kid] = Unavailable(kid, dict(sorted(missing.items())), needed={t: tuple(sorted(c)) for t, c in inputs.items()})
+            needed = {t: tuple(sorted(c)) for t, c in inputs.items()}
+            unavailable[kid] = Unavailable(kid, dict(sorted(missing.items())), needed=needed)
         else:
             usable.add(kid)
     return unavailable, usable
