@@ -138,3 +138,25 @@ def test_sums_and_counts_of_a_quarter_are_those_of_its_months(ds: Dataset) -> No
     quarter = kpi_values(ds, CAT, QUARTER, kpis=additive)[0]
     for kid in monthly.index:
         assert quarter.loc[kid].iloc[0] == pytest.approx(monthly.loc[kid].sum(), abs=1e-6), kid
+
+
+# --- spans: running totals per day equal a pass over the rows per span ------------------------------
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 800), st.integers(0, 86_399), st.floats(-1e6, 1e6)), min_size=1, max_size=60),
+       st.lists(st.tuples(st.integers(-30, 830), st.integers(0, 400)), min_size=1, max_size=8),
+       st.sampled_from(["sum", "count"]))
+def test_span_totals_by_day_equal_a_pass_per_span(rows, spans, agg) -> None:
+    from kpireport.compute import measures
+
+    base = pd.Timestamp("2024-01-01")
+    dates = [base + pd.Timedelta(days=d, seconds=s) for d, s, _ in rows]
+    work = pd.DataFrame({"_date": pd.to_datetime(dates), "_val": [v for _, _, v in rows]})
+    tick = pd.Timedelta(1, "ns")
+    whole = [(base + pd.Timedelta(days=a), base + pd.Timedelta(days=a + n + 1) - tick) for a, n in spans]
+    m = type("M", (), {"agg": agg, "min_count": 1})()
+    got = measures._spans_total(work, m, whole)  # type: ignore[arg-type]
+    for (start, end), value in zip(whole, got, strict=True):
+        inside = work[(work["_date"] >= start) & (work["_date"] <= end)]
+        want = float(len(inside)) if agg == "count" else float(inside["_val"].sum())
+        assert value == pytest.approx(want, rel=1e-9, abs=1e-6)

@@ -89,14 +89,22 @@ def condition_mask(df: pd.DataFrame, cond: Condition) -> pd.Series:
     return res.fillna(False).astype(bool)
 
 
-def _filtered(df: pd.DataFrame, m: Measure, by: str | None = None) -> pd.DataFrame:
-    """The rows the measure counts, with only the columns it reads (copying fewer columns)."""
+def _filtered(df: pd.DataFrame, m: Measure, by: str | None = None, span: Span | None = None) -> pd.DataFrame:
+    """The rows the measure counts, with only the columns it reads (copying fewer columns).
+
+    With `span`, rows dated (by a real date column) outside it are left out first: a breakdown
+    for two months of a three-year table then groups a few percent of the rows.
+    """
     wanted = m.columns() | m.optional_columns() | {by}
     keep = [c for c in df.columns if c in wanted]
     df = df[keep]
-    if not m.where:
+    dated = span is not None and m.date in df.columns and pd.api.types.is_datetime64_any_dtype(df[m.date].dtype)
+    if not m.where and not dated:
         return df
     mask = np.ones(len(df), dtype=bool)
+    if dated:
+        dates = df[m.date].to_numpy()
+        mask &= (dates >= np.datetime64(span[0])) & (dates <= np.datetime64(span[1]))  # type: ignore[index]
     for c in m.where:
         mask &= condition_mask(df, c).to_numpy(dtype=bool)
     return df[mask]
@@ -155,14 +163,15 @@ def _members(df: pd.DataFrame, by: str | None) -> pd.Series:
     return col.astype("string").str.strip().replace("", pd.NA).fillna(BLANK)
 
 
-def _work(df: pd.DataFrame, m: Measure, freq: str, fiscal_year_start: int, by: str | None) -> pd.DataFrame:
+def _work(df: pd.DataFrame, m: Measure, freq: str, fiscal_year_start: int, by: str | None,
+          span: Span | None = None) -> pd.DataFrame:
     """Flow rows as (_date, _val, _member), ready to be grouped by period or filtered by span.
 
     Rows dated by a period column (market size, staff hours) that cover more than one report
     period are split over the report periods inside them in proportion to days, for sums; a
     row of finer or equal grain falls in the period holding its first day.
     """
-    df = _filtered(df, m, by)
+    df = _filtered(df, m, by, span)
     vals = _values(df, m)
     members = _members(df, by)
     col = df[m.date]
@@ -224,27 +233,42 @@ def compute_measure(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: 
     if m.agg in ("stock", "last"):
         return _stock(df, m, periods, by, fiscal_year_start)
     freq = index.freqstr
-    work = _work(df, m, freq, fiscal_year_start, by)
+    if m.window is not None:
+        work = _work(df, m, freq, fiscal_year_start, by, _cover([window_span(p, m.window) for p in periods]))
+    elif by:  # every member with rows in any period is listed (with 0 where it had none), so no span here
+        work = _work(df, m, freq, fiscal_year_start, by)
+    else:
+        work = _work(df, m, freq, fiscal_year_start, by, _cover([(p.start_time, p.end_time) for p in periods]))
     if m.window is not None:
         spans = [window_span(p, m.window) for p in periods]
         return compute_spans(df, m, spans, periods, by, fiscal_year_start, work=work).set_axis(index, axis=0)
-    work = work.assign(_period=work["_date"].dt.to_period(freq))
     if not by:
+        work = work.assign(_period=work["_date"].dt.to_period(freq))
         red = _reduce(work, m, ["_period"])
         if not red.empty:
             red.index = pd.PeriodIndex(red.index, freq=freq)
         table = pd.DataFrame({"": red.reindex(index) if not red.empty else pd.Series(np.nan, index=index)})
         table.index.name = "period"
         return _fill(table.astype("float64"), m)
+    members = pd.unique(work["_member"].to_numpy())
+    start, end = _cover([(p.start_time, p.end_time) for p in periods])  # type: ignore[misc]
+    dates = work["_date"].to_numpy()
+    work = work[(dates >= np.datetime64(start)) & (dates <= np.datetime64(end))]  # group only the rows that count
+    work = work.assign(_period=work["_date"].dt.to_period(freq))
     red = _reduce(work, m, ["_period", "_member"])
     if red.empty:
-        table = pd.DataFrame(index=index, dtype="float64")
+        table = pd.DataFrame(np.nan, index=index, columns=pd.Index(members), dtype="float64")
     else:
         table = red.unstack("_member")
         table.index = pd.PeriodIndex(table.index, freq=freq)
-        table = table.reindex(index)
+        table = table.reindex(index=index, columns=pd.Index(members))
     table.index.name, table.columns.name = "period", "member"
     return _fill(table.astype("float64"), m)
+
+
+def _cover(spans: list[Span]) -> Span | None:
+    """The one span holding all of them (rows outside it count for none)."""
+    return (min(s for s, _ in spans), max(e for _, e in spans)) if spans else None
 
 
 def window_span(p: pd.Period, months: int) -> Span:
@@ -262,7 +286,7 @@ def compute_spans(df: pd.DataFrame, m: Measure, spans: list[Span], periods: list
     if not m.is_flow:
         raise ValueError(f"measure {m.id!r} is not a flow; spans apply to flows only")
     if work is None:
-        work = _work(df, m, pd.PeriodIndex(periods).freqstr, fiscal_year_start, by)
+        work = _work(df, m, pd.PeriodIndex(periods).freqstr, fiscal_year_start, by, _cover(spans))
     if not by:
         return pd.DataFrame({"": _spans_total(work, m, spans)})
     dates = work["_date"]
@@ -281,6 +305,16 @@ def _spans_total(work: pd.DataFrame, m: Measure, spans: list[Span]) -> np.ndarra
     dates = work["_date"].to_numpy().astype("datetime64[ns]")
     starts = np.array([np.datetime64(s, "ns") for s, _ in spans], dtype="datetime64[ns]")
     ends = np.array([np.datetime64(e, "ns") for _, e in spans], dtype="datetime64[ns]")
+    if m.agg in ("sum", "count") and len(dates) and _whole_days(spans):
+        # spans of whole days (periods, year to date, trailing windows): running totals per day
+        vals = None if m.agg == "count" else work["_val"].to_numpy(dtype="float64")
+        day = dates.astype("datetime64[D]")
+        first = day.min()
+        per_day = np.bincount((day - first).astype(np.int64), weights=vals)
+        running = np.concatenate([[0.0], np.cumsum(per_day)])
+        lo = np.clip((starts.astype("datetime64[D]") - first).astype(np.int64), 0, len(per_day))
+        hi = np.clip((ends.astype("datetime64[D]") - first).astype(np.int64) + 1, 0, len(per_day))
+        return np.where(hi > lo, running[hi] - running[np.minimum(lo, hi)], 0.0)
     if m.agg in ("sum", "count"):
         order = np.argsort(dates, kind="stable")
         vals = np.ones(len(work)) if m.agg == "count" else work["_val"].to_numpy(dtype="float64")
@@ -296,6 +330,11 @@ def _spans_total(work: pd.DataFrame, m: Measure, spans: list[Span]) -> np.ndarra
         elif len(part):
             out[i] = float(pd.to_numeric(part).agg(m.agg))
     return out
+
+
+def _whole_days(spans: list[Span]) -> bool:
+    one = pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
+    return all(s == s.normalize() and e == e.normalize() + one for s, e in spans)
 
 
 def _stock(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: str | None,

@@ -108,6 +108,7 @@ class SheetFacts:
     far_row_cell: str = ""    # A1 reference of the value that sets max_row
     far_col_cell: str = ""    # ... and max_col
     exact: bool = True
+    extras: object = None     # xlsxpkg.SheetExtras (hidden rows, error cells, merges) when the scan saw every byte
 
     @property
     def extent(self) -> int:
@@ -418,7 +419,10 @@ class _ZipGuard:
         return out
 
     def _scan_sheet(self, fh, info, sheet: SheetFacts) -> None:
+        from .xlsxpkg import ExtrasScan
+
         scan = _CellScan()
+        extras = ExtrasScan()  # what the reader needs besides values, from the same inflated bytes
         for piece in self._chunks(fh, info, generic=False):
             scan.feed(piece)
             if scan.declaration:
@@ -427,8 +431,10 @@ class _ZipGuard:
                 self.facts.long_text = True
             if not scan.canonical:
                 break
+            extras.feed(piece)
         if scan.canonical:
             scan.finish(sheet)
+            sheet.extras = extras.result()
             return
         if info.file_size > EXACT_SCAN_MAX_BYTES:  # bound the guard's own time: the child's limits apply
             sheet.exact = False

@@ -69,8 +69,9 @@ def mode() -> str:
     return value if value in ("auto", "always", "never") else "auto"
 
 
-def read_guarded(path: Path, read):
-    """Guard, then read `path` with `read` (in-process or in a child); None when already inside."""
+def read_guarded(path: Path, read) -> tuple[list, guard.Facts] | None:
+    """Guard, then read `path` with `read` (in-process or in a child): the sheets and the guard's
+    facts; None when already inside."""
     if getattr(_state, "inside", False):
         return None
     path = Path(path)
@@ -88,7 +89,7 @@ def read_guarded(path: Path, read):
     else:
         sheets = read_in_child(path, facts)
     guard.check_text_lengths(sheets, facts)
-    return sheets
+    return sheets, facts
 
 
 def _early(path: Path) -> bool:
@@ -222,6 +223,7 @@ class _Unpickler(pickle.Unpickler):
 
     _ALLOWED = frozenset({
         ("kpireport.read.sheet", "RawSheet"), ("kpireport.read.sheet", "SheetBody"),
+        ("kpireport.read.xlsxpkg", "SheetExtras"),
         ("numpy", "ndarray"), ("numpy", "dtype"), ("numpy._core.multiarray", "_reconstruct"),
         ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "scalar"),
         ("numpy.core.multiarray", "scalar"), ("numpy._core.numeric", "_frombuffer"),

@@ -4,11 +4,11 @@ Cells come from python-calamine (a Rust reader, several times faster than openpy
 by cell; a large .xlsx sheet (FAST_MIN_CELLS in fastsheet.py) is read by typed column with
 fastexcel instead. CSV goes through the standard library with the delimiter and encoding sniffed.
 
-What neither reader gives is read from the .xlsx package itself (xlsxpkg.py), in one streamed
-pass over each sheet's XML: the 1904 date system (`workbookPr date1904`), hidden rows, merged
-ranges and cached formula errors, which both readers return as empty cells. Error cells are
-put back as their text ("#DIV/0!") so validation reports and counts them instead of reading
-them as blanks.
+What neither reader gives comes from the .xlsx package itself: the 1904 date system
+(`workbookPr date1904`, xlsxpkg.py) and, from the guard's pass over each sheet's XML, hidden
+rows, merged ranges and cached formula errors, which both readers return as empty cells. Error
+cells are put back as their text ("#DIV/0!") so validation reports and counts them instead of
+reading them as blanks.
 """
 
 from __future__ import annotations
@@ -22,12 +22,10 @@ import zlib
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
-
 from ..errors import CorruptFileError, InputError, NotAWorkbookError
 from . import fastsheet
 from .isolate import read_guarded
-from .sheet import RawSheet, as_objects
+from .sheet import RawSheet
 from .sniff import sniff
 from .xlsxpkg import Package, SheetExtras, package, scan_sheet
 
@@ -39,7 +37,8 @@ _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
 
 def read_path(path: Path) -> list[RawSheet]:
     if (guarded := read_guarded(path, read_path)) is not None:  # safety checks + isolated reading (isolate.py)
-        return guarded
+        sheets, facts = guarded
+        return _with_extras(path, sheets, facts)
     kind = sniff(path)
     if kind == "csv":
         if path.suffix.lower() in (".xlsx", ".xlsm", ".xls", ".ods"):
@@ -54,7 +53,7 @@ def read_path(path: Path) -> list[RawSheet]:
 def _read_workbook(path: Path) -> list[RawSheet]:
     from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-    pkg, extras, fast = _xlsx_parts(path)
+    pkg, fast = _xlsx_parts(path)
     kind = path.suffix.lower().lstrip(".") or "workbook"
     date1904 = pkg is not None and pkg.date1904
     detail = kind + (" (1904 date system)" if date1904 else "")
@@ -71,21 +70,19 @@ def _read_workbook(path: Path) -> list[RawSheet]:
                                    "Open it in Excel or LibreOffice, save it again, and drop the new copy.") from None
         names = [(meta.name, meta.visible != SheetVisibleEnum.Visible) for meta in wb.sheets_metadata]
     for name, hidden in names:
-        found = extras.get(name, SheetExtras())
         if name in fast:
-            sheet = _fast_sheet(path, name, hidden, fast[name], found, date1904, detail)
+            sheet = _fast_sheet(path, name, hidden, fast[name], date1904, detail)
             if sheet is not None:
                 out.append(sheet)
                 continue
         if wb is None:
             with open(path, "rb") as fh:
                 wb = CalamineWorkbook.from_filelike(fh)
-        out.append(_calamine_sheet(path, wb, name, hidden, found, date1904, detail))
+        out.append(_calamine_sheet(path, wb, name, hidden, date1904, detail))
     return out
 
 
-def _calamine_sheet(path: Path, wb, name: str, hidden: bool, found: SheetExtras, date1904: bool,
-                    detail: str) -> RawSheet:
+def _calamine_sheet(path: Path, wb, name: str, hidden: bool, date1904: bool, detail: str) -> RawSheet:
     try:
         sheet = wb.get_sheet_by_name(name)
         rows = sheet.to_python(skip_empty_area=False)
@@ -95,54 +92,64 @@ def _calamine_sheet(path: Path, wb, name: str, hidden: bool, found: SheetExtras,
                                "Open the file in Excel, save it again and retry.") from None
     cells = rows if isinstance(rows, list) and all(type(r) is list for r in rows[:1]) else [list(r) for r in rows]
     merges = tuple((int(a[0]), int(a[1]), int(b[0]), int(b[1])) for a, b in merged)
-    for (r, c), text in found.errors.items():
-        if r < len(cells) and c < len(cells[r]) and cells[r][c] in ("", None):
-            cells[r][c] = text
-    return RawSheet(path.name, name, cells, hidden, merges, found.hidden_rows, date1904, len(found.errors), detail)
+    return RawSheet(path.name, name, cells, hidden, merges, date1904=date1904, detail=detail)
 
 
-def _fast_sheet(path: Path, name: str, hidden: bool, head: list[list[object]], found: SheetExtras, date1904: bool,
+def _fast_sheet(path: Path, name: str, hidden: bool, head: list[list[object]], date1904: bool,
                 detail: str) -> RawSheet | None:
     """A large sheet by typed column (fastsheet.py); None when it must be read cell by cell."""
     body = fastsheet.read_body(path, name, len(head))
     if body is None:
         return None
-    for (r, c), text in found.errors.items():
-        if r < len(head):
-            if c < len(head[r]) and head[r][c] in ("", None):
-                head[r][c] = text
-            continue
-        col = body.columns.get(c)
-        k = r - body.start
-        if k >= body.length:
-            continue
-        values = np.full(body.length, None, dtype=object) if col is None else as_objects(col)
-        if values[k] is None:
-            values[k] = text
-            body.columns[c] = values
-    return RawSheet(path.name, name, head, hidden, found.merges, found.hidden_rows, date1904, len(found.errors),
-                    detail + ", read by column", body)
+    return RawSheet(path.name, name, head, hidden, date1904=date1904, detail=detail + ", read by column", body=body)
 
 
-def _xlsx_parts(path: Path) -> tuple[Package | None, dict[str, SheetExtras], dict[str, list[list[object]]]]:
-    """The package, each sheet's extras, and the head rows of the sheets large enough to read by column."""
+def _with_extras(path: Path, sheets: list[RawSheet], facts) -> list[RawSheet]:
+    """Hidden rows, merges and Excel error cells of each .xlsx sheet, from the guard's scan (which
+    inflated every sheet anyway) or, where that scan stopped early, from a pass of our own."""
+    if facts.kind != "xlsx":
+        return sheets
+    found = {s.name: s.extras for s in facts.sheets if s.extras is not None}
+    if any(sheet.sheet not in found for sheet in sheets):
+        found = {**_scan_extras(path, {sheet.sheet for sheet in sheets} - set(found)), **found}
+    for sheet in sheets:
+        extras = found.get(sheet.sheet)
+        if extras is None:
+            continue
+        sheet.hidden_rows = extras.hidden_rows
+        sheet.merges = sheet.merges or extras.merges
+        sheet.excel_errors = len(extras.errors)
+        if extras.errors:
+            sheet.put_texts(extras.errors)
+    return sheets
+
+
+def _scan_extras(path: Path, names: set[str]) -> dict[str, SheetExtras]:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            pkg = package(zf)
+            parts = [] if pkg is None else [sp for sp in pkg.sheets if sp.name in names]
+            return {sp.name: scan_sheet(path, zf.getinfo(sp.part)) for sp in parts}
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, zlib.error, struct.error):
+        return {}
+
+
+def _xlsx_parts(path: Path) -> tuple[Package | None, dict[str, list[list[object]]]]:
+    """The package, and the head rows of the sheets large enough to read by column."""
     try:
         with zipfile.ZipFile(path) as zf:
             pkg = package(zf)
             if pkg is None:
-                return None, {}, {}
-            extras: dict[str, SheetExtras] = {}
+                return None, {}
             fast: dict[str, list[list[object]]] = {}
             for sp in pkg.sheets:
-                info = zf.getinfo(sp.part)
-                extras[sp.name] = scan_sheet(path, info)
-                last_row, last_col = fastsheet.dimension(path, info)
+                last_row, last_col = fastsheet.dimension(path, zf.getinfo(sp.part))
                 if last_row > fastsheet.HEAD_ROWS and last_row * last_col >= fastsheet.FAST_MIN_CELLS:
                     head, _, _ = fastsheet.read_head(path, zf, pkg, sp.part)
                     fast[sp.name] = head
-            return pkg, extras, fast
+            return pkg, fast
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, IndexError, zlib.error, struct.error):
-        return None, {}, {}
+        return None, {}
 
 
 def _short(exc: Exception) -> str:

@@ -110,6 +110,25 @@ class RawSheet:
             return self.rows[start:stop]
         return [self.row(i) for i in range(start, stop)]
 
+    def put_texts(self, cells: dict[tuple[int, int], str]) -> None:
+        """Write texts (Excel error values the readers gave as empty) into cells that are empty.
+        A typed body column receiving one becomes a column of Python values."""
+        body = self.body
+        by_col: dict[int, list[tuple[int, str]]] = {}
+        for (r, c), text in cells.items():
+            if body is None or r < body.start:
+                if r < len(self.rows) and c < len(self.rows[r]) and self.rows[r][c] in ("", None):
+                    self.rows[r][c] = text
+            elif r - body.start < body.length:
+                by_col.setdefault(c, []).append((r - body.start, text))
+        for c, items in by_col.items():
+            col = body.columns.get(c)  # type: ignore[union-attr]
+            values = np.full(body.length, None, dtype=object) if col is None else as_objects(col)  # type: ignore[union-attr]
+            for k, text in items:
+                if values[k] is None or values[k] == "":
+                    values[k] = text
+            body.columns[c] = values  # type: ignore[union-attr]
+
     def column(self, j: int, start: int, stop: int | None = None) -> Column:
         """Column `j` over rows start .. stop - 1: typed where the sheet has a typed body."""
         stop = self.n_rows if stop is None else min(stop, self.n_rows)

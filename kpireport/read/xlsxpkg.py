@@ -117,14 +117,18 @@ def inflate(path: Path, info: zipfile.ZipInfo, chunk: int = 1 << 18) -> Iterator
             yield inflater.flush()
 
 
-def scan_sheet(path: Path, info: zipfile.ZipInfo) -> SheetExtras:
-    """Hidden rows (`<row r="5" hidden="1">`), error cells (`<c r="C7" t="e"><v>#N/A</v>`) and merges."""
-    hidden: set[int] = set()
-    errors: dict[tuple[int, int], str] = {}
-    merges: dict[tuple[int, int, int, int], None] = {}
-    tail = b""
-    for block in inflate(path, info):
-        buf = tail + block
+class ExtrasScan:
+    """Hidden rows (`<row r="5" hidden="1">`), error cells (`<c r="C7" t="e"><v>#N/A</v>`) and merges,
+    from a sheet's XML fed in pieces of any size (the guard feeds the pieces it inflates anyway)."""
+
+    def __init__(self) -> None:
+        self.hidden: set[int] = set()
+        self.errors: dict[tuple[int, int], str] = {}
+        self.merges: dict[tuple[int, int, int, int], None] = {}
+        self._tail = b""
+
+    def feed(self, block: bytes) -> None:
+        buf = self._tail + block
         for needle in (b'hidden="1"', b'hidden="true"'):
             pos = buf.find(needle)
             while pos >= 0:
@@ -132,20 +136,29 @@ def scan_sheet(path: Path, info: zipfile.ZipInfo) -> SheetExtras:
                 if start >= 0 and buf[start + 1:pos].split(b" ", 1)[0].rsplit(b":", 1)[-1] == b"row":
                     m = _ROW_NUM.search(buf, start, pos)
                     if m:
-                        hidden.add(int(m.group(1)) - 1)
+                        self.hidden.add(int(m.group(1)) - 1)
                 pos = buf.find(needle, pos + 1)
         pos = buf.find(b't="e"')
         while pos >= 0:
-            _error_cell(buf, pos, errors)
+            _error_cell(buf, pos, self.errors)
             pos = buf.find(b't="e"', pos + 1)
         pos = buf.find(b"mergeCell ")
         if pos >= 0:  # after the cells, at the end of the part
             for m in _MERGE.finditer(buf, max(0, pos - 16)):
                 r0, c0 = int(m.group(2)) - 1, col_index(m.group(1))
                 r1, c1 = (int(m.group(4)) - 1, col_index(m.group(3))) if m.group(3) else (r0, c0)
-                merges[(r0, c0, r1, c1)] = None
-        tail = buf[-_TAIL:]
-    return SheetExtras(frozenset(hidden), errors, tuple(merges))
+                self.merges[(r0, c0, r1, c1)] = None
+        self._tail = buf[-_TAIL:]
+
+    def result(self) -> SheetExtras:
+        return SheetExtras(frozenset(self.hidden), self.errors, tuple(self.merges))
+
+
+def scan_sheet(path: Path, info: zipfile.ZipInfo) -> SheetExtras:
+    scan = ExtrasScan()
+    for block in inflate(path, info):
+        scan.feed(block)
+    return scan.result()
 
 
 def _error_cell(buf: bytes, pos: int, errors: dict[tuple[int, int], str]) -> None:
