@@ -250,7 +250,12 @@ def compute_measure(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: 
         table = pd.DataFrame({"": red.reindex(index) if not red.empty else pd.Series(np.nan, index=index)})
         table.index.name = "period"
         return _fill(table.astype("float64"), m)
-    members = pd.unique(work["_member"].to_numpy())
+    col = work["_member"]
+    if isinstance(col.dtype, pd.CategoricalDtype):  # the members seen, from the codes (no strings built)
+        seen = np.unique(col.cat.codes.to_numpy())
+        members = col.cat.categories.to_numpy(dtype=object)[seen[seen >= 0]]
+    else:
+        members = pd.unique(col.to_numpy())
     start, end = _cover([(p.start_time, p.end_time) for p in periods])  # type: ignore[misc]
     dates = work["_date"].to_numpy()
     work = work[(dates >= np.datetime64(start)) & (dates <= np.datetime64(end))]  # group only the rows that count

@@ -235,10 +235,13 @@ def read_body(path: Path, sheet: str, start: int) -> SheetBody | None:
         where = [(c.absolute_index, c.name) for c in loaded.selected_columns]
     except Exception:  # mixed types (UnsupportedColumnTypeCombinationError) or anything fastexcel refuses
         return None
+    del loaded  # the parsed cells: the largest allocation, no longer needed once the columns are built
     body = SheetBody(start, table.num_rows)
     recheck: dict[int, str] = {}
+    columns = dict(enumerate(table.columns))
+    del table
     for k, (j, name) in enumerate(where):
-        col = table.column(k)
+        col = columns.pop(k)  # each Arrow column is let go as soon as its array is made
         typed = _typed(col)
         if typed is None:
             continue

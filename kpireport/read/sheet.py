@@ -222,6 +222,8 @@ def join(head: np.ndarray, typed: Column) -> Column:
             head_codes = np.full(len(head), -1, dtype=np.int64)
             head_codes[given] = found
             codes = np.concatenate([head_codes, typed.codes.astype(np.int64)])
+            if not extra:  # the same categories: reuse the dtype (no second uniqueness check of them)
+                return pd.Categorical.from_codes(codes, dtype=typed.dtype)
             return pd.Categorical.from_codes(codes, categories=cats)
     elif typed.dtype.kind == "f" and _fits(head, "f"):
         part = np.array([np.nan if v is None or v == "" else float(v) for v in head], dtype=float)

@@ -419,15 +419,27 @@ def _number_text(vals: np.ndarray) -> list[str]:
     return out
 
 
-def _textual(values: list[object], failures: list[Failure], date_text: Callable[[object], str]) -> np.ndarray:
+def _textual(values: list[object], failures: list[Failure], date_text: Callable[[object], str],
+             seen: list | None = None):
+    """Every cell as text (None for blanks and Excel errors): an object array, or for a typed text
+    column (a Categorical) an Arrow dictionary array, built without a string per row. `seen`, if
+    given, receives (arr, kind, idx, codes, texts) for callers that look further."""
     arr, kind = classify(values)
-    out = np.full(len(arr), None, dtype=object)
     idx, codes, texts = _texts(arr, kind)
+    if seen is not None:
+        seen.extend((arr, kind, idx, codes, texts))
+    bad = {k: _error_reason(t, "") for k, t in enumerate(texts) if t[:1] == "#" and is_excel_error(t)}
+    _fail_texts(idx, codes, bad, failures)
+    clean = [None if (not t or k in bad) else t for k, t in enumerate(texts)]
+    if isinstance(arr, pd.Categorical):
+        import pyarrow as pa
+
+        full = np.full(len(arr), -1, dtype=np.int32)
+        full[idx] = codes
+        return pa.DictionaryArray.from_arrays(pa.array(full, mask=full < 0), pa.array(clean, type=pa.string()))
+    out = np.full(len(arr), None, dtype=object)
     if texts:
-        bad = {k: _error_reason(t, "") for k, t in enumerate(texts) if t[:1] == "#" and is_excel_error(t)}
-        clean = np.array([None if (not t or k in bad) else t for k, t in enumerate(texts)], dtype=object)
-        out[idx] = clean[codes]
-        _fail_texts(idx, codes, bad, failures)
+        out[idx] = np.array(clean, dtype=object)[codes]
     num = np.flatnonzero(kind == NUM)
     if len(num):
         out[num] = _number_text(arr[num].astype(float))
@@ -446,7 +458,9 @@ def _date_text(v: object) -> str:
     return v.strftime("%Y-%m-%d") if isinstance(v, dt.date) else str(v)
 
 
-def _string_series(out: np.ndarray) -> pd.Series:
+def _string_series(out) -> pd.Series:
+    if not isinstance(out, np.ndarray):  # an Arrow dictionary array from a typed text column
+        return pd.Series(pd.array(out.dictionary_decode(), dtype="string"))
     series = pd.Series(out, dtype=object)
     return series.astype("string")
 
@@ -465,9 +479,10 @@ def to_id(values: list[object], notes: list[Note] | None = None) -> tuple[pd.Ser
     """IDs as text, exactly: '000123' stays, 42.0 becomes '42'. An ID Excel stored as a number with
     16+ digits (rounded to 15 significant digits) or as '1.23457E+15' text is kept and reported."""
     failures: list[Failure] = []
-    out = _textual(values, failures, _date_text)
+    seen: list = []
+    out = _textual(values, failures, _date_text, seen)
     if notes is not None:
-        arr, kind = classify(values)
+        arr, kind, idx, codes, texts = seen
         num = np.flatnonzero(kind == NUM)
         if len(num):
             vals = np.abs(arr[num].astype(float))
@@ -475,7 +490,6 @@ def to_id(values: list[object], notes: list[Note] | None = None) -> tuple[pd.Ser
                 notes.append(Note(f"ID {out[i]} has 16 or more digits and was stored as a number: Excel keeps only "
                                   f"{EXCEL_DIGITS} significant digits, so it may have been changed; format the "
                                   "column as Text in the source before exporting", i, "warning"))
-        idx, codes, texts = _texts(arr, kind)
         sci = [k for k, t in enumerate(texts) if t[:1].isdigit() and _SCIENTIFIC.match(t)]
         if sci:
             hit = np.isin(codes, np.array(sci, dtype=np.intp))
