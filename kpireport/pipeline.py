@@ -40,6 +40,12 @@ def catalog_for(config: Config) -> Catalog:
 
 
 def run(inputs: list[Path], config: Config, grain: Grain | None = None, period: str | None = None) -> Report:
+    return run_with_dataset(inputs, config, grain, period)[0]
+
+
+def run_with_dataset(inputs: list[Path], config: Config, grain: Grain | None = None,
+                     period: str | None = None) -> tuple[Report, Dataset]:
+    """The report and the validated tables it was computed from."""
     catalog = catalog_for(config)
     dataset = load_dataset(inputs, config, catalog)
     if config.target_overrides:
@@ -57,4 +63,5 @@ def run(inputs: list[Path], config: Config, grain: Grain | None = None, period: 
             g = grain_of(chosen)
         elif grain_of(chosen) != g:
             chosen = convert(chosen, g, config.fiscal_year_start)
-    return compute_report(dataset, catalog, g, chosen, config.fiscal_year_start, config.company, config.currency)
+    report = compute_report(dataset, catalog, g, chosen, config.fiscal_year_start, config.company, config.currency)
+    return report, dataset

@@ -59,13 +59,17 @@ main.epilog = _exit_code_epilog()
 @click.option("--email", "email", is_flag=True,
               help="Also send the summary by e-mail (SMTP settings and recipients from the config).")
 @click.option("--dry-run", is_flag=True, help="With --email: write the .eml but do not send it.")
+@click.option("--with-data", is_flag=True,
+              help="Also write <name>-data.xlsx: every validated input row, one sheet per table (streamed; "
+                   "a million rows take about a minute).")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors (no progress, no summary).")
 def generate(inputs: tuple[Path, ...], out_dir: Path, period: str | None, grain: str | None, name: str,
-             config_path: Path | None, email: bool, dry_run: bool, quiet: bool) -> None:
+             config_path: Path | None, email: bool, dry_run: bool, with_data: bool, quiet: bool) -> None:
     """Read INPUT files or folders and write the report to --out.
 
     Writes <name>.xlsx (the KPI workbook), <name>.html (the summary), <name>.eml (the summary
-    as an e-mail with the workbook attached) and <name>.json (every value). Every file is
+    as an e-mail with the workbook attached) and <name>.json (every value); with --with-data
+    also <name>-data.xlsx, the validated input rows (never copied into the KPI workbook). Every file is
     rendered before the first one is written, and each is replaced atomically, so a failed
     run leaves the previous report as it was and sends nothing. Progress shows on a terminal;
     a summary (KPIs on track, at risk, off track, what could not be computed, files written)
@@ -73,7 +77,7 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, period: str | None, grain:
     """
     from ..deliver.email import send
     from ..deliver.files import write_all
-    from ..pipeline import run
+    from ..pipeline import run_with_dataset
     from ..watch import render_outputs
 
     config = load_cli_config(config_path)
@@ -82,10 +86,17 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, period: str | None, grain:
     steps = ["read", "workbook", "html", "email", "json", "write"]
     with _progress(steps, enabled=not quiet and _is_tty(sys.stderr)) as step:
         step("read")
-        report = run(list(inputs), config, Grain(grain) if grain else None, period)
+        report, dataset = run_with_dataset(list(inputs), config, Grain(grain) if grain else None, period)
         files, message = render_outputs(report, config, today, base, step)
+        outputs: dict = {out_dir / n: data for n, data in files.items()}
+        if with_data:
+            from ..render.data_workbook import write_data_workbook
+
+            tables = dict(dataset.tables)
+            outputs[out_dir / f"{base}-data.xlsx"] = lambda path: write_data_workbook(tables, path)
+        del dataset
         step("write")
-        written = write_all({out_dir / n: data for n, data in files.items()})
+        written = write_all(outputs)
     if not quiet:
         from ..i18n import Translator
 

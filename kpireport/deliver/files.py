@@ -27,6 +27,7 @@ import secrets
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from ..errors import OutputError
@@ -39,10 +40,17 @@ def write_atomic(path: Path, data: bytes | str) -> Path:
     return write_all({Path(path): data})[0]
 
 
-def write_all(files: dict[Path, bytes | str]) -> list[Path]:
-    """Write every rendered output, all or nothing as far as the filesystem allows."""
+Writer = Callable[[Path], object]
+
+
+def write_all(files: dict[Path, bytes | str | Writer]) -> list[Path]:
+    """Write every rendered output, all or nothing as far as the filesystem allows.
+
+    A payload is the file's bytes (or text), or a function that writes the file at the path it
+    is given: a large output streamed to disk (the data workbook) is staged like the others.
+    """
     targets = [Path(p) for p in files]
-    payloads = [d.encode("utf-8") if isinstance(d, str) else bytes(d) for d in files.values()]
+    payloads = [d.encode("utf-8") if isinstance(d, str) else d if callable(d) else bytes(d) for d in files.values()]
     if not targets:
         return []
     stages: dict[Path, Path] = {}
@@ -76,7 +84,12 @@ def write_all(files: dict[Path, bytes | str]) -> list[Path]:
     return targets
 
 
-def _write_synced(path: Path, payload: bytes) -> None:
+def _write_synced(path: Path, payload: bytes | Writer) -> None:
+    if callable(payload):
+        payload(path)
+        with open(path, "rb+") as fh:
+            os.fsync(fh.fileno())
+        return
     with open(path, "xb") as fh:
         fh.write(payload)
         fh.flush()
