@@ -160,3 +160,35 @@ def test_span_totals_by_day_equal_a_pass_per_span(rows, spans, agg) -> None:
         inside = work[(work["_date"] >= start) & (work["_date"] <= end)]
         want = float(len(inside)) if agg == "count" else float(inside["_val"].sum())
         assert value == pytest.approx(want, rel=1e-9, abs=1e-6)
+
+
+# --- stocks: entering and leaving rows counted in one pass equal the period-by-period loop --------
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.integers(0, 500)), st.one_of(st.none(), st.integers(-20, 600)),
+                          st.sampled_from(["North", "South", " North", "East"]),
+                          st.one_of(st.none(), st.floats(-1e4, 1e4))), min_size=0, max_size=40),
+       st.sampled_from(["start", "end"]), st.booleans(), st.booleans())
+def test_stock_in_one_pass_equals_the_period_loop(rows, as_of, with_value, with_by) -> None:
+    from kpireport.catalog.formula import parse
+    from kpireport.catalog.model import Measure
+    from kpireport.compute import measures
+
+    base = pd.Timestamp("2025-01-01")
+    day = lambda d: pd.NaT if d is None else base + pd.Timedelta(days=d)  # noqa: E731
+    df = pd.DataFrame({"start": pd.to_datetime([day(a) for a, _, _, _ in rows]),
+                       "end": pd.to_datetime([day(b) for _, b, _, _ in rows]),
+                       "region": pd.Series([r for _, _, r, _ in rows], dtype="string").astype("category"),
+                       "amount": pd.Series([v for _, _, _, v in rows], dtype="float64")})
+    m = Measure(id="m", table="t", agg="stock", date="start", label={"en": "m"}, end="end", as_of=as_of,
+                expr=parse("amount") if with_value else None, column="amount" if with_value else None)
+    periods = list(pd.period_range("2025-01", "2026-08", freq="M"))
+    by = "region" if with_by else None
+    fast = measures._stock(df, m, periods, by, 1)
+    loop = measures._stock(df, m, periods, by, 1, events=False)
+    def plain(df: pd.DataFrame) -> pd.DataFrame:
+        out = df.copy()
+        out.columns = pd.Index([str(c) for c in out.columns], dtype=object)
+        return out[sorted(out.columns)]
+
+    pd.testing.assert_frame_equal(plain(fast), plain(loop), check_names=False, rtol=1e-9, atol=1e-6)

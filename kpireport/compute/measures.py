@@ -14,6 +14,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from ..catalog.formula import names
 from ..catalog.model import Condition, Measure
 from ..periods import days_in, parse_period
 from .evaluate import evaluate
@@ -53,11 +54,19 @@ def prepare_table(df: pd.DataFrame) -> pd.DataFrame:
     """
     out = {}
     for name, col in df.items():
-        if pd.api.types.is_string_dtype(col.dtype) or col.dtype == object:
+        if (pd.api.types.is_string_dtype(col.dtype) or col.dtype == object) and not _mostly_distinct(col):
             out[name] = col.astype("category")
         else:
             out[name] = col
     return pd.DataFrame(out, index=df.index)
+
+
+def _mostly_distinct(col: pd.Series, sample: int = 20_000) -> bool:
+    """IDs (every value its own): as categories they would only cost a hash of every row."""
+    if len(col) <= sample:
+        return False
+    head = col.iloc[:sample]
+    return head.nunique(dropna=True) > 0.5 * max(1, int(head.notna().sum()))
 
 
 def condition_mask(df: pd.DataFrame, cond: Condition) -> pd.Series:
@@ -328,13 +337,66 @@ def _spans_total(work: pd.DataFrame, m: Measure, spans: list[Span]) -> np.ndarra
         hi = np.searchsorted(dates[order], ends, side="right")
         return running[hi] - running[lo]
     out = np.full(len(spans), np.nan)
+    if m.agg == "nunique":  # distinct values per span: their codes counted once, then a bincount per span
+        codes, uniques = pd.factorize(work["_val"])
+        for i in range(len(spans)):
+            inside = codes[(dates >= starts[i]) & (dates <= ends[i]) & (codes >= 0)]
+            out[i] = float((np.bincount(inside, minlength=len(uniques)) >= m.min_count).sum())
+        return out
     for i in range(len(spans)):
         part = work["_val"][(dates >= starts[i]) & (dates <= ends[i])]
-        if m.agg == "nunique":
-            out[i] = float((part.value_counts() >= m.min_count).sum())
-        elif len(part):
+        if len(part):
             out[i] = float(pd.to_numeric(part).agg(m.agg))
     return out
+
+
+def _stock_by_events(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: str | None, start: pd.Series,
+                     end: pd.Series | None, members: pd.Series) -> pd.DataFrame:
+    """A stock whose row values do not depend on the instant, for every period in one pass.
+
+    A row counts at instant t while it has started and not yet ended (the same tests as the
+    period loop in `_stock`). Each row therefore enters at one period and leaves at a later
+    one (or never): +value at the first, -value at the second, a running sum over the periods.
+    """
+    n_p = len(periods)
+    if m.as_of == "start":
+        times = np.array([np.datetime64(p.start_time, "ns") for p in periods])
+        side = "right"  # counted at t when start < t (and end >= t): enters at the first t > start
+    else:
+        times = np.array([np.datetime64(p.end_time, "ns") for p in periods])
+        side = "left"   # counted at t when start <= t (and end > t): enters at the first t >= start
+    s = start.to_numpy(dtype="datetime64[ns]")
+    enter = np.where(np.isnat(s), n_p, np.searchsorted(times, s, side=side))
+    leave = np.full(len(s), n_p)
+    if end is not None:
+        e = end.to_numpy(dtype="datetime64[ns]")
+        # gone at t when end < t (as of start) or end <= t (as of end): leaves at the first such t
+        gone = np.searchsorted(times, e, side="right" if m.as_of == "start" else "left")
+        leave = np.where(np.isnat(e), n_p, np.maximum(gone, 0))
+    vals = np.ones(len(s)) if m.expr is None else _values(df, m).to_numpy(dtype="float64", na_value=np.nan)
+    codes, labels = pd.factorize(members, sort=False) if by else (np.zeros(len(s), dtype=np.intp), pd.Index([""]))
+    if not len(labels):  # no rows at all: no member, nothing counted
+        out = pd.DataFrame(index=pd.PeriodIndex(periods), columns=pd.Index([] if by else [""]), dtype="float64")
+        out.index.name, out.columns.name = "period", "member" if by else None
+        return out.fillna(0.0)
+    k = len(labels)
+    rows = np.flatnonzero((enter < leave) & (codes >= 0))
+    cells = (n_p + 1) * k
+
+    def running(weights: np.ndarray) -> np.ndarray:
+        grid = np.bincount(enter[rows] * k + codes[rows], weights=weights, minlength=cells) - \
+            np.bincount(leave[rows] * k + codes[rows], weights=weights, minlength=cells)
+        return np.cumsum(grid.reshape(n_p + 1, k), axis=0)[:n_p]
+
+    active = running(np.ones(len(rows))) > 0.5
+    table = running(np.where(np.isnan(vals), 0.0, vals)[rows])
+    table[~active] = 0.0  # no rows: exactly 0, not what is left of +x -x in floating point
+    present = active.any(axis=0)  # members with a counted row in some period
+    out = pd.DataFrame(table, index=pd.PeriodIndex(periods), columns=pd.Index(list(labels)))
+    if by:
+        out = out.loc[:, present]
+    out.index.name, out.columns.name = "period", "member" if by else None
+    return out.astype("float64")
 
 
 def _whole_days(spans: list[Span]) -> bool:
@@ -343,11 +405,15 @@ def _whole_days(spans: list[Span]) -> bool:
 
 
 def _stock(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: str | None,
-           fiscal_year_start: int) -> pd.DataFrame:
+           fiscal_year_start: int, events: bool = True) -> pd.DataFrame:
     df = _filtered(df, m, by)
     start = as_dates(df[m.date], fiscal_year_start)
     end = as_dates(df[m.end], fiscal_year_start) if m.end else None
     members = _members(df, by)
+    ordered = pd.PeriodIndex(periods).is_monotonic_increasing and pd.PeriodIndex(periods).is_unique
+    if events and m.agg == "stock" and ordered and (m.expr is None or not names(m.expr) & {"period_end",
+                                                                                           "period_start"}):
+        return _stock_by_events(df, m, periods, by, start, end, members)
     group_col = m.by if m.by and m.by in df.columns else None
     rows: dict[pd.Period, pd.Series] = {}
     for p in periods:
