@@ -192,3 +192,29 @@ def test_stock_in_one_pass_equals_the_period_loop(rows, as_of, with_value, with_
         return out[sorted(out.columns)]
 
     pd.testing.assert_frame_equal(plain(fast), plain(loop), check_names=False, rtol=1e-9, atol=1e-6)
+
+
+# --- by member: numpy bincount equals pandas groupby ----------------------------------------------
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.one_of(st.none(), st.integers(-40, 640)),
+                          st.sampled_from(["North", "South", " North", ""]),
+                          st.one_of(st.none(), st.floats(-1e4, 1e4))), min_size=0, max_size=40),
+       st.sampled_from(["sum", "count", "mean"]), st.sampled_from(["M", "Q"]))
+def test_by_member_with_numpy_equals_groupby(monkeypatch, rows, agg, freq) -> None:
+    from kpireport.catalog.formula import parse
+    from kpireport.catalog.model import Measure
+    from kpireport.compute import measures
+
+    base = pd.Timestamp("2025-01-01")
+    days = [pd.NaT if d is None else base + pd.Timedelta(days=d) for d, _, _ in rows]
+    df = pd.DataFrame({"day": pd.to_datetime(days),
+                       "region": pd.Series([r for _, r, _ in rows], dtype="string").astype("category"),
+                       "amount": pd.Series([v for _, _, v in rows], dtype="float64")})
+    m = Measure(id="m", table="t", agg=agg, date="day", label={"en": "m"},
+                expr=None if agg == "count" else parse("amount"), column=None if agg == "count" else "amount")
+    periods = list(pd.period_range("2025-01", "2026-06", freq=freq))[2:5]
+    fast = measures.compute_measure(df, m, periods, by="region")
+    monkeypatch.setattr(measures, "NUMPY_BY_MEMBER", False)
+    slow = measures.compute_measure(df, m, periods, by="region")
+    pd.testing.assert_frame_equal(fast, slow, check_column_type=False, check_names=False, rtol=1e-9, atol=1e-6)
