@@ -9,12 +9,12 @@ callers: one value per report period (`compute_measure`), one value per arbitrar
 
 from __future__ import annotations
 
+import math
 import re
 
 import numpy as np
 import pandas as pd
 
-from ..catalog.formula import names
 from ..catalog.model import Condition, Measure
 from ..periods import days_in, parse_period
 from .evaluate import evaluate
@@ -307,7 +307,11 @@ def _by_member(work: pd.DataFrame, m: Measure, index: pd.PeriodIndex, members: n
         values = count
     else:
         vals = work["_val"].to_numpy(dtype="float64", na_value=np.nan)[rows]
-        total = np.bincount(cell, weights=vals, minlength=n_p * k).reshape(n_p, k)
+        # correctly rounded per cell (math.fsum): 147141.16, not the 147141.1600000001 a plain running sum gives
+        order = np.argsort(cell, kind="stable")
+        bounds = np.searchsorted(cell[order], np.arange(n_p * k + 1))
+        ordered = vals[order]
+        total = np.array([math.fsum(ordered[bounds[c]:bounds[c + 1]]) for c in range(n_p * k)]).reshape(n_p, k)
         values = total if m.agg == "sum" else np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
         if m.agg == "sum":
             values = np.where(count > 0, values, np.nan)
@@ -388,13 +392,13 @@ def _spans_total(work: pd.DataFrame, m: Measure, spans: list[Span]) -> np.ndarra
     return out
 
 
-def _stock_by_events(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: str | None, start: pd.Series,
+def _stock_by_events(m: Measure, periods: list[pd.Period], by: str | None, start: pd.Series,
                      end: pd.Series | None, members: pd.Series) -> pd.DataFrame:
-    """A stock whose row values do not depend on the instant, for every period in one pass.
+    """A stock count, for every period in one pass.
 
     A row counts at instant t while it has started and not yet ended (the same tests as the
     period loop in `_stock`). Each row therefore enters at one period and leaves at a later
-    one (or never): +value at the first, -value at the second, a running sum over the periods.
+    one (or never): +1 at the first, -1 at the second, a running sum over the periods.
     """
     n_p = len(periods)
     if m.as_of == "start":
@@ -411,7 +415,6 @@ def _stock_by_events(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by:
         # gone at t when end < t (as of start) or end <= t (as of end): leaves at the first such t
         gone = np.searchsorted(times, e, side="right" if m.as_of == "start" else "left")
         leave = np.where(np.isnat(e), n_p, np.maximum(gone, 0))
-    vals = np.ones(len(s)) if m.expr is None else _values(df, m).to_numpy(dtype="float64", na_value=np.nan)
     codes, labels = pd.factorize(members, sort=False) if by else (np.zeros(len(s), dtype=np.intp), pd.Index([""]))
     if not len(labels):  # no rows at all: no member, nothing counted
         out = pd.DataFrame(index=pd.PeriodIndex(periods), columns=pd.Index([] if by else [""]), dtype="float64")
@@ -420,16 +423,10 @@ def _stock_by_events(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by:
     k = len(labels)
     rows = np.flatnonzero((enter < leave) & (codes >= 0))
     cells = (n_p + 1) * k
-
-    def running(weights: np.ndarray) -> np.ndarray:
-        grid = np.bincount(enter[rows] * k + codes[rows], weights=weights, minlength=cells) - \
-            np.bincount(leave[rows] * k + codes[rows], weights=weights, minlength=cells)
-        return np.cumsum(grid.reshape(n_p + 1, k), axis=0)[:n_p]
-
-    active = running(np.ones(len(rows))) > 0.5
-    table = running(np.where(np.isnan(vals), 0.0, vals)[rows])
-    table[~active] = 0.0  # no rows: exactly 0, not what is left of +x -x in floating point
-    present = active.any(axis=0)  # members with a counted row in some period
+    grid = np.bincount(enter[rows] * k + codes[rows], minlength=cells) - \
+        np.bincount(leave[rows] * k + codes[rows], minlength=cells)
+    table = np.cumsum(grid.reshape(n_p + 1, k), axis=0)[:n_p].astype("float64")
+    present = (table > 0).any(axis=0)  # members with a counted row in some period
     out = pd.DataFrame(table, index=pd.PeriodIndex(periods), columns=pd.Index(list(labels)))
     if by:
         out = out.loc[:, present]
@@ -449,9 +446,8 @@ def _stock(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: str | Non
     end = as_dates(df[m.end], fiscal_year_start) if m.end else None
     members = _members(df, by)
     ordered = pd.PeriodIndex(periods).is_monotonic_increasing and pd.PeriodIndex(periods).is_unique
-    if events and m.agg == "stock" and ordered and (m.expr is None or not names(m.expr) & {"period_end",
-                                                                                           "period_start"}):
-        return _stock_by_events(df, m, periods, by, start, end, members)
+    if events and m.agg == "stock" and ordered and m.expr is None:  # counts: whole numbers, exact in one pass
+        return _stock_by_events(m, periods, by, start, end, members)
     group_col = m.by if m.by and m.by in df.columns else None
     rows: dict[pd.Period, pd.Series] = {}
     for p in periods:
