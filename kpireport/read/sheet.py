@@ -85,6 +85,7 @@ class RawSheet:
     excel_errors: int = 0
     detail: str = ""
     body: SheetBody | None = None
+    _joined: dict = field(default_factory=dict, repr=False, compare=False)  # column() across head and body
 
     @property
     def n_rows(self) -> int:
@@ -141,7 +142,10 @@ class RawSheet:
         typed = _blank_like(col, hi - lo) if col is None else col[lo:hi]
         if start >= body.start:
             return typed
-        return join(_objects_of(self.rows[start:body.start], j), typed)
+        key = (j, start, stop)  # the mapper and the validator ask for the same spans: join once
+        if key not in self._joined:
+            self._joined[key] = join(_objects_of(self.rows[start:body.start], j), typed)
+        return self._joined[key]
 
 
 def _objects_of(rows: list[list[object]], j: int) -> np.ndarray:
@@ -214,11 +218,14 @@ def join(head: np.ndarray, typed: Column) -> Column:
             texts = np.array([v if isinstance(v, str) and v != "" else None for v in head], dtype=object)
             given = np.flatnonzero(np.not_equal(texts, None))
             cats = typed.categories
-            found = cats.get_indexer(texts[given]) if len(given) else np.empty(0, dtype=np.intp)
-            extra = list(dict.fromkeys(texts[given][found < 0].tolist()))
+            # a few head texts against up to a million categories: scan for them (no hash of every category)
+            where = np.flatnonzero(cats.isin(list(set(texts[given].tolist())))) if len(given) else np.empty(0, np.intp)
+            position = {cats[k]: int(k) for k in where}
+            extra = list(dict.fromkeys(t for t in texts[given].tolist() if t not in position))
             if extra:
+                position.update({t: len(cats) + i for i, t in enumerate(extra)})
                 cats = cats.append(pd.Index(extra, dtype=cats.dtype))
-                found = cats.get_indexer(texts[given])
+            found = np.array([position[t] for t in texts[given].tolist()], dtype=np.int64)
             head_codes = np.full(len(head), -1, dtype=np.int64)
             head_codes[given] = found
             codes = np.concatenate([head_codes, typed.codes.astype(np.int64)])
