@@ -33,6 +33,17 @@ def _cells(col: pd.Series) -> tuple[str, list[object]]:
                     for v in col.astype(object)]
 
 
+def _width(header: str, kind: str, sample: list[object]) -> float:
+    """Column width from the header and the first values (room for the filter button)."""
+    if kind == "date":
+        longest = 16 if any(isinstance(v, dt.datetime) and v.time() != dt.time() for v in sample) else 11
+    elif kind == "number":
+        longest = max((len(f"{v:,.2f}") for v in sample if v is not None), default=8)
+    else:
+        longest = max((len(str(v)) for v in sample if v is not None), default=8)
+    return float(min(45, max(len(header) + 4, longest + 2, 9)))
+
+
 def write_data_workbook(tables: dict[str, pd.DataFrame], path: Path, max_rows: int = MAX_DATA_ROWS) -> Path:
     """Write every table to `path` (an .xlsx), row by row in constant memory."""
     import xlsxwriter
@@ -41,8 +52,8 @@ def write_data_workbook(tables: dict[str, pd.DataFrame], path: Path, max_rows: i
                                          "strings_to_formulas": False, "strings_to_urls": False})
     try:
         head = wb.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF"})
-        date = wb.add_format({"num_format": "yyyy-mm-dd"})
-        stamp = wb.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+        date = wb.add_format({"num_format": "yyyy-mm-dd", "align": "left"})
+        stamp = wb.add_format({"num_format": "yyyy-mm-dd hh:mm", "align": "left"})
         for name in sorted(tables):
             df = tables[name]
             cols = [_cells(df[c]) for c in df.columns]
@@ -52,10 +63,12 @@ def write_data_workbook(tables: dict[str, pd.DataFrame], path: Path, max_rows: i
             for part in range(parts):
                 title = name[:31] if part == 0 else f"{name[:25]} ({part + 1})"
                 ws = wb.add_worksheet(title)
-                ws.freeze_panes(1, 0)
-                ws.write_row(0, 0, list(df.columns), head)
-                ws.set_column(0, max(0, len(df.columns) - 1), 14)
                 lo, hi = part * max_rows, min(len(df), (part + 1) * max_rows)
+                ws.freeze_panes(1, 0)
+                for c, (name_, (kind, values)) in enumerate(zip(df.columns, cols, strict=True)):
+                    ws.set_column(c, c, _width(str(name_), kind, values[lo:lo + 200]))
+                ws.write_row(0, 0, list(df.columns), head)
+                ws.autofilter(0, 0, max(1, hi - lo), max(0, len(df.columns) - 1))
                 for r in range(lo, hi):
                     row = r - lo + 1
                     for c, (kind, values) in enumerate(cols):
