@@ -211,3 +211,54 @@ def test_sheet_body_round_trips_through_pickle():
     back = pickle.loads(pickle.dumps(body))
     assert list(as_objects(back.columns[0])) == ["a", None, "a"]
     assert np.array_equal(back.columns[1], body.columns[1], equal_nan=True)
+
+
+def test_inline_string_sheets_are_checked_for_missing_like_texts(tmp_path, monkeypatch):
+    """A workbook written with inline strings (no shared-string table) still has "n/a" put back."""
+    rows = [HEADER, *_orders(30)]
+    rows[9][3] = "n/a"
+    rows[14][3] = None
+    path = tmp_path / "o.xlsx"
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    ws = wb.add_worksheet("Orders")
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if isinstance(v, dt.datetime):
+                ws.write_datetime(r, c, v, wb.add_format({"num_format": "yyyy-mm-dd"}))
+            elif isinstance(v, str):
+                ws.write_string(r, c, v)
+            elif v is not None:
+                ws.write_number(r, c, v)
+    wb.close()
+    fast, _ = _same([path], Config(), monkeypatch)
+    assert "'n/a'" in " | ".join(p.one_line() for p in fast.problems.items)
+
+
+def test_a_region_called_na_in_the_shared_strings_makes_blank_number_cells_checked(tmp_path, monkeypatch):
+    rows = [HEADER, *_orders(30)]
+    rows[9][3] = None
+    path = _workbook(tmp_path / "o.xlsx", rows)
+    calls = []
+    from kpireport.read import readers
+
+    real = readers.column_texts
+    monkeypatch.setattr(readers, "column_texts", lambda *a: calls.append(a) or real(*a))
+    _same([path], Config(), monkeypatch)
+    assert calls, "an 'NA' in the shared strings could hide in a number column: it must be read again"
+
+
+def test_blank_cells_without_missing_like_texts_are_not_read_twice(tmp_path, monkeypatch):
+    from kpireport.read import readers
+
+    rows = [[*r[:4], "South" if r[4] == "NA" else r[4]] for r in [HEADER, *_orders(30)]]  # no "NA" anywhere
+    rows[9][3] = None
+    rows[14][1] = None
+    path = _workbook(tmp_path / "o.xlsx", rows)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("columns read a second time although no 'NA'-like text can hide in them")
+
+    monkeypatch.setattr(readers, "column_texts", refuse)
+    _same([path], Config(), monkeypatch)
+    sheet = _by_column([path], monkeypatch)[0]
+    assert sheet.body.unverified == {} and np.isnan(sheet.column(3, 1)[8])

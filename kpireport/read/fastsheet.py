@@ -14,8 +14,10 @@ anywhere in the first rows. So the sheet is read in two parts:
 
 One behaviour of fastexcel is undone: in a numeric or date column it reads the texts pandas
 treats as missing ("NA", "n/a", "NULL", "#N/A", ...) as empty, where the cell-by-cell path
-reports them. A typed column with empty cells is therefore read a second time as text, and
-any text found where the typed read had nothing is put back, so validation sees and reports it.
+reports them. A typed column with empty cells is left `unverified`; where the guard saw that
+such a text may exist (in the shared-string table, or the sheet holds texts of its own), the
+reader reads those columns again as text and puts back any text found where the typed read
+had nothing, so validation sees and reports it (readers._verify).
 """
 
 from __future__ import annotations
@@ -248,23 +250,31 @@ def read_body(path: Path, sheet: str, start: int) -> SheetBody | None:
         body.columns[j] = typed
         if not isinstance(typed, pd.Categorical) and col.null_count:
             recheck[j] = name
-    if recheck:
-        _restore_texts(reader, sheet, start, body, recheck)
+    body.unverified = recheck
     return body
 
 
-def _restore_texts(reader, sheet: str, start: int, body: SheetBody, recheck: dict[int, str]) -> None:
-    """Put back the texts fastexcel read as empty in typed columns ('NA', 'n/a', 'NULL', '#N/A', ...)."""
-    as_text = reader.load_sheet(sheet, header_row=None, skip_rows=start, use_columns=list(recheck.values()),
-                                dtypes=dict.fromkeys(recheck.values(), "string")).to_arrow()
-    for k, j in enumerate(recheck):
-        texts = as_text.column(k).to_numpy(zero_copy_only=False)
-        typed = body.columns[j]
-        empty = np.isnan(typed) if typed.dtype.kind == "f" else np.isnat(typed)
-        hidden = np.flatnonzero(empty[:len(texts)] & np.not_equal(texts, None))
-        if len(hidden):
-            from .sheet import as_objects
+def column_texts(path: Path, sheet: str, start: int, names: list[str]) -> list[np.ndarray]:
+    """The given columns (fastexcel's names) from row `start` down, every cell as text or None."""
+    import fastexcel
 
+    table = fastexcel.read_excel(str(path)).load_sheet(
+        sheet, header_row=None, skip_rows=start, use_columns=names, dtypes=dict.fromkeys(names, "string")).to_arrow()
+    return [table.column(k).to_numpy(zero_copy_only=False) for k in range(len(names))]
+
+
+def restore_texts(body: SheetBody, texts: list[np.ndarray]) -> None:
+    """Put back the texts fastexcel read as empty in typed columns ('NA', 'n/a', 'NULL', '#N/A', ...),
+    `texts` being `column_texts` of the body's unverified columns, in order."""
+    from .sheet import as_objects
+
+    for j, found in zip(list(body.unverified), texts, strict=True):
+        typed = body.columns[j]  # typed, or already Python values where an error text was put in
+        kind = typed.dtype.kind
+        empty = np.isnan(typed) if kind == "f" else np.isnat(typed) if kind == "M" else np.equal(typed, None)
+        hidden = np.flatnonzero(empty[:len(found)] & np.not_equal(found, None))
+        if len(hidden):
             out = as_objects(typed)
-            out[hidden] = texts[hidden]
+            out[hidden] = found[hidden]
             body.columns[j] = out
+    body.unverified = {}

@@ -127,6 +127,7 @@ class Facts:
     proven: bool = False        # every allocation the reader makes is bounded by what was measured
     long_text: bool = False     # some text run may exceed MAX_TEXT_CHARS: check cells after reading
     partial: bool = False       # a part too big for the exact scan was only size-checked
+    shared_na_like: bool | None = None  # xl/sharedStrings.xml holds "NA"-like texts (None: not scanned)
 
     @property
     def extent(self) -> int:
@@ -465,9 +466,15 @@ class _ZipGuard:
     # -- shared strings
 
     def _scan_shared_strings(self, fh, info) -> None:
+        from .xlsxpkg import NA_LIKE_SHARED
+
         declared, count = 0, 0
         lt_scan = _CellScan(cells=False)
+        na_like = False
+        tail = b""  # pieces are cut before a '<': "<t>NA" may end one and "</t>" start the next
         for i, piece in enumerate(self._chunks(fh, info, generic=False)):
+            na_like = na_like or bool(NA_LIKE_SHARED.search(tail + piece))
+            tail = piece[-64:]
             if i == 0:
                 m = re.search(rb"<(?:\w+:)?sst\b[^>]*>", piece[:65536])
                 if m:
@@ -480,6 +487,7 @@ class _ZipGuard:
                 self._refuse_doctype(info)
             if lt_scan.long_text:
                 self.facts.long_text = True
+        self.facts.shared_na_like = na_like
         if declared > 2 * count + SHARED_STRINGS_SLACK:
             raise UnsafeContentError(f"{self.name}: the shared-string table declares {declared:,} strings but holds "
                                      f"{count:,}; readers would reserve memory for all of them.",

@@ -143,7 +143,19 @@ class _Started:
         self.proc.communicate()
 
 
-def start_child(path: Path, memory: int | None = None, seconds: float | None = None) -> _Started:
+def column_texts(path: Path, sheet: str, start: int, names: list[str]) -> list:
+    """fastsheet.column_texts where the policy says (the child, or here with KPIREPORT_ISOLATE=never)."""
+    from .fastsheet import column_texts as read_texts
+
+    if mode() == "never":
+        return read_texts(path, sheet, start, names)
+    import json
+
+    return finish_child(path, start_child(path, args=["--texts", sheet, str(start), json.dumps(names)]))
+
+
+def start_child(path: Path, memory: int | None = None, seconds: float | None = None,
+                args: list[str] | None = None) -> _Started:
     memory = READ_MEMORY_LIMIT if memory is None else memory
     seconds = READ_TIME_LIMIT if seconds is None else seconds
     env = dict(os.environ)
@@ -153,7 +165,7 @@ def start_child(path: Path, memory: int | None = None, seconds: float | None = N
     env["RUST_BACKTRACE"] = "0"
     env[_LIMITS_ENV] = f"{memory}:{seconds}"
     flags = ["-S"] if sys.flags.no_site else []
-    cmd = [sys.executable, *flags, "-m", "kpireport.read.isolate", str(path)]
+    cmd = [sys.executable, *flags, "-m", "kpireport.read.isolate", *(args or []), str(path)]
     try:
         proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
     except OSError as exc:
@@ -327,9 +339,16 @@ def _child(argv: list[str]) -> int:
     importlib.import_module("kpireport.read.isolate")._state.inside = True
     gc.disable()
     try:
-        from kpireport.read.readers import read_path
+        if argv[0] == "--texts":  # --texts SHEET START NAMES_JSON FILE: columns as text (fastsheet.py)
+            import json
 
-        payload: tuple = ("ok", read_path(Path(argv[0])))
+            from kpireport.read.fastsheet import column_texts as read_texts
+
+            payload: tuple = ("ok", read_texts(Path(argv[4]), argv[1], int(argv[2]), json.loads(argv[3])))
+        else:
+            from kpireport.read.readers import read_path
+
+            payload = ("ok", read_path(Path(argv[0])))
     except KpiReportError as exc:
         payload = ("error", type(exc).__name__, exc.message, exc.hint)
     except MemoryError:

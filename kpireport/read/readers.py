@@ -24,10 +24,10 @@ from pathlib import Path
 
 from ..errors import CorruptFileError, InputError, NotAWorkbookError
 from . import fastsheet
-from .isolate import read_guarded
+from .isolate import column_texts, read_guarded
 from .sheet import RawSheet
 from .sniff import sniff
-from .xlsxpkg import Package, SheetExtras, package, scan_sheet
+from .xlsxpkg import Package, SheetExtras, package, scan_sheet, shared_na_like
 
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
 CSV_ENCODINGS = ("utf-8-sig", "cp1254")
@@ -121,7 +121,37 @@ def _with_extras(path: Path, sheets: list[RawSheet], facts) -> list[RawSheet]:
         sheet.excel_errors = len(extras.errors)
         if extras.errors:
             sheet.put_texts(extras.errors)
+    _verify(path, sheets, facts, found)
     return sheets
+
+
+def _verify(path: Path, sheets: list[RawSheet], facts, found: dict[str, SheetExtras]) -> None:
+    """Typed columns with empty cells: read them again as text only where an "NA"-like text could
+    be hiding (fastsheet.py), i.e. the shared-string table holds one or the sheet has texts of its own."""
+    todo = [s for s in sheets if s.body is not None and s.body.unverified]
+    if not todo:
+        return
+    shared = facts.shared_na_like
+    if shared is None:
+        shared = _shared_na_like(path)
+    for sheet in todo:
+        body = sheet.body
+        extras = found.get(sheet.sheet)
+        if not shared and extras is not None and not extras.inline_strings:
+            body.unverified = {}  # every text of the sheet is a shared string, and none reads as missing
+            continue
+        fastsheet.restore_texts(body, column_texts(path, sheet.sheet, body.start, list(body.unverified.values())))
+
+
+def _shared_na_like(path: Path) -> bool:
+    try:
+        with zipfile.ZipFile(path) as zf:
+            pkg = package(zf)
+            if pkg is None or pkg.shared_strings is None:
+                return False
+            return shared_na_like(path, zf.getinfo(pkg.shared_strings))
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError, zlib.error, struct.error):
+        return True
 
 
 def _scan_extras(path: Path, names: set[str]) -> dict[str, SheetExtras]:

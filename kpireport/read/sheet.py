@@ -36,16 +36,17 @@ class SheetBody:
     start: int
     length: int
     columns: dict[int, Column] = field(default_factory=dict)
+    unverified: dict[int, str] = field(default_factory=dict)  # typed columns with empty cells (fastsheet.py)
 
     def __getstate__(self) -> dict:
         """Plain numpy arrays and lists only, so the isolated reader's output unpickles with a short
         allow-list (isolate.py): a Categorical travels as its codes and its texts."""
         cols = {j: ("cat", c.codes, c.categories.to_numpy(dtype=object).tolist()) if isinstance(c, pd.Categorical)
                 else ("arr", c) for j, c in self.columns.items()}
-        return {"start": self.start, "length": self.length, "columns": cols}
+        return {"start": self.start, "length": self.length, "columns": cols, "unverified": self.unverified}
 
     def __setstate__(self, state: dict) -> None:
-        self.start, self.length = state["start"], state["length"]
+        self.start, self.length, self.unverified = state["start"], state["length"], state.get("unverified", {})
         self.columns = {j: pd.Categorical.from_codes(c[1], categories=pd.Index(c[2], dtype=object))
                         if c[0] == "cat" else c[1] for j, c in state["columns"].items()}
 

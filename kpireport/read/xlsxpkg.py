@@ -55,6 +55,15 @@ class SheetExtras:
     hidden_rows: frozenset[int] = frozenset()
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     merges: tuple[tuple[int, int, int, int], ...] = ()
+    inline_strings: bool = True  # the sheet may hold texts of its own (inline or formula), not only shared ones
+
+
+# The texts fastexcel reads as missing in a number or date column (pandas' NA strings), as they
+# appear in a shared-string table: <t>NA</t>, <t xml:space="preserve">n/a</t>. Rich text (<r> runs)
+# could spell one in pieces, so a table with runs counts as possibly holding one.
+NA_LIKE_SHARED = re.compile(rb">(?:NA|N/A|n/a|#N/A|#N/A N/A|#NA|NULL|null|NaN|-NaN|nan|-nan|None|&lt;NA&gt;|"
+                            rb"1\.#IND|-1\.#IND|1\.#QNAN|-1\.#QNAN)</(?:\w+:)?t>|<(?:\w+:)?r>")
+_INLINE = (b't="inlineStr"', b"t='inlineStr'", b't="str"', b"t='str'")
 
 
 def package(zf: zipfile.ZipFile) -> Package | None:
@@ -125,10 +134,13 @@ class ExtrasScan:
         self.hidden: set[int] = set()
         self.errors: dict[tuple[int, int], str] = {}
         self.merges: dict[tuple[int, int, int, int], None] = {}
+        self.inline = False
         self._tail = b""
 
     def feed(self, block: bytes) -> None:
         buf = self._tail + block
+        if not self.inline:
+            self.inline = any(token in buf for token in _INLINE)
         for needle in (b'hidden="1"', b'hidden="true"'):
             pos = buf.find(needle)
             while pos >= 0:
@@ -151,7 +163,17 @@ class ExtrasScan:
         self._tail = buf[-_TAIL:]
 
     def result(self) -> SheetExtras:
-        return SheetExtras(frozenset(self.hidden), self.errors, tuple(self.merges))
+        return SheetExtras(frozenset(self.hidden), self.errors, tuple(self.merges), self.inline)
+
+
+def shared_na_like(path: Path, info: zipfile.ZipInfo) -> bool:
+    """Whether a shared-string table holds (or may spell) a text fastexcel reads as missing."""
+    tail = b""
+    for block in inflate(path, info):
+        if NA_LIKE_SHARED.search(tail + block):
+            return True
+        tail = block[-64:]
+    return False
 
 
 def scan_sheet(path: Path, info: zipfile.ZipInfo) -> SheetExtras:
