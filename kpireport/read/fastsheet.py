@@ -254,27 +254,46 @@ def read_body(path: Path, sheet: str, start: int) -> SheetBody | None:
     return body
 
 
-def column_texts(path: Path, sheet: str, start: int, names: list[str]) -> list[np.ndarray]:
-    """The given columns (fastexcel's names) from row `start` down, every cell as text or None."""
+# pandas' NA strings: the texts fastexcel reads as missing in a typed column (see the module docstring)
+NA_LIKE = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+                     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"})
+
+
+def column_texts(path: Path, sheet: str, start: int, names: list[str]) -> list[tuple[np.ndarray, list[str]]]:
+    """Per column (fastexcel's names), from row `start` down: the positions and texts of the cells
+    holding an NA-like text (only those, so little crosses the isolated reader's pipe)."""
     import fastexcel
+    import pyarrow as pa
+    import pyarrow.compute as pc
 
     table = fastexcel.read_excel(str(path)).load_sheet(
         sheet, header_row=None, skip_rows=start, use_columns=names, dtypes=dict.fromkeys(names, "string")).to_arrow()
-    return [table.column(k).to_numpy(zero_copy_only=False) for k in range(len(names))]
+    wanted = pa.array(sorted(NA_LIKE - {""}), type=pa.string())
+    out = []
+    for k in range(len(names)):
+        col = table.column(k)
+        hit = pc.is_in(col, value_set=wanted).fill_null(False).to_numpy(zero_copy_only=False)
+        pos = np.flatnonzero(hit)
+        out.append((pos, col.take(pa.array(pos)).to_pylist() if len(pos) else []))
+    return out
 
 
-def restore_texts(body: SheetBody, texts: list[np.ndarray]) -> None:
+def restore_texts(body: SheetBody, found: list[tuple[np.ndarray, list[str]]]) -> None:
     """Put back the texts fastexcel read as empty in typed columns ('NA', 'n/a', 'NULL', '#N/A', ...),
-    `texts` being `column_texts` of the body's unverified columns, in order."""
+    `found` being `column_texts` of the body's unverified columns, in order."""
     from .sheet import as_objects
 
-    for j, found in zip(list(body.unverified), texts, strict=True):
+    for j, (pos, texts) in zip(list(body.unverified), found, strict=True):
+        if not len(pos):
+            continue
         typed = body.columns[j]  # typed, or already Python values where an error text was put in
         kind = typed.dtype.kind
         empty = np.isnan(typed) if kind == "f" else np.isnat(typed) if kind == "M" else np.equal(typed, None)
-        hidden = np.flatnonzero(empty[:len(found)] & np.not_equal(found, None))
-        if len(hidden):
+        keep = pos < len(empty)
+        pos, values = pos[keep], np.array(texts, dtype=object)[keep]
+        hidden = empty[pos]
+        if hidden.any():
             out = as_objects(typed)
-            out[hidden] = found[hidden]
+            out[pos[hidden]] = values[hidden]
             body.columns[j] = out
     body.unverified = {}
