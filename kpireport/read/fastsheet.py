@@ -31,8 +31,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .sheet import SheetBody
-from .xlsxpkg import Package, col_index, inflate
+from .sheet import RawSheet, SheetBody
+from .xlsxpkg import NA_LIKE, ROW_NUM, Package, attrs, col_index, inflate
 
 HEAD_ROWS = 64               # rows read as Python values: titles, header rows, the first data rows
 FAST_MIN_CELLS = 200_000     # rows x columns (from <dimension>) from which a sheet is read by column
@@ -44,7 +44,6 @@ _T = re.compile(rb"<(?:\w+:)?t(?:\s[^>]*)?>(.*?)</(?:\w+:)?t>", re.S)
 _RPH = re.compile(rb"<(?:\w+:)?rPh\b.*?</(?:\w+:)?rPh>", re.S)
 _SI = re.compile(rb"<(?:\w+:)?si\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?si>)", re.S)
 _ATTR = re.compile(rb'([\w:]+)="([^"]*)"')
-_ROW_NUM = re.compile(rb'\br="(\d+)"')
 _REF = re.compile(rb"([A-Z]{1,3})(\d+)")
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([A-Z]{1,3}\d+:)?([A-Z]{1,3})(\d+)"')
 _ESCAPED = re.compile(r"_x([0-9A-Fa-f]{4})_")
@@ -88,21 +87,17 @@ class _Styles:
     def __init__(self, xml: str) -> None:
         from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 
-        custom = {int(a["numFmtId"]): html.unescape(a.get("formatCode", ""))
-                  for a in map(_attrs_str, re.findall(r"<(?:\w+:)?numFmt\b[^>]*>", xml)) if "numFmtId" in a}
+        custom = {int(a["numFmtId"]): a.get("formatCode", "")
+                  for a in map(attrs, re.findall(r"<(?:\w+:)?numFmt\b[^>]*>", xml)) if "numFmtId" in a}
         xfs = re.search(r"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", xml, re.S)
         self.kinds: list[str] = []
         for tag in re.findall(r"<(?:\w+:)?xf\b[^>]*>", xfs.group(0) if xfs else ""):
-            fid = int(_attrs_str(tag).get("numFmtId", "0") or 0)
+            fid = int(attrs(tag).get("numFmtId", "0") or 0)
             code = custom.get(fid, BUILTIN_FORMATS.get(fid, "General"))
             self.kinds.append("delta" if is_timedelta_format(code) else "date" if is_date_format(code) else "")
 
     def kind(self, s: int) -> str:
         return self.kinds[s] if 0 <= s < len(self.kinds) else ""
-
-
-def _attrs_str(tag: str) -> dict[str, str]:
-    return dict(re.findall(r'([\w:]+)="([^"]*)"', tag))
 
 
 def _value(a: dict[bytes, bytes], inner: bytes, sst: _SharedStrings, styles: _Styles, date1904: bool) -> object:
@@ -149,21 +144,18 @@ def dimension(path: Path, info: zipfile.ZipInfo) -> tuple[int, int]:
     return 0, 0
 
 
-def read_head(path: Path, zf: zipfile.ZipFile, pkg: Package, part: str) -> tuple[list[list[object]], int, int]:
-    """Rows 0..HEAD_ROWS-1 as Python values, and the sheet's last row and column (from <dimension>, 1-based)."""
+def read_head(path: Path, zf: zipfile.ZipFile, pkg: Package, part: str, last_col: int) -> list[list[object]]:
+    """Rows 0..HEAD_ROWS-1 as Python values, at least `last_col` (the <dimension>'s, 1-based) wide."""
     buf = b""
-    last_row = last_col = 0
     cut = None
     for block in inflate(path, zf.getinfo(part)):
         buf += block
-        if not last_row and (m := _DIMENSION.search(buf)):
-            last_row, last_col = int(m.group(3)), col_index(m.group(2)) + 1
         end = _SHEET_DATA_END.search(buf)
         if end is not None:
             cut = end.start()
             break
         tags = list(_ROW_TAG.finditer(buf))
-        numbered = [int(n.group(1)) for n in _ROW_NUM.finditer(buf, tags[-1].start(), tags[-1].end())] if tags else []
+        numbered = [int(n.group(1)) for n in ROW_NUM.finditer(buf, tags[-1].start(), tags[-1].end())] if tags else []
         if len(tags) > HEAD_ROWS + 1 or (numbered and numbered[0] > HEAD_ROWS + 1):
             cut = tags[-1].start()
             break
@@ -196,7 +188,7 @@ def read_head(path: Path, zf: zipfile.ZipFile, pkg: Package, part: str) -> tuple
     for r, cells in rows.items():
         for c, v in cells.items():
             out[r][c] = v
-    return out, last_row, width
+    return out
 
 
 def _typed(col) -> object:
@@ -254,11 +246,6 @@ def read_body(path: Path, sheet: str, start: int) -> SheetBody | None:
     return body
 
 
-# pandas' NA strings: the texts fastexcel reads as missing in a typed column (see the module docstring)
-NA_LIKE = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
-                     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"})
-
-
 def column_texts(path: Path, sheet: str, start: int, names: list[str]) -> list[tuple[np.ndarray, list[str]]]:
     """Per column (fastexcel's names), from row `start` down: the positions and texts of the cells
     holding an NA-like text (only those, so little crosses the isolated reader's pipe)."""
@@ -278,22 +265,12 @@ def column_texts(path: Path, sheet: str, start: int, names: list[str]) -> list[t
     return out
 
 
-def restore_texts(body: SheetBody, found: list[tuple[np.ndarray, list[str]]]) -> None:
+def restore_texts(sheet: RawSheet, found: list[tuple[np.ndarray, list[str]]]) -> None:
     """Put back the texts fastexcel read as empty in typed columns ('NA', 'n/a', 'NULL', '#N/A', ...),
     `found` being `column_texts` of the body's unverified columns, in order."""
-    from .sheet import as_objects
-
-    for j, (pos, texts) in zip(list(body.unverified), found, strict=True):
-        if not len(pos):
-            continue
-        typed = body.columns[j]  # typed, or already Python values where an error text was put in
-        kind = typed.dtype.kind
-        empty = np.isnan(typed) if kind == "f" else np.isnat(typed) if kind == "M" else np.equal(typed, None)
-        keep = pos < len(empty)
-        pos, values = pos[keep], np.array(texts, dtype=object)[keep]
-        hidden = empty[pos]
-        if hidden.any():
-            out = as_objects(typed)
-            out[pos[hidden]] = values[hidden]
-            body.columns[j] = out
+    body = sheet.body
+    assert body is not None
+    cells = {(body.start + int(p), j): text for j, (pos, texts) in zip(list(body.unverified), found, strict=True)
+             for p, text in zip(pos.tolist(), texts, strict=True)}
+    sheet.put_texts(cells)  # only where the typed read had nothing, as for Excel error values
     body.unverified = {}

@@ -51,7 +51,7 @@ def read_path(path: Path) -> list[RawSheet]:
 
 
 def _read_workbook(path: Path) -> list[RawSheet]:
-    from python_calamine import CalamineWorkbook, SheetVisibleEnum
+    from python_calamine import SheetVisibleEnum
 
     pkg, fast = _xlsx_parts(path)
     kind = path.suffix.lower().lstrip(".") or "workbook"
@@ -61,13 +61,7 @@ def _read_workbook(path: Path) -> list[RawSheet]:
     wb = None
     names = [(sp.name, sp.hidden) for sp in pkg.sheets] if pkg is not None and len(fast) == len(pkg.sheets) else None
     if names is None:
-        try:
-            # from_filelike detects the format from the bytes; from_path trusts the extension.
-            with open(path, "rb") as fh:
-                wb = CalamineWorkbook.from_filelike(fh)
-        except Exception as exc:  # calamine raises several error types for damaged files
-            raise CorruptFileError(f"{path.name}: the workbook cannot be opened ({_short(exc)}).",
-                                   "Open it in Excel or LibreOffice, save it again, and drop the new copy.") from None
+        wb = _open_calamine(path)
         names = [(meta.name, meta.visible != SheetVisibleEnum.Visible) for meta in wb.sheets_metadata]
     for name, hidden in names:
         if name in fast:
@@ -75,11 +69,21 @@ def _read_workbook(path: Path) -> list[RawSheet]:
             if sheet is not None:
                 out.append(sheet)
                 continue
-        if wb is None:
-            with open(path, "rb") as fh:
-                wb = CalamineWorkbook.from_filelike(fh)
+        wb = wb or _open_calamine(path)  # every sheet went by column so far: open it now
         out.append(_calamine_sheet(path, wb, name, hidden, date1904, detail))
     return out
+
+
+def _open_calamine(path: Path):
+    from python_calamine import CalamineWorkbook
+
+    try:
+        # from_filelike detects the format from the bytes; from_path trusts the extension.
+        with open(path, "rb") as fh:
+            return CalamineWorkbook.from_filelike(fh)
+    except Exception as exc:  # calamine raises several error types for damaged files
+        raise CorruptFileError(f"{path.name}: the workbook cannot be opened ({_short(exc)}).",
+                               "Open it in Excel or LibreOffice, save it again, and drop the new copy.") from None
 
 
 def _calamine_sheet(path: Path, wb, name: str, hidden: bool, date1904: bool, detail: str) -> RawSheet:
@@ -140,7 +144,7 @@ def _verify(path: Path, sheets: list[RawSheet], facts, found: dict[str, SheetExt
         if not shared and extras is not None and not extras.inline_strings:
             body.unverified = {}  # every text of the sheet is a shared string, and none reads as missing
             continue
-        fastsheet.restore_texts(body, column_texts(path, sheet.sheet, body.start, list(body.unverified.values())))
+        fastsheet.restore_texts(sheet, column_texts(path, sheet.sheet, body.start, list(body.unverified.values())))
 
 
 def _shared_na_like(path: Path) -> bool:
@@ -175,8 +179,7 @@ def _xlsx_parts(path: Path) -> tuple[Package | None, dict[str, list[list[object]
             for sp in pkg.sheets:
                 last_row, last_col = fastsheet.dimension(path, zf.getinfo(sp.part))
                 if last_row > fastsheet.HEAD_ROWS and last_row * last_col >= fastsheet.FAST_MIN_CELLS:
-                    head, _, _ = fastsheet.read_head(path, zf, pkg, sp.part)
-                    fast[sp.name] = head
+                    fast[sp.name] = fastsheet.read_head(path, zf, pkg, sp.part, last_col)
             return pkg, fast
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, IndexError, zlib.error, struct.error):
         return None, {}

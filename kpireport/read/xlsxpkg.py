@@ -25,7 +25,7 @@ _SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
 _REL_TAG = re.compile(r"<(?:\w+:)?Relationship\b[^>]*>")
 _DATE1904 = re.compile(r'<(?:\w+:)?workbookPr\b[^>]*\bdate1904="(?:1|true)"')
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
-_ROW_NUM = re.compile(rb'\br="(\d+)"')
+ROW_NUM = re.compile(rb'\br="(\d+)"')
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell\b[^>]*\bref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
 _SMALL_PART = 16 << 20  # workbook.xml and its rels are small; refuse to inflate more
 _TAIL = 4096
@@ -58,11 +58,13 @@ class SheetExtras:
     inline_strings: bool = True  # the sheet may hold texts of its own (inline or formula), not only shared ones
 
 
-# The texts fastexcel reads as missing in a number or date column (pandas' NA strings), as they
-# appear in a shared-string table: <t>NA</t>, <t xml:space="preserve">n/a</t>. Rich text (<r> runs)
-# could spell one in pieces, so a table with runs counts as possibly holding one.
-NA_LIKE_SHARED = re.compile(rb">(?:NA|N/A|n/a|#N/A|#N/A N/A|#NA|NULL|null|NaN|-NaN|nan|-nan|None|&lt;NA&gt;|"
-                            rb"1\.#IND|-1\.#IND|1\.#QNAN|-1\.#QNAN)</(?:\w+:)?t>|<(?:\w+:)?r>")
+# pandas' NA strings: the texts fastexcel reads as missing in a number or date column (fastsheet.py).
+NA_LIKE = frozenset({"", "#N/A", "#N/A N/A", "#NA", "-1.#IND", "-1.#QNAN", "-NaN", "-nan", "1.#IND", "1.#QNAN",
+                     "<NA>", "N/A", "NA", "NULL", "NaN", "None", "n/a", "nan", "null"})
+# ... as they appear in a shared-string table: <t>NA</t>, <t xml:space="preserve">n/a</t>, <t>&lt;NA&gt;</t>.
+# Rich text (<r> runs) could spell one in pieces, so a table with runs counts as possibly holding one.
+NA_LIKE_SHARED = re.compile(rb">(?:" + b"|".join(re.escape(html.escape(t, quote=False).encode())
+                                                 for t in sorted(NA_LIKE - {""})) + rb")</(?:\w+:)?t>|<(?:\w+:)?r>")
 _INLINE = (b't="inlineStr"', b"t='inlineStr'", b't="str"', b"t='str'")
 
 
@@ -146,7 +148,7 @@ class ExtrasScan:
             while pos >= 0:
                 start = buf.rfind(b"<", 0, pos)
                 if start >= 0 and buf[start + 1:pos].split(b" ", 1)[0].rsplit(b":", 1)[-1] == b"row":
-                    m = _ROW_NUM.search(buf, start, pos)
+                    m = ROW_NUM.search(buf, start, pos)
                     if m:
                         self.hidden.add(int(m.group(1)) - 1)
                 pos = buf.find(needle, pos + 1)
