@@ -244,14 +244,12 @@ def compute_measure(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: 
         return _stock(df, m, periods, by, fiscal_year_start)
     freq = index.freqstr
     if m.window is not None:
-        work = _work(df, m, freq, fiscal_year_start, by, _cover([window_span(p, m.window) for p in periods]))
-    elif by:  # every member with rows in any period is listed (with 0 where it had none), so no span here
-        work = _work(df, m, freq, fiscal_year_start, by)
-    else:
-        work = _work(df, m, freq, fiscal_year_start, by, _cover([(p.start_time, p.end_time) for p in periods]))
-    if m.window is not None:
         spans = [window_span(p, m.window) for p in periods]
+        work = _work(df, m, freq, fiscal_year_start, by, _cover(spans))
         return compute_spans(df, m, spans, periods, by, fiscal_year_start, work=work).set_axis(index, axis=0)
+    cover = _cover([(p.start_time, p.end_time) for p in periods])
+    # with `by`, every member with rows in any period is listed (0 where it had none): all rows are read
+    work = _work(df, m, freq, fiscal_year_start, by, None if by else cover)
     if not by:
         work = work.assign(_period=work["_date"].dt.to_period(freq))
         red = _reduce(work, m, ["_period"])
@@ -268,7 +266,7 @@ def compute_measure(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: 
         members = pd.unique(col.to_numpy())
     if NUMPY_BY_MEMBER and m.agg in ("sum", "count", "mean") and index.is_monotonic_increasing and index.is_unique:
         return _by_member(work, m, index, members)
-    start, end = _cover([(p.start_time, p.end_time) for p in periods])  # type: ignore[misc]
+    start, end = cover  # type: ignore[misc]
     dates = work["_date"].to_numpy()
     work = work[(dates >= np.datetime64(start)) & (dates <= np.datetime64(end))]  # group only the rows that count
     work = work.assign(_period=work["_date"].dt.to_period(freq))
@@ -312,11 +310,8 @@ def _by_member(work: pd.DataFrame, m: Measure, index: pd.PeriodIndex, members: n
         bounds = np.searchsorted(cell[order], np.arange(n_p * k + 1))
         ordered = vals[order]
         total = np.array([math.fsum(ordered[bounds[c]:bounds[c + 1]]) for c in range(n_p * k)]).reshape(n_p, k)
-        values = total if m.agg == "sum" else np.where(count > 0, total / np.where(count > 0, count, 1), np.nan)
-        if m.agg == "sum":
-            values = np.where(count > 0, values, np.nan)
-    if m.agg == "count":
-        values = np.where(count > 0, values, np.nan)
+        values = total if m.agg == "sum" else total / np.where(count > 0, count, 1)
+    values = np.where(count > 0, values, np.nan)  # no rows: no value (_fill makes sums and counts 0)
     table = pd.DataFrame(values, index=index, columns=pd.Index(members))
     table.index.name, table.columns.name = "period", "member"
     return _fill(table.astype("float64"), m)
@@ -445,8 +440,9 @@ def _stock(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: str | Non
     start = as_dates(df[m.date], fiscal_year_start)
     end = as_dates(df[m.end], fiscal_year_start) if m.end else None
     members = _members(df, by)
-    ordered = pd.PeriodIndex(periods).is_monotonic_increasing and pd.PeriodIndex(periods).is_unique
-    if events and m.agg == "stock" and ordered and m.expr is None:  # counts: whole numbers, exact in one pass
+    index = pd.PeriodIndex(periods)
+    ascending = index.is_monotonic_increasing and index.is_unique
+    if events and m.agg == "stock" and ascending and m.expr is None:  # counts: whole numbers, exact in one pass
         return _stock_by_events(m, periods, by, start, end, members)
     group_col = m.by if m.by and m.by in df.columns else None
     rows: dict[pd.Period, pd.Series] = {}
@@ -482,7 +478,7 @@ def _stock(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: str | Non
                 rows[p] = vals.groupby(members[active]).size().astype("float64")
             else:
                 rows[p] = vals.groupby(members[active]).sum()
-    table = pd.DataFrame(rows).T.reindex(pd.PeriodIndex(periods))
+    table = pd.DataFrame(rows).T.reindex(index)
     table.index.name, table.columns.name = "period", "member" if by else None
     if not by:
         table = table.reindex(columns=[""])
