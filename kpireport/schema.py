@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from .errors import CatalogError
 from .resources import data_file
+from .yamlfile import parse_yaml
 
 COLUMN_TYPES = frozenset({"date", "id", "text", "number", "money", "bool", "score", "period"})
 
@@ -73,7 +72,7 @@ def _column(path: Path, table: str, name: str, raw: object, dimension: bool = Fa
 
 def load_schema(path: Path | None = None) -> Schema:
     path = path or data_file("tables.yaml")
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    raw = parse_yaml(path.read_text(encoding="utf-8"), path, CatalogError)
     dims_raw = raw.get("dimensions", {})
     dims = {name: _column(path, "dimensions", name, spec, True) for name, spec in dims_raw.items()}
     tables: dict[str, TableSpec] = {}

@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kpireport.catalog import default_catalog
@@ -194,25 +194,78 @@ def test_stock_in_one_pass_equals_the_period_loop(rows, as_of, with_by) -> None:
 
 # --- by member: numpy bincount equals pandas groupby ----------------------------------------------
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(st.one_of(st.none(), st.integers(-40, 640)),
-                          st.sampled_from(["North", "South", " North", ""]),
-                          st.one_of(st.none(), st.floats(-1e4, 1e4))), min_size=0, max_size=40),
-       st.sampled_from(["sum", "count", "mean"]), st.sampled_from(["M", "Q"]))
-def test_by_member_with_numpy_equals_groupby(monkeypatch, rows, agg, freq) -> None:
+# days around the periods asked for (2025-03 to 2025-05); amounts mostly repeating, so distinct
+# counts with min_count 2 have values seen once and twice in one cell
+member_rows = st.lists(st.tuples(st.one_of(st.none(), st.integers(-20, 200)),
+                                 st.sampled_from(["North", "South", " North", "", None]),
+                                 st.one_of(st.none(), st.sampled_from([1.5, -2.0, 7.25]), st.sampled_from([1.5, 1e4]),
+                                           st.floats(-1e4, 1e4)),
+                                 st.sampled_from(["paid", "Cancelled", None])), min_size=0, max_size=40)
+
+
+def _member_frame(rows: list, region_dtype: str = "category") -> pd.DataFrame:
+    base = pd.Timestamp("2025-01-01")
+    days = [pd.NaT if d is None else base + pd.Timedelta(days=d) for d, _, _, _ in rows]
+    region = pd.Series([r for _, r, _, _ in rows], dtype="string")
+    return pd.DataFrame({"day": pd.to_datetime(days),
+                         "region": region.astype("category") if region_dtype == "category" else region,
+                         "amount": pd.Series([v for _, _, v, _ in rows], dtype="float64"),
+                         "status": pd.Series([s for _, _, _, s in rows], dtype="string").astype("category")})
+
+
+def _member_measure(agg: str, min_count: int = 1):
     from kpireport.catalog.formula import parse
-    from kpireport.catalog.model import Measure
+    from kpireport.catalog.model import Condition, Measure
+
+    return Measure(id="m", table="t", agg=agg, date="day", label={"en": "m"},
+                   expr=None if agg == "count" else parse("amount"), column=None if agg == "count" else "amount",
+                   where=(Condition("status", "not_in", ("cancelled",)),), min_count=min_count)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(member_rows, st.sampled_from(["sum", "count", "mean", "nunique"]), st.sampled_from(["M", "Q"]),
+       st.sampled_from([1, 2]), st.booleans())
+@example(rows=[(70, "North", 1.5, "paid"), (71, "North", 7.25, "paid"), (72, "North", 7.25, "paid")],
+         agg="nunique", freq="M", min_count=2, with_by=True)  # a value seen once and one seen twice
+def test_by_member_with_numpy_equals_groupby(monkeypatch, rows, agg, freq, min_count, with_by) -> None:
     from kpireport.compute import measures
 
-    base = pd.Timestamp("2025-01-01")
-    days = [pd.NaT if d is None else base + pd.Timedelta(days=d) for d, _, _ in rows]
-    df = pd.DataFrame({"day": pd.to_datetime(days),
-                       "region": pd.Series([r for _, r, _ in rows], dtype="string").astype("category"),
-                       "amount": pd.Series([v for _, _, v in rows], dtype="float64")})
-    m = Measure(id="m", table="t", agg=agg, date="day", label={"en": "m"},
-                expr=None if agg == "count" else parse("amount"), column=None if agg == "count" else "amount")
+    df = _member_frame(rows)
+    m = _member_measure(agg, min_count)
     periods = list(pd.period_range("2025-01", "2026-06", freq=freq))[2:5]
-    fast = measures.compute_measure(df, m, periods, by="region")
+    by = "region" if with_by else None
+    fast = measures.compute_measure(df, m, periods, by=by)
     monkeypatch.setattr(measures, "NUMPY_BY_MEMBER", False)
-    slow = measures.compute_measure(df, m, periods, by="region")
+    slow = measures.compute_measure(df, m, periods, by=by)
     pd.testing.assert_frame_equal(fast, slow, check_column_type=False, check_names=False, rtol=1e-9, atol=1e-6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(member_rows, st.sampled_from(["sum", "count", "mean", "nunique"]))
+def test_members_listed_from_codes_equal_members_from_rows(rows, agg) -> None:
+    """A categorical dimension lists its members from the whole table's codes and copies only the
+    rows of the periods asked for; a text dimension reads all rows. Both list the same members
+    (every one with a counted row in any period, trimmed, empty as "(blank)") and the same values."""
+    from kpireport.compute import measures
+
+    m = _member_measure(agg)
+    periods = list(pd.period_range("2025-03", "2025-04", freq="M"))
+    codes = measures.compute_measure(_member_frame(rows, "category"), m, periods, by="region")
+    texts = measures.compute_measure(_member_frame(rows, "string"), m, periods, by="region")
+    assert list(codes.columns) == sorted(texts.columns)
+    pd.testing.assert_frame_equal(codes, texts[sorted(texts.columns)], check_column_type=False, check_names=False,
+                                  rtol=1e-9, atol=1e-6)
+
+
+def test_report_periods_are_whole_days_so_spans_use_running_daily_totals() -> None:
+    """pandas 3 ends a period at 23:59:59.999999 (older pandas at .999999999): both are whole days,
+    so year-to-date sums take the running-total path, not a sort of every row."""
+    from kpireport.compute.measures import _whole_days
+    from kpireport.compute.ytd import ytd_spans
+
+    months = list(pd.period_range("2025-01", "2025-12", freq="M"))
+    assert _whole_days(ytd_spans(months, 4))
+    assert _whole_days([(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-01-31 23:59:59.999999999"))])
+    assert not _whole_days([(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-01-31 12:00"))])
+    assert not _whole_days([(pd.Timestamp("2025-01-01 08:00"), pd.Timestamp("2025-01-31 23:59:59.999999"))])
+    assert not _whole_days([(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-02-01"))])

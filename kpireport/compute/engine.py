@@ -254,13 +254,17 @@ def _needed_by(catalog: Catalog, kid: str, wanted: set[str]) -> bool:
     return False
 
 
-def prepared(dataset: Dataset) -> Dataset:
+def prepared(dataset: Dataset, catalog: Catalog) -> Dataset:
     """A shallow copy of the dataset whose tables are in compute's working form (see prepare_table)."""
     from dataclasses import replace
 
     from .measures import prepare_table
 
-    return replace(dataset, tables={name: prepare_table(df) for name, df in dataset.tables.items()})
+    def counted(table: str) -> frozenset[str]:
+        return frozenset(m.column for m in catalog.measures.values()
+                         if m.table == table and m.agg == "nunique" and m.column)
+
+    return replace(dataset, tables={name: prepare_table(df, counted(name)) for name, df in dataset.tables.items()})
 
 
 def compute_report(
@@ -280,7 +284,7 @@ def compute_report(
     against the target, else a trend; then year-to-date, breakdowns and OKRs.
     """
     periods, chosen = choose_periods(dataset, grain, fiscal_year_start, period)
-    dataset = prepared(dataset)
+    dataset = prepared(dataset, catalog)
     unavailable, usable = availability(catalog, dataset)
     order = [k for k in catalog.kpi_order() if k in usable]
     mids = {m for kid in order for m in catalog.measures_of(kid)}

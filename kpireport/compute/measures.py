@@ -26,7 +26,8 @@ _RANK = {"M": 0, "Q": 1, "Y": 2}
 BLANK = "(blank)"
 
 Span = tuple[pd.Timestamp, pd.Timestamp]
-NUMPY_BY_MEMBER = True  # sums, counts and means by member with numpy (else pandas groupby; tests compare the two)
+# sums, counts, means and distinct counts per period with numpy (else pandas groupby; tests compare the two)
+NUMPY_BY_MEMBER = True
 
 
 def _text(s: pd.Series) -> pd.Series:
@@ -46,16 +47,19 @@ def _text_isin(col: pd.Series, wanted: list[str]) -> pd.Series:
     return _text(col).isin(wanted).fillna(False).astype(bool)
 
 
-def prepare_table(df: pd.DataFrame) -> pd.DataFrame:
+def prepare_table(df: pd.DataFrame, counted: frozenset[str] = frozenset()) -> pd.DataFrame:
     """The table as compute wants it: text columns as categoricals.
 
     Filtering and grouping a million-row text column stored as strings costs seconds per
     measure (every mask copies the strings); as a categorical it copies small integer codes.
-    Done once per run, before any measure.
+    Done once per run, before any measure. `counted` names the columns distinct counts read
+    (customer_id): hashed here once, even when nearly every value is its own, instead of once
+    per distinct count (a dozen times a run with breakdowns and year to date).
     """
     out = {}
     for name, col in df.items():
-        if (pd.api.types.is_string_dtype(col.dtype) or col.dtype == object) and not _mostly_distinct(col):
+        text = pd.api.types.is_string_dtype(col.dtype) or col.dtype == object
+        if text and (name in counted or not _mostly_distinct(col)):
             out[name] = col.astype("category")
         else:
             out[name] = col
@@ -106,18 +110,23 @@ def _filtered(df: pd.DataFrame, m: Measure, by: str | None = None, span: Span | 
     for two months of a three-year table then groups a few percent of the rows.
     """
     wanted = m.columns() | m.optional_columns() | {by}
-    keep = [c for c in df.columns if c in wanted]
-    df = df[keep]
+    df = df[[c for c in df.columns if c in wanted]]
+    mask = _row_mask(df, m, span)
+    return df if mask is None else df[mask]
+
+
+def _row_mask(df: pd.DataFrame, m: Measure, span: Span | None = None) -> np.ndarray | None:
+    """Which rows pass the measure's conditions (and fall in `span`); None when all do."""
     dated = span is not None and m.date in df.columns and pd.api.types.is_datetime64_any_dtype(df[m.date].dtype)
     if not m.where and not dated:
-        return df
+        return None
     mask = np.ones(len(df), dtype=bool)
     if dated:
         dates = df[m.date].to_numpy()
         mask &= (dates >= np.datetime64(span[0])) & (dates <= np.datetime64(span[1]))  # type: ignore[index]
     for c in m.where:
         mask &= condition_mask(df, c).to_numpy(dtype=bool)
-    return df[mask]
+    return mask
 
 
 def _values(df: pd.DataFrame, m: Measure, **env: object) -> pd.Series:
@@ -159,18 +168,45 @@ def as_dates(col: pd.Series, fiscal_year_start: int = 1) -> pd.Series:
                      dtype="datetime64[ns]")
 
 
+def _member_names(col: pd.Series) -> np.ndarray:
+    """A categorical column's member name per code, trimmed, blanks as BLANK; the last entry is
+    for code -1 (an empty cell)."""
+    names = col.cat.categories.astype("string").str.strip().to_numpy(dtype=object)
+    return np.append(np.where(names == "", BLANK, names), BLANK).astype(str)
+
+
 def _members(df: pd.DataFrame, by: str | None) -> pd.Series:
-    if not by or by not in df.columns:
-        return pd.Series("", index=df.index, dtype="string")
+    if not by or by not in df.columns:  # one member, "": as codes, cheap to filter on a million rows
+        return pd.Series(pd.Categorical.from_codes(np.zeros(len(df), dtype=np.int8), categories=[""]), index=df.index)
     col = df[by]
     if isinstance(col.dtype, pd.CategoricalDtype):
         # Trimming may merge categories ("North " and "North"): recode through the unique names.
-        names = col.cat.categories.astype("string").str.strip().to_numpy(dtype=object)
-        names = np.append(np.where(names == "", BLANK, names), BLANK)
-        uniq, recode = np.unique(names.astype(str), return_inverse=True)
+        uniq, recode = np.unique(_member_names(col), return_inverse=True)
         codes = recode[col.cat.codes.to_numpy()]
         return pd.Series(pd.Categorical.from_codes(codes, categories=uniq), index=df.index)
     return col.astype("string").str.strip().replace("", pd.NA).fillna(BLANK)
+
+
+def _listed_members(df: pd.DataFrame, m: Measure, by: str) -> np.ndarray | None:
+    """The members with rows the measure counts in any period, sorted, from the codes alone.
+
+    A breakdown shows two periods but lists every member the data has (0 where it had none);
+    finding them from the whole table's codes spares copying all its rows. None where the
+    dimension is not a plain categorical on a date column (split hashtags, period-dated rows).
+    """
+    col = df[by] if by in df.columns else None
+    if (col is None or by in MULTI_VALUED or not isinstance(col.dtype, pd.CategoricalDtype)
+            or not pd.api.types.is_datetime64_any_dtype(df[m.date].dtype)):
+        return None
+    mask = _row_mask(df, m)
+    keep = df[m.date].notna().to_numpy()
+    if m.agg != "count" and m.column is not None:
+        value = df[m.column] if m.agg == "nunique" else pd.to_numeric(df[m.column], errors="coerce")
+        keep = keep & value.notna().to_numpy()
+    keep = keep if mask is None else keep & mask
+    names = _member_names(col)
+    seen = np.bincount(col.cat.codes.to_numpy()[keep] + 1, minlength=len(names))
+    return np.unique(names[np.roll(seen, -1) > 0])
 
 
 def _work(df: pd.DataFrame, m: Measure, freq: str, fiscal_year_start: int, by: str | None,
@@ -187,6 +223,11 @@ def _work(df: pd.DataFrame, m: Measure, freq: str, fiscal_year_start: int, by: s
     col = df[m.date]
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         work = pd.DataFrame({"_date": col, "_val": vals, "_member": members})
+        keep = col.notna().to_numpy()
+        if m.agg != "count":
+            keep = keep & vals.notna().to_numpy()
+        if by not in MULTI_VALUED:  # rows dropped once here, not by two filters below
+            return work if keep.all() else work[keep]
     else:
         periods = _period_of_text(col, fiscal_year_start)
         rows = []
@@ -248,9 +289,16 @@ def compute_measure(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: 
         work = _work(df, m, freq, fiscal_year_start, by, _cover(spans))
         return compute_spans(df, m, spans, periods, by, fiscal_year_start, work=work).set_axis(index, axis=0)
     cover = _cover([(p.start_time, p.end_time) for p in periods])
-    # with `by`, every member with rows in any period is listed (0 where it had none): all rows are read
-    work = _work(df, m, freq, fiscal_year_start, by, None if by else cover)
+    # with `by`, every member with rows in any period is listed (0 where it had none)
+    listed = _listed_members(df, m, by) if by else None
+    work = _work(df, m, freq, fiscal_year_start, by, None if by and listed is None else cover)
+    numpy_path = NUMPY_BY_MEMBER and m.agg in ("sum", "count", "mean", "nunique") and \
+        index.is_monotonic_increasing and index.is_unique
     if not by:
+        if numpy_path and m.agg in ("count", "nunique"):  # (sums: pandas' grouped sum is faster than fsum per period)
+            table = _by_member(work, m, index, np.array([""], dtype=object), single=True)
+            table.columns.name = None
+            return table
         work = work.assign(_period=work["_date"].dt.to_period(freq))
         red = _reduce(work, m, ["_period"])
         if not red.empty:
@@ -259,12 +307,14 @@ def compute_measure(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: 
         table.index.name = "period"
         return _fill(table.astype("float64"), m)
     col = work["_member"]
-    if isinstance(col.dtype, pd.CategoricalDtype):  # the members seen, from the codes (no strings built)
+    if listed is not None:
+        members = listed.astype(object)
+    elif isinstance(col.dtype, pd.CategoricalDtype):  # the members seen, from the codes (no strings built)
         seen = np.unique(col.cat.codes.to_numpy())
         members = col.cat.categories.to_numpy(dtype=object)[seen[seen >= 0]]
     else:
         members = pd.unique(col.to_numpy())
-    if NUMPY_BY_MEMBER and m.agg in ("sum", "count", "mean") and index.is_monotonic_increasing and index.is_unique:
+    if numpy_path:
         return _by_member(work, m, index, members)
     start, end = cover  # type: ignore[misc]
     dates = work["_date"].to_numpy()
@@ -281,16 +331,20 @@ def compute_measure(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: 
     return _fill(table.astype("float64"), m)
 
 
-def _by_member(work: pd.DataFrame, m: Measure, index: pd.PeriodIndex, members: np.ndarray) -> pd.DataFrame:
-    """Sums, counts and means per (period, member) with numpy: each row's period found by a binary
-    search over the period starts, then one bincount over period x member."""
+def _by_member(work: pd.DataFrame, m: Measure, index: pd.PeriodIndex, members: np.ndarray,
+               single: bool = False) -> pd.DataFrame:
+    """Sums, counts, means and distinct counts per (period, member) with numpy: each row's period
+    found by a binary search over the period starts, then one bincount over period x member.
+    `single`: no dimension, every row is the one member."""
     starts = index.start_time.to_numpy(dtype="datetime64[ns]")
     ends = index.end_time.to_numpy(dtype="datetime64[ns]")
     dates = work["_date"].to_numpy(dtype="datetime64[ns]")
     pos = np.searchsorted(starts, dates, side="right") - 1
     inside = (pos >= 0) & (dates <= ends[np.clip(pos, 0, len(ends) - 1)])
     col = work["_member"]
-    if isinstance(col.dtype, pd.CategoricalDtype):
+    if single:
+        codes = np.zeros(len(work), dtype=np.intp)
+    elif isinstance(col.dtype, pd.CategoricalDtype):
         cats = col.cat.categories.to_numpy(dtype=object)
         lookup = {name: k for k, name in enumerate(members)}
         remap = np.array([lookup.get(c, -1) for c in cats] + [-1], dtype=np.intp)
@@ -303,10 +357,13 @@ def _by_member(work: pd.DataFrame, m: Measure, index: pd.PeriodIndex, members: n
     count = np.bincount(cell, minlength=n_p * k).reshape(n_p, k).astype("float64")
     if m.agg == "count":
         values = count
+    elif m.agg == "nunique":
+        values = _distinct_per_cell(work["_val"], rows, cell, n_p * k, m.min_count).reshape(n_p, k)
     else:
         vals = work["_val"].to_numpy(dtype="float64", na_value=np.nan)[rows]
         # correctly rounded per cell (math.fsum): 147141.16, not the 147141.1600000001 a plain running sum gives
-        order = np.argsort(cell, kind="stable")
+        small = cell.astype(np.uint16) if n_p * k <= np.iinfo(np.uint16).max else cell  # radix sort
+        order = np.argsort(small, kind="stable")
         bounds = np.searchsorted(cell[order], np.arange(n_p * k + 1))
         ordered = vals[order]
         total = np.array([math.fsum(ordered[bounds[c]:bounds[c + 1]]) for c in range(n_p * k)]).reshape(n_p, k)
@@ -315,6 +372,19 @@ def _by_member(work: pd.DataFrame, m: Measure, index: pd.PeriodIndex, members: n
     table = pd.DataFrame(values, index=index, columns=pd.Index(members))
     table.index.name, table.columns.name = "period", "member"
     return _fill(table.astype("float64"), m)
+
+
+def _distinct_per_cell(values: pd.Series, rows: np.ndarray, cell: np.ndarray, cells: int, min_count: int) -> np.ndarray:
+    """How many distinct values occur at least `min_count` times in each cell (rows already chosen)."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        codes, n_values = values.cat.codes.to_numpy()[rows], len(values.cat.categories)
+    else:
+        codes, uniques = pd.factorize(values.to_numpy()[rows])
+        n_values = len(uniques)
+    known = codes >= 0
+    pair = cell[known].astype(np.int64) * max(n_values, 1) + codes[known]
+    pairs, times = np.unique(pair, return_counts=True)
+    return np.bincount(pairs[times >= min_count] // max(n_values, 1), minlength=cells).astype("float64")
 
 
 def _cover(spans: list[Span]) -> Span | None:
@@ -374,11 +444,20 @@ def _spans_total(work: pd.DataFrame, m: Measure, spans: list[Span]) -> np.ndarra
         hi = np.searchsorted(dates[order], ends, side="right")
         return running[hi] - running[lo]
     out = np.full(len(spans), np.nan)
-    if m.agg == "nunique":  # distinct values per span: their codes counted once, then a bincount per span
-        codes, uniques = pd.factorize(work["_val"])
+    if m.agg == "nunique":  # distinct values per span: rows sorted by date once, then a bincount per slice
+        col = work["_val"]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            codes, n_values = col.cat.codes.to_numpy(), len(col.cat.categories)
+        else:
+            codes, uniques = pd.factorize(col)
+            n_values = len(uniques)
+        known = codes >= 0
+        order = np.argsort(dates[known], kind="stable")
+        dates, codes = dates[known][order], codes[known][order]
+        lo = np.searchsorted(dates, starts, side="left")
+        hi = np.searchsorted(dates, ends, side="right")
         for i in range(len(spans)):
-            inside = codes[(dates >= starts[i]) & (dates <= ends[i]) & (codes >= 0)]
-            out[i] = float((np.bincount(inside, minlength=len(uniques)) >= m.min_count).sum())
+            out[i] = float((np.bincount(codes[lo[i]:hi[i]], minlength=n_values) >= m.min_count).sum())
         return out
     for i in range(len(spans)):
         part = work["_val"][(dates >= starts[i]) & (dates <= ends[i])]
@@ -430,8 +509,11 @@ def _stock_by_events(m: Measure, periods: list[pd.Period], by: str | None, start
 
 
 def _whole_days(spans: list[Span]) -> bool:
-    one = pd.Timedelta(days=1) - pd.Timedelta(1, "ns")
-    return all(s == s.normalize() and e == e.normalize() + one for s, e in spans)
+    """Spans from a midnight to the last instant of a day (Period.end_time: 23:59:59.999999 in
+    pandas 3, .999999999 before)."""
+    tick = pd.Timedelta(1, "us")
+    return all(s == s.normalize() and e != e.normalize() and e.normalize() + pd.Timedelta(days=1) - e <= tick
+               for s, e in spans)
 
 
 def _stock(df: pd.DataFrame, m: Measure, periods: list[pd.Period], by: str | None,

@@ -19,9 +19,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import yaml
-
+from ..errors import CatalogError
 from ..resources import data_file
+from ..yamlfile import parse_yaml
 from .normalize import normalize_header
 
 if TYPE_CHECKING:
@@ -44,8 +44,8 @@ class KpiSheetWords:
 
 @lru_cache(maxsize=1)
 def kpi_sheet_words() -> KpiSheetWords:
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    raw = yaml.load(data_file("tables.yaml").read_text(encoding="utf-8"), Loader=loader).get("kpi_sheet", {})
+    path = data_file("tables.yaml")
+    raw = parse_yaml(path.read_text(encoding="utf-8"), path, CatalogError).get("kpi_sheet", {})
 
     def norm(key: str) -> frozenset[str]:
         return frozenset(normalize_header(w) for w in raw.get(key, []))

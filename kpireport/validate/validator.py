@@ -95,8 +95,9 @@ def _label_mask(a: Column, words: frozenset[str], prefixes: frozenset[str]) -> t
 
 
 def _equals(a: Column, text: str) -> np.ndarray:
-    if isinstance(a, pd.Categorical):
-        return np.asarray(a.codes == a.categories.get_loc(text)) if text in a.categories else np.zeros(len(a), bool)
+    if isinstance(a, pd.Categorical):  # compared with the categories as an array: no hash table of a million IDs
+        hits = np.flatnonzero(np.asarray(a.categories == text, dtype=bool))
+        return np.asarray(a.codes == hits[0]) if len(hits) else np.zeros(len(a), bool)
     if a.dtype.kind != "O":
         return np.zeros(len(a), dtype=bool)
     return np.asarray(a == text, dtype=bool)
