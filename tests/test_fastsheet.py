@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 from kpireport.config import Config
 from kpireport.pipeline import load_dataset
 from kpireport.read import fastsheet, isolate, read_path
-from kpireport.read.sheet import RawSheet, SheetBody, as_objects, join
+from kpireport.read.sheet import RawSheet, SheetBody, as_objects, join, unique_categories
 
 from .messy import VARIANTS, write_variant
 
@@ -171,6 +171,17 @@ def test_join_keeps_types_when_the_head_fits():
     cat = pd.Categorical.from_codes([0, -1, 1], categories=pd.Index(["a", "b"], dtype=object))
     joined = join(np.array(["c", "", "a"], dtype=object), cat)
     assert list(as_objects(joined)) == ["c", None, "a", "a", None, "b"]
+    # head texts new to the body (IDs) extend the categories, still distinct and of object dtype
+    assert list(joined.categories) == ["a", "b", "c"] and joined.categories.dtype == object
+    assert joined.categories.is_unique
+
+
+def test_unique_categories_equal_the_checked_dtype():
+    cats = pd.Index(["O2", "O1", "ü"], dtype=object)
+    fast = pd.Categorical.from_codes([2, -1, 0, 1], dtype=unique_categories(cats))
+    checked = pd.Categorical.from_codes([2, -1, 0, 1], categories=cats)
+    assert fast.dtype == checked.dtype
+    assert list(as_objects(fast)) == list(as_objects(checked)) == ["ü", None, "O2", "O1"]
 
 
 cell = st.one_of(st.none(), st.floats(-1e6, 1e6, allow_nan=False), st.sampled_from(["NA", "n/a", "x", " y ", "None"]),

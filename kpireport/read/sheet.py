@@ -29,6 +29,14 @@ import pandas as pd
 Column = np.ndarray | pd.Categorical
 
 
+def unique_categories(cats: pd.Index) -> pd.CategoricalDtype:
+    """The dtype of categories already known to be distinct (an Arrow dictionary's values, or those
+    plus texts checked not to be among them). pandas would check them again by hashing every one:
+    a few tenths of a second per million IDs, each time a column is built."""
+    fast = getattr(pd.CategoricalDtype, "_from_fastpath", None)  # pandas' own unchecked constructor
+    return fast(cats, False) if fast is not None else pd.CategoricalDtype(cats)
+
+
 @dataclass
 class SheetBody:
     """Rows `start` .. `start + length - 1` of a sheet, one typed array per used column (0-based)."""
@@ -47,7 +55,7 @@ class SheetBody:
 
     def __setstate__(self, state: dict) -> None:
         self.start, self.length, self.unverified = state["start"], state["length"], state.get("unverified", {})
-        self.columns = {j: pd.Categorical.from_codes(c[1], categories=pd.Index(c[2], dtype=object))
+        self.columns = {j: pd.Categorical.from_codes(c[1], dtype=unique_categories(pd.Index(c[2], dtype=object)))
                         if c[0] == "cat" else c[1] for j, c in state["columns"].items()}
 
     def value(self, col: Column, i: int) -> object:
@@ -225,14 +233,17 @@ def join(head: np.ndarray, typed: Column) -> Column:
             extra = list(dict.fromkeys(t for t in texts[given].tolist() if t not in position))
             if extra:
                 position.update({t: len(cats) + i for i, t in enumerate(extra)})
-                cats = cats.append(pd.Index(extra, dtype=cats.dtype))
+                # object dtype kept: Index.append would infer pandas' str dtype, whose uniqueness check
+                # (from_codes) and later object copies cost seconds on a million IDs
+                cats = pd.Index(np.concatenate([cats.to_numpy(dtype=object), np.array(extra, dtype=object)]),
+                                dtype=object)
             found = np.array([position[t] for t in texts[given].tolist()], dtype=np.int64)
             head_codes = np.full(len(head), -1, dtype=np.int64)
             head_codes[given] = found
             codes = np.concatenate([head_codes, typed.codes.astype(np.int64)])
             if not extra:  # the same categories: reuse the dtype (no second uniqueness check of them)
                 return pd.Categorical.from_codes(codes, dtype=typed.dtype)
-            return pd.Categorical.from_codes(codes, categories=cats)
+            return pd.Categorical.from_codes(codes, dtype=unique_categories(cats))
     elif typed.dtype.kind == "f" and _fits(head, "f"):
         part = np.array([np.nan if v is None or v == "" else float(v) for v in head], dtype=float)
         return np.concatenate([part, typed])
