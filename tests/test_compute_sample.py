@@ -143,3 +143,18 @@ kpis:
     assert out["kpis"]["ces"]["direction"] == "lower"
     assert "sms_sent" not in out["kpis"]
     assert any(b["kpi"] == "web_order_share" and b["dimension"] == "region" for b in out["breakdowns"])
+
+
+@pytest.mark.parametrize("grain", [Grain.MONTH, Grain.QUARTER], ids=lambda g: g.value)
+def test_breakdowns_in_one_evaluation_equal_one_evaluation_per_member(ds, reports, grain, monkeypatch) -> None:
+    """Every member of a breakdown is evaluated at once over frames; member by member gives the same."""
+    from kpireport.compute import breakdowns
+
+    at_once = reports[grain].breakdowns
+    vectorised = [b for b in at_once if breakdowns.formula_calls(CAT, b.kpi) <= breakdowns._ELEMENTWISE]
+    assert len(vectorised) > 0.8 * len(at_once)
+    monkeypatch.setattr(breakdowns, "VECTOR", False)
+    one_by_one = compute_report(ds, CAT, grain).breakdowns
+    assert [(b.kpi, b.dimension) for b in at_once] == [(b.kpi, b.dimension) for b in one_by_one]
+    for a, b in zip(at_once, one_by_one, strict=True):
+        pd.testing.assert_frame_equal(a.values, b.values, obj=f"{a.kpi} by {a.dimension}")

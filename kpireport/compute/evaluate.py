@@ -14,10 +14,13 @@ import pandas as pd
 
 from ..catalog.formula import BinOp, Call, Neg, Node, Num, Ref
 
-Value = pd.Series | float
+Value = pd.Series | pd.DataFrame | float
 
 
 def _as_float(v: Value) -> Value:
+    if isinstance(v, pd.DataFrame):  # a KPI for every member of a breakdown (breakdowns.kpi_frame)
+        numeric = all(pd.api.types.is_float_dtype(t) for t in v.dtypes)
+        return v if numeric else v.apply(pd.to_numeric, errors="coerce").astype("float64")
     if isinstance(v, pd.Series):
         if pd.api.types.is_timedelta64_dtype(v.dtype) or pd.api.types.is_datetime64_any_dtype(v.dtype):
             return v
@@ -26,7 +29,7 @@ def _as_float(v: Value) -> Value:
 
 
 def _divide(a: Value, b: Value) -> Value:
-    if isinstance(b, pd.Series):
+    if isinstance(b, pd.Series | pd.DataFrame):
         return a / b.where(b != 0)
     if b == 0 or b is None or (isinstance(b, float) and np.isnan(b)):
         return a * np.nan if isinstance(a, pd.Series) else np.nan

@@ -33,7 +33,7 @@ def ytd_spans(periods: list[pd.Period], fiscal_year_start: int) -> list[Span]:
     return [(fiscal_year_start_of(p, fiscal_year_start), p.end_time) for p in periods]
 
 
-def _calls(catalog: Catalog, kid: str, seen: set[str] | None = None) -> set[str]:
+def formula_calls(catalog: Catalog, kid: str, seen: set[str] | None = None) -> set[str]:
     """Functions used by a KPI's formula and, recursively, by the KPIs it reads."""
     seen = seen if seen is not None else set()
     if kid in seen:
@@ -44,13 +44,13 @@ def _calls(catalog: Catalog, kid: str, seen: set[str] | None = None) -> set[str]
     for n in walk(f):
         name = getattr(n, "name", None)
         if name in catalog.kpis:
-            out |= _calls(catalog, name, seen)
+            out |= formula_calls(catalog, name, seen)
     return out
 
 
 def ytd_kpis(catalog: Catalog, kpis: list[str]) -> list[str]:
     """The KPIs (in the given order) that have a year-to-date value."""
-    return [k for k in kpis if catalog.is_flow(k) and "prev" not in _calls(catalog, k)]
+    return [k for k in kpis if catalog.is_flow(k) and "prev" not in formula_calls(catalog, k)]
 
 
 def _span_sum(frame: pd.DataFrame, periods: list[pd.Period], fiscal_year_start: int, catalog: Catalog) -> pd.DataFrame:
