@@ -522,3 +522,28 @@ def test_column_converters_never_raise(texts) -> None:
 def test_parse_month_never_raises(value) -> None:
     got = parse_month(value)
     assert got is None or (len(got) == 7 and got[4] == "-")
+
+
+_id_texts = st.one_of(st.sampled_from(["", " ", "#N/A", " #DIV/0! ", "#hashtag", "1.23457E+15", "9e5", "1,5E+3",
+                                       "O-1", " O-1", "O-1\t", "\x1cX\x1f", "0042", "E5", "12E+1234"]),
+                      st.text(alphabet=st.characters(codec="ascii"), max_size=8),
+                      st.text(max_size=4))
+
+
+@given(st.lists(st.one_of(st.none(), _id_texts), max_size=40))
+def test_many_distinct_texts_cleaned_with_arrow_equal_the_python_path(cells) -> None:
+    """A text column with many distinct texts is stripped, checked for Excel errors and for IDs in
+    scientific notation with Arrow compute; the result equals the per-text Python path."""
+    values = pd.Categorical(cells)
+
+    def run(threshold: int, convert):
+        old, conv.ARROW_MIN_TEXTS = conv.ARROW_MIN_TEXTS, threshold
+        try:
+            notes: list = []
+            series, failures = convert(values, notes)
+        finally:
+            conv.ARROW_MIN_TEXTS = old
+        return series.tolist(), failures, [(n.position, n.reason, n.severity) for n in notes]
+
+    for convert in (conv.to_id, conv.to_text):
+        assert run(0, convert) == run(10**9, convert)

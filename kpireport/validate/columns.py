@@ -419,12 +419,56 @@ def _number_text(vals: np.ndarray) -> list[str]:
     return out
 
 
+ARROW_MIN_TEXTS = 50_000  # distinct texts from which a typed text column is cleaned with Arrow compute
+# what str.strip() removes among ASCII characters (str.isspace() is true for \x1c-\x1f too)
+_ASCII_SPACE = " \t\n\x0b\x0c\r\x1c\x1d\x1e\x1f"
+
+
+def _arrow_texts(arr: pd.Categorical, kind: np.ndarray):
+    """(idx, codes, stripped distinct texts as an Arrow array) for a typed text column of many
+    distinct ASCII texts (a million order IDs); None otherwise. Same texts as `_texts`, without a
+    Python loop over each: that loop was most of validating such a column."""
+    if len(arr.categories) < ARROW_MIN_TEXTS:
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    idx = np.flatnonzero(kind == STR)
+    codes, used = pd.factorize(arr.codes[idx])
+    dictionary = pa.array(arr.categories.to_numpy(dtype=object)[used], type=pa.string())
+    if not pc.all(pc.string_is_ascii(dictionary)).as_py():
+        return None
+    return idx, codes, pc.utf8_trim(dictionary, characters=_ASCII_SPACE)
+
+
+def _textual_arrow(found, failures: list[Failure], seen: list | None, arr, kind):
+    """`_textual` for what `_arrow_texts` found: Excel errors among the few texts starting with '#'."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    idx, codes, texts = found
+    if seen is not None:
+        seen.extend((arr, kind, idx, codes, texts))
+    hashed = np.flatnonzero(pc.starts_with(texts, "#").to_numpy(zero_copy_only=False))
+    bad = {k: _error_reason(texts[k].as_py(), "") for k in hashed.tolist() if is_excel_error(texts[k].as_py())}
+    _fail_texts(idx, codes, bad, failures)
+    drop = pc.equal(pc.utf8_length(texts), 0).to_numpy(zero_copy_only=False).copy()
+    drop[list(bad)] = True
+    clean = pc.if_else(pa.array(drop), pa.scalar(None, pa.string()), texts)
+    full = np.full(len(arr), -1, dtype=np.int32)
+    full[idx] = codes
+    return pa.DictionaryArray.from_arrays(pa.array(full, mask=full < 0), clean)
+
+
 def _textual(values: list[object], failures: list[Failure], date_text: Callable[[object], str],
              seen: list | None = None):
     """Every cell as text (None for blanks and Excel errors): an object array, or for a typed text
     column (a Categorical) an Arrow dictionary array, built without a string per row. `seen`, if
-    given, receives (arr, kind, idx, codes, texts) for callers that look further."""
+    given, receives (arr, kind, idx, codes, texts) for callers that look further; texts is a list
+    of str, or an Arrow array for a column of many distinct texts."""
     arr, kind = classify(values)
+    if isinstance(arr, pd.Categorical) and (found := _arrow_texts(arr, kind)) is not None:
+        return _textual_arrow(found, failures, seen, arr, kind)
     idx, codes, texts = _texts(arr, kind)
     if seen is not None:
         seen.extend((arr, kind, idx, codes, texts))
@@ -490,7 +534,13 @@ def to_id(values: list[object], notes: list[Note] | None = None) -> tuple[pd.Ser
                 notes.append(Note(f"ID {out[i]} has 16 or more digits and was stored as a number: Excel keeps only "
                                   f"{EXCEL_DIGITS} significant digits, so it may have been changed; format the "
                                   "column as Text in the source before exporting", i, "warning"))
-        sci = [k for k, t in enumerate(texts) if t[:1].isdigit() and _SCIENTIFIC.match(t)]
+        if isinstance(texts, list):
+            sci = [k for k, t in enumerate(texts) if t[:1].isdigit() and _SCIENTIFIC.match(t)]
+        else:  # ASCII texts: RE2's \d is Python's \d there
+            import pyarrow.compute as pc
+
+            sci = np.flatnonzero(pc.match_substring_regex(texts, _SCIENTIFIC.pattern).to_numpy(
+                zero_copy_only=False)).tolist()
         if sci:
             hit = np.isin(codes, np.array(sci, dtype=np.intp))
             for i in idx[hit].tolist():
