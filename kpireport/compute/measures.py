@@ -201,8 +201,7 @@ def _listed_members(df: pd.DataFrame, m: Measure, by: str) -> np.ndarray | None:
     mask = _row_mask(df, m)
     keep = df[m.date].notna().to_numpy()
     if m.agg != "count" and m.column is not None:
-        value = df[m.column] if m.agg == "nunique" else pd.to_numeric(df[m.column], errors="coerce")
-        keep = keep & value.notna().to_numpy()
+        keep = keep & _values(df, m).notna().to_numpy()
     keep = keep if mask is None else keep & mask
     names = _member_names(col)
     seen = np.bincount(col.cat.codes.to_numpy()[keep] + 1, minlength=len(names))
@@ -223,11 +222,6 @@ def _work(df: pd.DataFrame, m: Measure, freq: str, fiscal_year_start: int, by: s
     col = df[m.date]
     if pd.api.types.is_datetime64_any_dtype(col.dtype):
         work = pd.DataFrame({"_date": col, "_val": vals, "_member": members})
-        keep = col.notna().to_numpy()
-        if m.agg != "count":
-            keep = keep & vals.notna().to_numpy()
-        if by not in MULTI_VALUED:  # rows dropped once here, not by two filters below
-            return work if keep.all() else work[keep]
     else:
         periods = _period_of_text(col, fiscal_year_start)
         rows = []
@@ -242,13 +236,14 @@ def _work(df: pd.DataFrame, m: Measure, freq: str, fiscal_year_start: int, by: s
                 rows.append((p.start_time, v, mem))
         work = pd.DataFrame(rows, columns=["_date", "_val", "_member"])
         work["_date"] = pd.to_datetime(work["_date"])
-    work = work[work["_date"].notna()]
+    keep = work["_date"].notna().to_numpy()
+    if m.agg != "count":
+        keep = keep & work["_val"].notna().to_numpy()
+    work = work if keep.all() else work[keep]  # one copy of the rows, not one per test
     if by in MULTI_VALUED:
         split = work["_member"].astype(object).map(lambda s: [t for t in _SPLIT.split(str(s)) if t] or [BLANK])
         work = work.assign(_member=split)
         work = work.explode("_member")
-    if m.agg != "count":
-        work = work[work["_val"].notna()]
     return work
 
 
@@ -374,13 +369,18 @@ def _by_member(work: pd.DataFrame, m: Measure, index: pd.PeriodIndex, members: n
     return _fill(table.astype("float64"), m)
 
 
+def _value_codes(values: pd.Series) -> tuple[np.ndarray, int]:
+    """Each value's code (-1 where empty) and how many codes there are: a categorical's own codes,
+    else codes of the values as they occur."""
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy(), len(values.cat.categories)
+    codes, uniques = pd.factorize(values)
+    return codes, len(uniques)
+
+
 def _distinct_per_cell(values: pd.Series, rows: np.ndarray, cell: np.ndarray, cells: int, min_count: int) -> np.ndarray:
     """How many distinct values occur at least `min_count` times in each cell (rows already chosen)."""
-    if isinstance(values.dtype, pd.CategoricalDtype):
-        codes, n_values = values.cat.codes.to_numpy()[rows], len(values.cat.categories)
-    else:
-        codes, uniques = pd.factorize(values.to_numpy()[rows])
-        n_values = len(uniques)
+    codes, n_values = _value_codes(values.iloc[rows])
     known = codes >= 0
     pair = cell[known].astype(np.int64) * max(n_values, 1) + codes[known]
     pairs, times = np.unique(pair, return_counts=True)
@@ -445,12 +445,7 @@ def _spans_total(work: pd.DataFrame, m: Measure, spans: list[Span]) -> np.ndarra
         return running[hi] - running[lo]
     out = np.full(len(spans), np.nan)
     if m.agg == "nunique":  # distinct values per span: rows sorted by date once, then a bincount per slice
-        col = work["_val"]
-        if isinstance(col.dtype, pd.CategoricalDtype):
-            codes, n_values = col.cat.codes.to_numpy(), len(col.cat.categories)
-        else:
-            codes, uniques = pd.factorize(col)
-            n_values = len(uniques)
+        codes, n_values = _value_codes(work["_val"])
         known = codes >= 0
         order = np.argsort(dates[known], kind="stable")
         dates, codes = dates[known][order], codes[known][order]
