@@ -11,6 +11,7 @@ from .config import Config
 from .dataset import Dataset
 from .errors import MissingDataError
 from .mapping import map_sheets
+from .model import apply_model
 from .periods import Grain, parse_period
 from .problems import ProblemLog
 from .read import read_inputs
@@ -32,7 +33,7 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
             "no input table was recognised in the files given.",
             "Name each sheet after its table (Orders, Customers, Leads, ...) or run `kpireport validate` to see why.",
         )
-    return validate(mapped, problems, config.input_locale, catalog=catalog)
+    return apply_model(validate(mapped, problems, config.input_locale, catalog=catalog))
 
 
 def catalog_for(config: Config) -> Catalog:

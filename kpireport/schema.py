@@ -6,7 +6,7 @@ definition, so a column added there is recognised, typed and generated everywher
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -28,13 +28,35 @@ class ColumnSpec:
 
 @dataclass(frozen=True)
 class TableSpec:
+    """A canonical table: its columns and, for the semantic model, what one row is.
+
+    `key` names the entity column; `unique` says whether a row is a whole entity (a repeated
+    key is then a duplicate) or a part of one (an order's lines). `references` are foreign keys
+    (column -> table), `header` the table whose rows this table's rows belong to, and
+    `completed_by` the required columns a related table may supply (column -> table).
+    """
+
     name: str
     sheet_names: tuple[str, ...]
     columns: tuple[ColumnSpec, ...]
+    key: str | None = None
+    unique: bool = False
+    references: tuple[tuple[str, str], ...] = ()
+    header: str | None = None
+    completed_by: tuple[tuple[str, str, str], ...] = ()  # (column, table that supplies it, joining column)
 
     @property
     def required(self) -> tuple[str, ...]:
         return tuple(c.name for c in self.columns if c.required)
+
+    def completable(self, column: str, present: set[str] | frozenset[str]) -> bool:
+        """A required column a related file may supply, given the columns a sheet has: the sheet
+        must carry the column that joins it to that file."""
+        return any(c == column and link in present for c, _, link in self.completed_by)
+
+    def supplier(self, column: str) -> str | None:
+        """The table that may supply a required column this table lacks."""
+        return next((t for c, t, _ in self.completed_by if c == column), None)
 
     def column(self, name: str) -> ColumnSpec:
         for c in self.columns:
@@ -53,6 +75,17 @@ class Schema:
 
     def table(self, name: str) -> TableSpec:
         return self.tables[name]
+
+    def link(self, table: str, other: str) -> str | None:
+        """The column of `table` that joins it to `other`: a foreign key of its own, else its key
+        when `other` points at it (order items -> orders by order_id)."""
+        spec, o = self.tables[table], self.tables[other]
+        for col, target in spec.references:
+            if target == other:
+                return col
+        if o.header == table or any(target == table for _, target in o.references):
+            return spec.key
+        return None
 
 
 def _column(path: Path, table: str, name: str, raw: object, dimension: bool = False) -> ColumnSpec:
@@ -77,14 +110,54 @@ def load_schema(path: Path | None = None) -> Schema:
     dims = {name: _column(path, "dimensions", name, spec, True) for name, spec in dims_raw.items()}
     tables: dict[str, TableSpec] = {}
     for tname, traw in raw["tables"].items():
+        unknown = set(traw) - _TABLE_KEYS
+        if unknown:
+            raise CatalogError(f"{path}: table {tname!r}: unknown key {sorted(unknown)[0]!r}")
         cols = [_column(path, tname, cname, craw) for cname, craw in traw["columns"].items()]
         for d in traw.get("dimensions", []):
             if d not in dims:
                 raise CatalogError(f"{path}: table {tname!r}: unknown dimension {d!r}")
             if not any(c.name == d for c in cols):
                 cols.append(dims[d])
-        tables[tname] = TableSpec(tname, tuple(traw.get("sheet_names", [])), tuple(cols))
-    return Schema(tables, tuple(dims))
+        names = {c.name for c in cols}
+        key = traw.get("key")
+        if key is not None and key not in names:
+            raise CatalogError(f"{path}: table {tname!r}: key {key!r} is not one of its columns")
+        refs = _column_map(path, tname, "references", traw.get("references"), names)
+        completed = _column_map(path, tname, "completed_by", traw.get("completed_by"), names)
+        tables[tname] = TableSpec(tname, tuple(traw.get("sheet_names", [])), tuple(cols), key=key,
+                                  unique=bool(traw.get("unique", False)), references=refs,
+                                  header=traw.get("header"), completed_by=completed)
+    for spec in tables.values():
+        for col, other in (*spec.references, *spec.completed_by, *((("", spec.header),) if spec.header else ())):
+            if other not in tables:
+                raise CatalogError(f"{path}: table {spec.name!r}: {col or 'header'} names unknown table {other!r}")
+    schema = Schema(tables, tuple(dims))
+    for name, spec in tables.items():
+        links = []
+        for col, other in spec.completed_by:
+            link = schema.link(name, other)
+            if link is None:
+                raise CatalogError(f"{path}: table {name!r}: completed_by {col!r}: no key joins it to {other!r}")
+            links.append((col, other, link))
+        tables[name] = replace(spec, completed_by=tuple(links))
+    return schema
+
+
+_TABLE_KEYS = frozenset({"sheet_names", "dimensions", "columns", "key", "unique", "references", "header",
+                         "completed_by"})
+
+
+def _column_map(path: Path, table: str, field: str, raw: object, names: set[str]) -> tuple[tuple[str, str], ...]:
+    """A {column: table} mapping of tables.yaml, checked: the column must be the table's own."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict):
+        raise CatalogError(f"{path}: table {table!r}: {field} must map a column to a table, e.g. {{customer_id: customers}}")
+    for col in raw:
+        if col not in names:
+            raise CatalogError(f"{path}: table {table!r}: {field} names {col!r}, which is not one of its columns")
+    return tuple((str(c), str(t)) for c, t in raw.items())
 
 
 @lru_cache(maxsize=1)

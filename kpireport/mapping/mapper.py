@@ -45,6 +45,7 @@ HEADER_SEARCH_ROWS = 30
 # A required column may be given in another form, derived in validation.
 ALTERNATIVES: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
     ("orders", "revenue"): (("quantity", "unit_price"),),
+    ("order_items", "revenue"): (("quantity", "unit_price"),),
 }
 # A column mapped to one of these in the config is left out ("Notes": ignore).
 IGNORE_WORDS = frozenset({"", "-", "ignore", "none", "null", "skip"})
@@ -246,6 +247,8 @@ def _match(header: _Header, index: _Index, spec: TableSpec) -> _Match:
     for r in spec.required:
         if r in columns or any(set(alt) <= set(columns) for alt in ALTERNATIVES.get((spec.name, r), ())):
             found += 1
+        elif spec.completable(r, set(columns)):
+            found += 1  # supplied by a related file (order amounts from the order items file)
     shadowed = [(c, used, other) for c, used, other in shadowed if columns.get(c) == used]
     return _Match(spec.name, header, columns, shadowed, found, found == len(spec.required))
 

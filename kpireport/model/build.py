@@ -1,0 +1,263 @@
+"""Joins, derivations and duplicate keys: the catalog's tables made from related files.
+
+The steps run in an order where each can use what the one before made:
+
+1. lines with their header: order items become the orders table, each line carrying its
+   order's date, status and customer (`header` in tables.yaml);
+2. one id per person: when customers carry a unique id beside a per-order id (one customer id
+   per order, as some shops export), every table counts the unique one;
+3. returns: orders listed in a returns file count as returned (status "returned");
+4. completions: a required column a related file supplies (`completed_by`): a customer's
+   acquisition date is the first order's date, a review's date its order's date; a missing
+   customers table is derived from the orders' customer ids;
+5. dimensions: each table gets the columns it may carry from the tables it references
+   (`references`): the customer's region and segment, the product's category, the sales
+   rep's manager and office.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from ..dataset import Dataset
+from ..problems import Problem, ProblemLog, Severity
+from ..schema import Schema, TableSpec, default_schema
+from .keys import first_per_key, unique_rows
+from .relational import ROW, Relational, quote
+
+RETURNED = "returned"
+
+
+def apply_model(dataset: Dataset, schema: Schema | None = None) -> Dataset:
+    """The dataset with related tables joined; unchanged (the same frames) when nothing relates."""
+    schema = schema or default_schema()
+    log = dataset.problems
+    tables = unique_rows(dict(dataset.tables), schema, log)
+    if not _relational(tables, schema):
+        return replace(dataset, tables=tables)
+    db = Relational(tables)
+    try:
+        _lines_with_header(db, tables, schema, log)
+        _unique_people(db, tables, schema, log)
+        _returns(db, tables, schema, log)
+        _completions(db, tables, schema, log)
+        _dimensions(db, tables, schema, log)
+    finally:
+        db.close()
+    return replace(dataset, tables=tables)
+
+
+def _relational(tables: dict[str, pd.DataFrame], schema: Schema) -> bool:
+    """Whether any step has something to do (a single orders file skips the engine entirely)."""
+    for name, df in tables.items():
+        spec = schema.tables.get(name)
+        if spec is None:
+            continue
+        if spec.header and spec.header in tables:
+            return True
+        if any(t in tables and c in df.columns for c, t in spec.references):
+            return True
+        if any(col not in df.columns for col, _, _ in spec.completed_by):
+            return True
+    return "orders" in tables and "customer_id" in tables["orders"].columns and "customers" not in tables
+
+
+def _note(log: ProblemLog, table: str, reason: str, severity: Severity = Severity.INFO) -> None:
+    log.add(Problem(reason, table=table, severity=severity))
+
+
+def _set(db: Relational, tables: dict[str, pd.DataFrame], name: str, df: pd.DataFrame) -> None:
+    tables[name] = df
+    db.register(name, df)
+
+
+def _lines_with_header(db: Relational, tables: dict[str, pd.DataFrame], schema: Schema, log: ProblemLog) -> None:
+    for name, spec in schema.tables.items():
+        header = spec.header
+        if name not in tables or header is None:
+            continue
+        key = spec.key
+        if header not in tables or key is None or not db.has(header, key):
+            _note(log, name, f"{name} has no {header} file to take dates from; its rows are not used for KPIs. "
+                             f"Add the {header} export (with {key}) to the input.", Severity.WARNING)
+            continue
+        lines, head = tables[name].columns, tables[header].columns
+        extra = [c for c in head if c not in lines]
+        cols = ", ".join([f"l.{quote(c)}" for c in lines] + [f"h.{quote(c)}" for c in extra])
+        sql = (f"SELECT {cols}, l.{ROW} FROM {quote(name)} l LEFT JOIN ({first_per_key(header, key)}) h "
+               f"ON l.{quote(key)} = h.{quote(key)} ORDER BY l.{ROW}")
+        unmatched = db.scalar(f"SELECT count(*) FROM {quote(name)} l WHERE NOT EXISTS "
+                              f"(SELECT 1 FROM {quote(header)} h WHERE h.{quote(key)} = l.{quote(key)})")
+        orphans = db.scalar(f"SELECT count(DISTINCT h.{quote(key)}) FROM {quote(header)} h WHERE NOT EXISTS "
+                            f"(SELECT 1 FROM {quote(name)} l WHERE l.{quote(key)} = h.{quote(key)})")
+        n_lines = len(tables[name])
+        n_orders = db.scalar(f"SELECT count(DISTINCT {quote(key)}) FROM {quote(name)}")
+        joined = db.frame(sql, schema.tables[header])
+        _set(db, tables, header, joined)
+        _note(log, header, f"{header}: {n_lines:,} lines of {name} joined to their {header} by {key} "
+                           f"({n_orders:,} distinct {key}); a line takes its order's date, status and customer")
+        if unmatched:
+            _note(log, header, f"{unmatched:,} line(s) of {name} have a {key} that is not in the {header} file: "
+                               f"they have no date and are left out", Severity.WARNING)
+        if orphans:
+            _note(log, header, f"{orphans:,} {header} in the {header} file have no lines in {name}: "
+                               f"they have no amount and are left out", Severity.WARNING)
+
+
+def _unique_people(db: Relational, tables: dict[str, pd.DataFrame], schema: Schema, log: ProblemLog) -> None:
+    """Customers exported with one id per order and a unique id per person: count the person."""
+    cust = tables.get("customers")
+    if cust is None or "unique_id" not in cust.columns or "customer_id" not in cust.columns:
+        return
+    lookup = (f"SELECT customer_id, any_value(unique_id) AS unique_id FROM customers "
+              f"WHERE unique_id IS NOT NULL GROUP BY customer_id")
+    for name, spec in schema.tables.items():
+        if name == "customers" or name not in tables or ("customer_id", "customers") not in spec.references:
+            continue
+        if not db.has(name, "customer_id"):
+            continue
+        cols = ", ".join(f"coalesce(u.unique_id, t.customer_id) AS customer_id" if c == "customer_id"
+                         else f"t.{quote(c)}" for c in tables[name].columns)
+        sql = (f"SELECT {cols}, t.{ROW} FROM {quote(name)} t LEFT JOIN ({lookup}) u "
+               f"ON t.customer_id = u.customer_id ORDER BY t.{ROW}")
+        _set(db, tables, name, db.frame(sql, spec))
+    before = len(cust)
+    people = cust.assign(customer_id=cust["unique_id"].fillna(cust["customer_id"]))
+    order = people.sort_values("acquired_date", kind="stable") if "acquired_date" in people.columns else people
+    merged = order.drop_duplicates("customer_id", keep="first").sort_index().reset_index(drop=True)
+    _set(db, tables, "customers", merged.drop(columns=["unique_id"]))
+    _note(log, "customers", f"customers: {before:,} customer ids belong to {len(merged):,} unique customers "
+                            f"(column unique_id); customers are counted by their unique id in every table")
+
+
+def _returns(db: Relational, tables: dict[str, pd.DataFrame], schema: Schema, log: ProblemLog) -> None:
+    if "returns" not in tables or "orders" not in tables or not db.has("orders", "order_id"):
+        return
+    flag = "coalesce(r.returned, true)" if db.has("returns", "returned") else "true"
+    listed = f"SELECT order_id, bool_or({flag}) AS returned FROM returns r WHERE order_id IS NOT NULL GROUP BY 1"
+    cols = []
+    for c in tables["orders"].columns:
+        cols.append(f"CASE WHEN x.returned THEN '{RETURNED}' ELSE o.status END AS status" if c == "status"
+                    else f"o.{quote(c)}")
+    if "status" not in tables["orders"].columns:
+        cols.append(f"CASE WHEN x.returned THEN '{RETURNED}' END AS status")
+    sql = (f"SELECT {', '.join(cols)}, o.{ROW} FROM orders o LEFT JOIN ({listed}) x ON o.order_id = x.order_id "
+           f"ORDER BY o.{ROW}")
+    n_listed = db.scalar(f"SELECT count(*) FROM ({listed}) WHERE returned")
+    found = db.scalar(f"SELECT count(*) FROM ({listed}) x WHERE returned AND EXISTS "
+                      f"(SELECT 1 FROM orders o WHERE o.order_id = x.order_id)")
+    _set(db, tables, "orders", db.frame(sql, schema.tables["orders"]))
+    _note(log, "orders", f"orders: {found:,} order(s) in the returns list are counted as returned "
+                         f"(left out of net sales, counted in returns)")
+    if n_listed > found:
+        _note(log, "returns", f"{n_listed - found:,} returned order id(s) are not in the orders file; ignored",
+              Severity.WARNING)
+
+
+def _completions(db: Relational, tables: dict[str, pd.DataFrame], schema: Schema, log: ProblemLog) -> None:
+    _derive_customers(db, tables, schema, log)
+    for name, spec in schema.tables.items():
+        if name not in tables:
+            continue
+        for col, source, link in spec.completed_by:
+            if col in tables[name].columns or source not in tables or source == schema.tables[name].header:
+                continue
+            if schema.tables[source].header == name or not db.has(name, link) or not db.has(source, link):
+                continue
+            date = _date_column(schema.tables[source])
+            if date is None or not db.has(source, date):
+                continue
+            first = (link, name) in schema.tables[source].references
+            _complete(db, tables, spec, col, source, link, date, first, log)
+
+
+def _date_column(spec: TableSpec) -> str | None:
+    """The column that dates a table's rows: its first required date."""
+    return next((c.name for c in spec.columns if c.required and c.type == "date"), None)
+
+
+def _complete(db: Relational, tables: dict[str, pd.DataFrame], spec: TableSpec, col: str, source: str, link: str,
+              date: str, first: bool, log: ProblemLog) -> None:
+    """col of each row from the related rows: the first date (acquired = first order), or the
+    referenced row's date (a review's date is its order's)."""
+    name = spec.name
+    values = f"SELECT {quote(link)} AS k, min({quote(date)}) AS v FROM {quote(source)} GROUP BY 1"
+    cols = ", ".join(f"t.{quote(c)}" for c in tables[name].columns)
+    sql = (f"SELECT {cols}, x.v AS {quote(col)}, t.{ROW} FROM {quote(name)} t LEFT JOIN ({values}) x "
+           f"ON t.{quote(link)} = x.k ORDER BY t.{ROW}")
+    out = db.frame(sql, spec)
+    missing = int(out[col].isna().sum())
+    if missing:
+        out = out[out[col].notna()].reset_index(drop=True)
+    _set(db, tables, name, out)
+    how = "the first" if first else "its"
+    _note(log, name, f"{name}.{col} is not in the file: taken from {how} {source}.{date} by {link}")
+    if missing:
+        _note(log, name, f"{missing:,} row(s) of {name} have no matching {source} and are left out",
+              Severity.WARNING)
+
+
+def _derive_customers(db: Relational, tables: dict[str, pd.DataFrame], schema: Schema, log: ProblemLog) -> None:
+    """No customers file: each customer id of the orders is a customer acquired at its first order."""
+    if "customers" in tables or not db.has("orders", "customer_id", "order_date"):
+        return
+    spec = schema.tables["customers"]
+    dims = [c.name for c in spec.columns if c.dimension and db.has("orders", c.name)]
+    picks = "".join(f", arg_min({quote(d)}, order_date) AS {quote(d)}" for d in dims)
+    sql = (f"SELECT customer_id, min(order_date) AS acquired_date{picks} FROM orders "
+           f"WHERE customer_id IS NOT NULL AND order_date IS NOT NULL GROUP BY customer_id "
+           f"ORDER BY acquired_date, customer_id")
+    out = db.frame(sql, spec)
+    if out.empty:
+        return
+    _set(db, tables, "customers", out)
+    _note(log, "customers", f"customers: no customers file; {len(out):,} customers derived from the orders' "
+                            f"customer ids, each acquired on its first order's date")
+
+
+def _dimensions(db: Relational, tables: dict[str, pd.DataFrame], schema: Schema, log: ProblemLog) -> None:
+    for name in _dependency_order(schema):
+        if name not in tables:
+            continue
+        spec = schema.tables[name]
+        for fk, other in spec.references:
+            if other not in tables or not db.has(name, fk):
+                continue
+            okey = schema.tables[other].key
+            if okey is None or not db.has(other, okey):
+                continue
+            wanted = [c.name for c in spec.columns if c.name not in tables[name].columns
+                      and c.name not in (fk, okey) and db.has(other, c.name)]
+            if not wanted:
+                continue
+            cols = ", ".join([f"t.{quote(c)}" for c in tables[name].columns] + [f"r.{quote(c)}" for c in wanted])
+            sql = (f"SELECT {cols}, t.{ROW} FROM {quote(name)} t LEFT JOIN ({first_per_key(other, okey)}) r "
+                   f"ON t.{quote(fk)} = r.{quote(okey)} ORDER BY t.{ROW}")
+            unmatched = db.scalar(f"SELECT count(*) FROM {quote(name)} t WHERE t.{quote(fk)} IS NOT NULL AND NOT "
+                                  f"EXISTS (SELECT 1 FROM {quote(other)} r WHERE r.{quote(okey)} = t.{quote(fk)})")
+            _set(db, tables, name, db.frame(sql, spec))
+            _note(log, name, f"{name} joined to {other} by {fk}: {', '.join(wanted)} taken from {other}")
+            if unmatched:
+                _note(log, name, f"{unmatched:,} row(s) of {name} have a {fk} not found in {other}: "
+                                 f"{', '.join(wanted)} left blank", Severity.WARNING)
+
+
+def _dependency_order(schema: Schema) -> list[str]:
+    """Tables after the tables they reference, so a review takes the region its order took from
+    the customer."""
+    out: list[str] = []
+    seen: set[str] = set()
+
+    def visit(name: str) -> None:
+        if name in seen:
+            return
+        seen.add(name)
+        for _, other in schema.tables[name].references:
+            visit(other)
+        out.append(name)
+
+    for name in schema.tables:
+        visit(name)
+    return out
