@@ -44,6 +44,7 @@ class TableSpec:
     references: tuple[tuple[str, str], ...] = ()
     header: str | None = None
     completed_by: tuple[tuple[str, str, str], ...] = ()  # (column, table that supplies it, joining column)
+    in_template: bool = True
 
     @property
     def required(self) -> tuple[str, ...]:
@@ -75,6 +76,11 @@ class Schema:
 
     def table(self, name: str) -> TableSpec:
         return self.tables[name]
+
+    def template_tables(self) -> list[TableSpec]:
+        """The tables the blank input workbook has a sheet for (not the files a system exports
+        beside its main ones: the Orders sheet takes category and returned status directly)."""
+        return [t for t in self.tables.values() if t.in_template]
 
     def link(self, table: str, other: str) -> str | None:
         """The column of `table` that joins it to `other`: a foreign key of its own, else its key
@@ -127,7 +133,8 @@ def load_schema(path: Path | None = None) -> Schema:
         completed = _column_map(path, tname, "completed_by", traw.get("completed_by"), names)
         tables[tname] = TableSpec(tname, tuple(traw.get("sheet_names", [])), tuple(cols), key=key,
                                   unique=bool(traw.get("unique", False)), references=refs,
-                                  header=traw.get("header"), completed_by=completed)
+                                  header=traw.get("header"), completed_by=completed,
+                                  in_template=bool(traw.get("template", True)))
     for spec in tables.values():
         for col, other in (*spec.references, *spec.completed_by, *((("", spec.header),) if spec.header else ())):
             if other not in tables:
@@ -145,7 +152,7 @@ def load_schema(path: Path | None = None) -> Schema:
 
 
 _TABLE_KEYS = frozenset({"sheet_names", "dimensions", "columns", "key", "unique", "references", "header",
-                         "completed_by"})
+                         "completed_by", "template"})
 
 
 def _column_map(path: Path, table: str, field: str, raw: object, names: set[str]) -> tuple[tuple[str, str], ...]:
@@ -153,7 +160,8 @@ def _column_map(path: Path, table: str, field: str, raw: object, names: set[str]
     if raw is None:
         return ()
     if not isinstance(raw, dict):
-        raise CatalogError(f"{path}: table {table!r}: {field} must map a column to a table, e.g. {{customer_id: customers}}")
+        raise CatalogError(f"{path}: table {table!r}: {field} must map a column to a table, "
+                           "e.g. {customer_id: customers}")
     for col in raw:
         if col not in names:
             raise CatalogError(f"{path}: table {table!r}: {field} names {col!r}, which is not one of its columns")

@@ -79,7 +79,7 @@ def layout(config: Config | None = None, schema: Schema | None = None) -> list[T
     t = Translator(config.language, config.locale)
     return [TemplateSheet(spec.name, sheet_for(t, spec.name),
                           tuple((c.name, header_for(t, spec.name, c.name)) for c in spec.columns))
-            for spec in schema.tables.values()]
+            for spec in schema.template_tables()]
 
 
 def _date_format(locale: str, with_time: bool) -> str:
@@ -183,7 +183,7 @@ class _Writer:
             ws.write_string(row, c, t(f"template.instructions.{key}"), self.f["th"])
         row += 1
         feeds = self._feeds()
-        for spec in self.schema.tables.values():
+        for spec in self.schema.template_tables():
             headers = {c.name: header_for(t, spec.name, c.name) for c in spec.columns}
             required = [headers[c.name] for c in spec.columns if c.required]
             optional = [headers[c.name] for c in spec.columns if not c.required]
@@ -219,7 +219,7 @@ class _Writer:
         row += 1
         entries = [(table, col, ", ".join(_words(t(key)))) for (table, col), (key, _) in LISTS.items()]
         entries.append(("targets", "dimension", ", ".join(self.schema.dimensions)))
-        bools = [(s.name, c.name) for s in self.schema.tables.values() for c in s.columns if c.type == "bool"]
+        bools = [(s.name, c.name) for s in self.schema.template_tables() for c in s.columns if c.type == "bool"]
         for table, col in bools:
             entries.append((table, col, f"{t('template.yes')}, {t('template.no')}"))
         for table, col, words in entries:
@@ -325,6 +325,6 @@ def build_template(config: Config | None = None, catalog: Catalog | None = None,
         catalog = load_catalog(list(config.catalog_layers))
     w = _Writer(config, catalog, schema or default_schema(), file_name)
     w.instructions()
-    for spec in w.schema.tables.values():
+    for spec in w.schema.template_tables():
         w.table(spec)
     return w.close()

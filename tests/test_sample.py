@@ -25,7 +25,9 @@ def test_regenerating_gives_the_committed_cell_values(tmp_path: Path, sample_dir
 
 def test_every_canonical_table_is_generated_over_24_months() -> None:
     tables = generate_tables()
-    assert set(tables) == set(default_schema().tables)
+    # the files a system exports beside its main ones (order items, products, returns, ...) are
+    # covered by tests/export_shapes.py; the sample company's orders carry those columns directly
+    assert set(tables) == {t.name for t in default_schema().template_tables()}
     orders = tables["orders"]
     months = orders["order_date"].dt.to_period("M").nunique()
     assert months >= 24

@@ -12,7 +12,8 @@ The steps run in an order where each can use what the one before made:
    customers table is derived from the orders' customer ids;
 5. dimensions: each table gets the columns it may carry from the tables it references
    (`references`): the customer's region and segment, the product's category, the sales
-   rep's manager and office.
+   rep's manager and office; a column the table has but left blank in every row counts as
+   missing (a template's optional column), one with values is the table's own.
 """
 
 from __future__ import annotations
@@ -111,14 +112,14 @@ def _unique_people(db: Relational, tables: dict[str, pd.DataFrame], schema: Sche
     cust = tables.get("customers")
     if cust is None or "unique_id" not in cust.columns or "customer_id" not in cust.columns:
         return
-    lookup = (f"SELECT customer_id, any_value(unique_id) AS unique_id FROM customers "
-              f"WHERE unique_id IS NOT NULL GROUP BY customer_id")
+    lookup = ("SELECT customer_id, any_value(unique_id) AS unique_id FROM customers "
+              "WHERE unique_id IS NOT NULL GROUP BY customer_id")
     for name, spec in schema.tables.items():
         if name == "customers" or name not in tables or ("customer_id", "customers") not in spec.references:
             continue
         if not db.has(name, "customer_id"):
             continue
-        cols = ", ".join(f"coalesce(u.unique_id, t.customer_id) AS customer_id" if c == "customer_id"
+        cols = ", ".join("coalesce(u.unique_id, t.customer_id) AS customer_id" if c == "customer_id"
                          else f"t.{quote(c)}" for c in tables[name].columns)
         sql = (f"SELECT {cols}, t.{ROW} FROM {quote(name)} t LEFT JOIN ({lookup}) u "
                f"ON t.customer_id = u.customer_id ORDER BY t.{ROW}")
@@ -228,11 +229,13 @@ def _dimensions(db: Relational, tables: dict[str, pd.DataFrame], schema: Schema,
             okey = schema.tables[other].key
             if okey is None or not db.has(other, okey):
                 continue
-            wanted = [c.name for c in spec.columns if c.name not in tables[name].columns
-                      and c.name not in (fk, okey) and db.has(other, c.name)]
+            own = tables[name]
+            wanted = [c.name for c in spec.columns if c.name not in (fk, okey) and db.has(other, c.name)
+                      and (c.name not in own.columns or not own[c.name].notna().any())]
             if not wanted:
                 continue
-            cols = ", ".join([f"t.{quote(c)}" for c in tables[name].columns] + [f"r.{quote(c)}" for c in wanted])
+            cols = ", ".join([f"{'r' if c in wanted else 't'}.{quote(c)}" for c in own.columns]
+                             + [f"r.{quote(c)}" for c in wanted if c not in own.columns])
             sql = (f"SELECT {cols}, t.{ROW} FROM {quote(name)} t LEFT JOIN ({first_per_key(other, okey)}) r "
                    f"ON t.{quote(fk)} = r.{quote(okey)} ORDER BY t.{ROW}")
             unmatched = db.scalar(f"SELECT count(*) FROM {quote(name)} t WHERE t.{quote(fk)} IS NOT NULL AND NOT "

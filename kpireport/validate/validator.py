@@ -251,6 +251,7 @@ def validate_sheet(m: MappedSheet, schema: Schema, locale: Locale, problems: Pro
     if excluded:
         problems.add(Problem(f"{excluded} row(s) excluded because a required value is missing or unreadable",
                              severity=Severity.WARNING, **where))
+    bad_rows |= _repeated_keys(df, spec, m, bad_rows, numbers, problems, where)
     if bad_rows:
         df = df.drop(index=sorted(bad_rows))
     df = df.reset_index(drop=True)
@@ -272,6 +273,30 @@ def validate_sheet(m: MappedSheet, schema: Schema, locale: Locale, problems: Pro
         detail=m.sheet.detail,
     )
     return df, source
+
+
+def _repeated_keys(df: pd.DataFrame, spec: TableSpec, m: MappedSheet, bad_rows: set[int], numbers: np.ndarray,
+                   problems: ProblemLog, where: dict) -> set[int]:
+    """Rows repeating the key of a table whose row is one entity (a customer twice): reported by
+    cell and left out, so the entity counts once. (Across files the model stage does the same.)"""
+    if not spec.unique or spec.key is None or spec.key not in df.columns:
+        return set()
+    keys = df[spec.key].copy()
+    if bad_rows:
+        keys.iloc[sorted(bad_rows)] = pd.NA
+    repeated = keys.notna().to_numpy() & keys.duplicated(keep="first").to_numpy()
+    if not repeated.any():
+        return set()
+    rows = [int(p) for p in np.flatnonzero(repeated)]
+    firsts = keys[keys.notna()].drop_duplicates(keep="first")
+    first = dict(zip(firsts.to_numpy(), numbers[firsts.index.to_numpy()] + 1, strict=True))
+    j = m.columns[spec.key]
+    _report(problems, [(p, f"{spec.key} {keys.iloc[p]!s} repeats row {int(first[keys.iloc[p]])}; this row is left "
+                           f"out so it counts once") for p in rows[:CELL_LIMIT]], numbers, j,
+            m.headers.get(j, spec.key), where)
+    problems.add(Problem(f"{len(rows)} row(s) repeat a {spec.key} of an earlier row and are left out",
+                         severity=Severity.WARNING, **where))
+    return set(rows)
 
 
 def _sum_total_row(df: pd.DataFrame, spec: TableSpec) -> int | None:
