@@ -37,6 +37,7 @@ KEYS: dict[str, str] = {
     "grain": "Default report grain: month, quarter or year.",
     "decimal": "Decimal separator of numbers typed as text in the input: '.' or ',' (default from the locale).",
     "day_first": "Read 03/04/2026 as 3 April (true) or March 4 (false).",
+    "as_of": "Date a customer snapshot without dates (a churn list) describes (default: the files' modified date).",
     "mapping": "Help automatic recognition: sheets -> tables, and per table their header -> our column.",
     "kpis": "Add KPIs or change catalog KPIs key by key (direction, tolerance, name, ...), catalog format.",
     "measures": "Add or change the catalog's base measures, catalog format.",
@@ -83,10 +84,22 @@ class Config:
     # (kpi id, period as written: 2026-10 / 2026-Q4 / 2026, value): see `apply_target_overrides`.
     target_overrides: tuple[tuple[str, str, float], ...] = ()
     hidden: tuple[str, ...] = ()
+    as_of: dt.date | None = None
 
     @property
     def input_locale(self) -> Locale:
         return Locale(decimal=self.decimal, day_first=self.day_first)
+
+
+def _as_of(path: Path, raw: Any) -> dt.date:
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    try:
+        return dt.date.fromisoformat(str(raw).strip())
+    except ValueError:
+        raise _fail(path, "as_of", f"{raw!r} is not a date", "Write it as 2026-11-30.") from None
 
 
 def _fail(path: Path, key: str, problem: str, hint: str = "") -> ConfigError:
@@ -150,6 +163,8 @@ def load_config(path: Path | None) -> Config:
         if not isinstance(fy, int) or isinstance(fy, bool) or not 1 <= fy <= 12:
             raise _fail(path, "fiscal_year_start", f"{fy!r} is not a month number 1-12", "For example 4 for April.")
         kw["fiscal_year_start"] = fy
+    if "as_of" in raw:
+        kw["as_of"] = _as_of(path, raw["as_of"])
     if "grain" in raw:
         try:
             kw["grain"] = Grain(raw["grain"])

@@ -70,6 +70,8 @@ class Dataset:
     problems: ProblemLog = field(default_factory=ProblemLog)
     excel_errors: dict[tuple[str, str], int] = field(default_factory=dict)
     kpi_sheet: pd.DataFrame = field(default_factory=empty_kpi_sheet)
+    # the day a customer snapshot without dates was reported as of (see model/snapshot.py)
+    as_of: pd.Timestamp | None = None
 
     def has(self, table: str, columns: set[str] | None = None) -> bool:
         df = self.tables.get(table)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+
+import pandas as pd
 
 from .catalog import Catalog, load_catalog
 from .compute.engine import compute_report
@@ -33,7 +36,28 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
             "no input table was recognised in the files given.",
             "Name each sheet after its table (Orders, Customers, Leads, ...) or run `kpireport validate` to see why.",
         )
-    return apply_model(validate(mapped, problems, config.input_locale, catalog=catalog))
+    as_of, said = _as_of(inputs, config)
+    return apply_model(validate(mapped, problems, config.input_locale, catalog=catalog), as_of=as_of, as_of_said=said)
+
+
+def _as_of(inputs: list[Path], config: Config) -> tuple[pd.Timestamp | None, str]:
+    """The day a snapshot without dates describes: the config's as_of, else the newest input
+    file's modified date (a churn list exported today tells how the last month ended)."""
+    if config.as_of is not None:
+        return pd.Timestamp(config.as_of), "as_of in the config"
+    newest = 0.0
+    for path in inputs:
+        if path.is_file():
+            newest = max(newest, path.stat().st_mtime)
+            continue
+        for seen, (folder, _, names) in enumerate(os.walk(path)):  # links are not followed
+            newest = max([newest, *(os.stat(os.path.join(folder, n)).st_mtime for n in names)])
+            if seen > 1_000:
+                break
+    if not newest:
+        return None, ""
+    return pd.Timestamp.fromtimestamp(newest).normalize(), "the input files' modified date"
+
 
 
 def catalog_for(config: Config) -> Catalog:

@@ -175,3 +175,24 @@ Carl,Melvin Marxen,West
     return {"win_rate": 0.6, "sales_cycle_length": 124 / 3,
             "manager:Dustin Brinkmann": 0.5, "manager:Melvin Marxen": 2 / 3,
             "regional_office:Central": 2 / 3, "regional_office:West": 0.5}
+
+
+def churn_snapshot(folder: Path) -> dict[str, float]:
+    """A telco churn list: tenure, contract, charges and a churn flag, no dates at all.
+
+    Reported as of 2026-11-30 it describes November. Customers at its start have tenure 1 or
+    more: B, C, D, E, F (5); B, E and F churned -> churn rate 3/5; A (tenure 0) is new; at the
+    end A, C, D remain -> retention (3 - 1) / 5. By contract: month-to-month B, E both left
+    (1.0), one year C stayed (0.0), two year D stayed and F left (0.5).
+    """
+    _csv(folder / "telco_customer_churn.csv", """
+customerID,gender,SeniorCitizen,Partner,tenure,Contract,PaymentMethod,MonthlyCharges,TotalCharges,Churn
+A-001,Female,0,Yes,0,Month-to-month,Electronic check,50.00,,No
+B-002,Male,0,No,5,Month-to-month,Mailed check,70.00,350.00,Yes
+C-003,Female,1,No,12,One year,Bank transfer (automatic),60.00,720.00,No
+D-004,Male,0,Yes,24,Two year,Credit card (automatic),80.00,1920.00,No
+E-005,Female,0,No,1,Month-to-month,Electronic check,90.00,90.00,Yes
+F-006,Male,1,Yes,30,Two year,Mailed check,40.00,1200.00,Yes
+""")
+    return {"churn_rate": 0.6, "retention_rate": 0.4, "new_customers": 1.0, "customers": 3.0,
+            "segment:Month-to-month": 1.0, "segment:One year": 0.0, "segment:Two year": 0.5}

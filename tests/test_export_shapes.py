@@ -7,6 +7,7 @@ customers derived from first orders.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -141,3 +142,23 @@ def test_cli_reports_the_marketplace_with_no_config(tmp_path):
     kpis = json.loads((out / "kpi-report.json").read_text(encoding="utf-8"))["kpis"]
     assert kpis["revenue"]["value"] == pytest.approx(expected["revenue"])
     assert kpis["csat"]["value"] == pytest.approx(expected["csat"])
+
+
+def test_churn_snapshot_is_reported_as_of_a_date(tmp_path):
+    expected = export_shapes.churn_snapshot(tmp_path)
+    report = run([tmp_path], Config(as_of=dt.date(2026, 11, 30)), period="2026-11")
+    for kid in ("churn_rate", "retention_rate", "new_customers", "customers"):
+        assert report.value(kid) == pytest.approx(expected[kid]), kid
+    by_contract = report.breakdown("churn_rate", "segment").values["value"]
+    for member in ("Month-to-month", "One year", "Two year"):
+        assert by_contract[member] == pytest.approx(expected[f"segment:{member}"]), member
+    note = [p.reason for p in report.problems if "snapshot without dates" in p.reason]
+    assert note and "as of 2026-11-30 (as_of in the config)" in note[0] and "describes 2026-11" in note[0]
+
+
+@pytest.mark.parametrize(("as_of", "month"), [("2026-11-30", "2026-11"), ("2026-12-04", "2026-11"),
+                                               ("2027-01-31", "2027-01"), ("2027-03-01", "2027-02")])
+def test_snapshot_month_is_the_last_complete_month(as_of, month):
+    from kpireport.model.snapshot import snapshot_month
+
+    assert str(snapshot_month(pd.Timestamp(as_of))) == month

@@ -27,17 +27,31 @@ from ..problems import Problem, ProblemLog, Severity
 from ..schema import Schema, TableSpec, default_schema
 from .keys import first_per_key, unique_rows
 from .relational import ROW, Relational, quote
+from .snapshot import dated_snapshot, is_snapshot
 
 RETURNED = "returned"
 
 
-def apply_model(dataset: Dataset, schema: Schema | None = None) -> Dataset:
-    """The dataset with related tables joined; unchanged (the same frames) when nothing relates."""
+def apply_model(dataset: Dataset, schema: Schema | None = None, as_of: pd.Timestamp | None = None,
+                as_of_said: str = "set in the config") -> Dataset:
+    """The dataset with related tables joined; unchanged (the same frames) when nothing relates.
+
+    `as_of` dates a customer snapshot without dates (see snapshot.py); `as_of_said` says where
+    the date came from, for the note.
+    """
     schema = schema or default_schema()
     log = dataset.problems
     tables = unique_rows(dict(dataset.tables), schema, log)
+    snapshot_as_of = None
+    cust = tables.get("customers")
+    orders = tables.get("orders")
+    by_orders = orders is not None and "customer_id" in orders.columns
+    if cust is not None and is_snapshot(cust) and not by_orders:
+        when = as_of if as_of is not None else pd.Timestamp.today().normalize()
+        tables["customers"] = dated_snapshot(cust, when, as_of_said if as_of is not None else "today", log)
+        snapshot_as_of = when
     if not _relational(tables, schema):
-        return replace(dataset, tables=tables)
+        return replace(dataset, tables=tables, as_of=snapshot_as_of)
     db = Relational(tables)
     try:
         _lines_with_header(db, tables, schema, log)
@@ -47,7 +61,7 @@ def apply_model(dataset: Dataset, schema: Schema | None = None) -> Dataset:
         _dimensions(db, tables, schema, log)
     finally:
         db.close()
-    return replace(dataset, tables=tables)
+    return replace(dataset, tables=tables, as_of=snapshot_as_of)
 
 
 def _relational(tables: dict[str, pd.DataFrame], schema: Schema) -> bool:

@@ -1,0 +1,59 @@
+"""A customer snapshot (a churn list) turned into dated rows.
+
+A churn export holds one row per customer as of the day it was made: a churn flag, the
+tenure in months, the charges, and no dates. Reported as of a date (config `as_of`, else the
+input files' modified date), it describes the month that ends on or before that date (the
+snapshot month): a customer with tenure T months was acquired T months before the month's
+end, and a churned customer left at its end. The catalog's customer KPIs then read it like
+any dated customers table: customers at the month's start, customers lost in it (churn
+rate, retention rate), churn by segment (contract), the monthly charges of those who left.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..problems import Problem, ProblemLog, Severity
+
+
+def snapshot_month(as_of: pd.Timestamp) -> pd.Period:
+    """The month a snapshot taken on `as_of` describes: that month when as_of is its last day,
+    else the month before (a list exported on 4 December tells how November ended)."""
+    month = as_of.to_period("M")
+    return month if as_of.normalize() == month.end_time.normalize() else month - 1
+
+
+def is_snapshot(customers: pd.DataFrame) -> bool:
+    """A customers table with no usable acquisition date but a tenure or a churn flag."""
+    dated = "acquired_date" in customers.columns and customers["acquired_date"].notna().any()
+    return not dated and bool({"tenure", "churned"} & set(customers.columns))
+
+
+def dated_snapshot(customers: pd.DataFrame, as_of: pd.Timestamp, said: str, log: ProblemLog) -> pd.DataFrame:
+    """The snapshot with acquired_date and lost_date derived as of `as_of` (see the module)."""
+    month = snapshot_month(as_of)
+    end = month.end_time.normalize()
+    out = customers.drop(columns=["acquired_date", "lost_date"], errors="ignore").copy()
+    if "tenure" in out.columns:
+        months = pd.to_numeric(out["tenure"], errors="coerce")
+        bad = months.isna() | (months < 0)
+        acquired = [end - pd.DateOffset(months=int(m)) if not b else pd.NaT
+                    for m, b in zip(months.fillna(0).to_numpy(), bad.to_numpy(), strict=True)]
+        out["acquired_date"] = pd.to_datetime(pd.Series(acquired, index=out.index)).astype("datetime64[us]")
+        if bad.any():
+            log.add(Problem(f"{int(bad.sum()):,} customer(s) have no tenure (or a negative one) and are left out "
+                            f"of the snapshot", table="customers", column="tenure", severity=Severity.WARNING))
+            out = out[~bad.to_numpy()]
+        how = "acquired tenure months before its end"
+    else:
+        out["acquired_date"] = pd.Series(month.start_time - pd.Timedelta(days=1), index=out.index).astype(
+            "datetime64[us]")
+        how = "every customer counted from its start (no tenure column)"
+    if "churned" in out.columns:
+        gone = out["churned"].fillna(False).astype(bool).to_numpy()
+        out["lost_date"] = pd.Series(pd.NaT, index=out.index, dtype="datetime64[us]")
+        out.loc[gone, "lost_date"] = end
+    log.add(Problem(f"customers: a snapshot without dates, reported as of {as_of:%Y-%m-%d} ({said}): it describes "
+                    f"{month.strftime('%Y-%m')}, each customer {how}, churned customers lost at its end. "
+                    f"Set as_of in the config for another date.", table="customers", severity=Severity.INFO))
+    return out.reset_index(drop=True)
