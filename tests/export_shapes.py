@@ -196,3 +196,24 @@ F-006,Male,1,Yes,30,Two year,Mailed check,40.00,1200.00,Yes
 """)
     return {"churn_rate": 0.6, "retention_rate": 0.4, "new_customers": 1.0, "customers": 3.0,
             "segment:Month-to-month": 1.0, "segment:One year": 0.0, "segment:Two year": 0.5}
+
+
+def call_centre(folder: Path) -> dict[str, float]:
+    """A call-centre (ACD) export: one row per call, answered Y/N, speed of answer in seconds,
+    talk time as a clock, satisfaction 1-5 on the call row (blank when unanswered).
+
+    October: 6 calls, 5 answered. Satisfaction 3, 3, 3, 2, 3 -> CSAT 14 / 5. Speed of answer 109,
+    70, 10, 53, 95 s -> first response 337 / 5 s. Talk 2:23, 4:02, 2:11, 0:37, 1:00 -> 143 + 242 +
+    131 + 37 + 60 = 613 s over 5 calls.
+    """
+    _csv(folder / "call_centre_trends.csv", """
+Call Id,Agent,Date,Time,Topic,Answered (Y/N),Resolved,Speed of answer in seconds,AvgTalkDuration,Satisfaction rating
+ID0001,Diane,2026-10-01,09:12:44,Contract related,Y,Y,109,00:02:23,3
+ID0002,Becky,2026-10-01,09:12:44,Technical Support,Y,N,70,00:04:02,3
+ID0003,Stewart,2026-10-02,09:47:31,Payment related,Y,Y,10,00:02:11,3
+ID0004,Greg,2026-10-02,09:47:31,Contract related,Y,Y,53,00:00:37,2
+ID0005,Becky,2026-10-03,10:00:29,Payment related,Y,Y,95,00:01:00,3
+ID0006,Stewart,2026-10-31,10:00:29,Contract related,N,N,,,
+ID0007,Diane,2026-09-30,11:20:00,Streaming,Y,Y,20,00:03:00,5
+""")
+    return {"tickets_opened": 6.0, "csat": 14 / 5, "first_response_time": 337 / 5, "average_handle_time": 613 / 5}

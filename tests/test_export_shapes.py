@@ -162,3 +162,11 @@ def test_snapshot_month_is_the_last_complete_month(as_of, month):
     from kpireport.model.snapshot import snapshot_month
 
     assert str(snapshot_month(pd.Timestamp(as_of))) == month
+
+
+def test_call_centre_export(tmp_path):
+    expected = export_shapes.call_centre(tmp_path)
+    report = run([tmp_path], Config(), period=OCTOBER)
+    for kid, value in expected.items():
+        assert report.value(kid) == pytest.approx(value), kid
+    assert ("Answered (Y/N)", "answered") in report.sources[0].mapping  # recognised, not ignored

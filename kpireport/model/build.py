@@ -9,7 +9,8 @@ The steps run in an order where each can use what the one before made:
 3. returns: orders listed in a returns file count as returned (status "returned");
 4. completions: a required column a related file supplies (`completed_by`): a customer's
    acquisition date is the first order's date, a review's date its order's date; a missing
-   customers table is derived from the orders' customer ids;
+   customers table is derived from the orders' customer ids, missing survey answers from the
+   ratings on tickets or calls;
 5. dimensions: each table gets the columns it may carry from the tables it references
    (`references`): the customer's region and segment, the product's category, the sales
    rep's manager and office; a column the table has but left blank in every row counts as
@@ -76,6 +77,8 @@ def _relational(tables: dict[str, pd.DataFrame], schema: Schema) -> bool:
             return True
         if any(col not in df.columns for col, _, _ in spec.completed_by):
             return True
+    if "tickets" in tables and "surveys" not in tables and {"csat", "ces"} & set(tables["tickets"].columns):
+        return True
     return "orders" in tables and "customer_id" in tables["orders"].columns and "customers" not in tables
 
 
@@ -173,6 +176,7 @@ def _returns(db: Relational, tables: dict[str, pd.DataFrame], schema: Schema, lo
 
 def _completions(db: Relational, tables: dict[str, pd.DataFrame], schema: Schema, log: ProblemLog) -> None:
     _derive_customers(db, tables, schema, log)
+    _ratings_from_tickets(db, tables, schema, log)
     for name, spec in schema.tables.items():
         if name not in tables:
             continue
@@ -230,6 +234,25 @@ def _derive_customers(db: Relational, tables: dict[str, pd.DataFrame], schema: S
     _set(db, tables, "customers", out)
     _note(log, "customers", f"customers: no customers file; {len(out):,} customers derived from the orders' "
                             f"customer ids, each acquired on its first order's date")
+
+
+def _ratings_from_tickets(db: Relational, tables: dict[str, pd.DataFrame], schema: Schema, log: ProblemLog) -> None:
+    """No survey file, but tickets or calls rated on their own row: each rating is a survey answer
+    dated by its ticket (satisfaction and effort come out of the help desk's own export)."""
+    rated = [c for c in ("csat", "ces") if db.has("tickets", c)]
+    if "surveys" in tables or not rated or not db.has("tickets", "created_at"):
+        return
+    spec = schema.tables["surveys"]
+    carried = [c for c in ("customer_id", "channel", "region", "segment") if db.has("tickets", c) and spec.has(c)]
+    cols = ", ".join(["created_at AS date", *rated, *carried])
+    where = " OR ".join(f"{c} IS NOT NULL" for c in rated)
+    out = db.frame(f"SELECT {cols}, {ROW} FROM tickets WHERE created_at IS NOT NULL AND ({where}) ORDER BY {ROW}",
+                   spec)
+    if out.empty:
+        return
+    _set(db, tables, "surveys", out)
+    _note(log, "surveys", f"surveys: no survey file; the {' and '.join(rated)} ratings of {len(out):,} tickets "
+                          f"are read as survey answers, dated by the ticket's creation")
 
 
 def _dimensions(db: Relational, tables: dict[str, pd.DataFrame], schema: Schema, log: ProblemLog) -> None:

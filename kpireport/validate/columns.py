@@ -157,6 +157,16 @@ def _kind_name(k: int) -> str:
 _PLAIN = {".": re.compile(r"[+-]?\d+(?:\.\d+)?"), ",": re.compile(r"[+-]?\d+(?:,\d+)?")}
 
 
+# A duration typed as a clock in a duration column (call-centre exports): 0:02:23, 02:23, 1:05:00.5
+_CLOCK = re.compile(r"(\d{1,3}):([0-5]\d)(?::([0-5]\d(?:\.\d+)?))?")
+
+
+def _clock_seconds(m: re.Match[str]) -> float:
+    """h:mm:ss, or mm:ss without hours (a talk time is minutes and seconds far more often than hours)."""
+    a, b, c = m.groups()
+    return int(a) * 60 + int(b) if c is None else int(a) * 3600 + int(b) * 60 + float(c)
+
+
 def to_number(values: list[object], decimal_default: str = ".", notes: list[Note] | None = None, *,
               scale: float = 1.0, duration_unit: float | None = None, decimal_source: str = "config or locale",
               ) -> tuple[pd.Series, list[Failure]]:
@@ -183,6 +193,8 @@ def to_number(values: list[object], decimal_default: str = ".", notes: list[Note
         def parse(t: str) -> float:
             if plain.fullmatch(t):
                 return float(t.replace(",", "."))
+            if duration_unit and (clock := _CLOCK.fullmatch(t.strip())):
+                return _clock_seconds(clock) / duration_unit
             return parse_number(t, decimal)
 
         ok, bad = _parse_distinct(texts, parse)
