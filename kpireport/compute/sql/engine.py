@@ -54,6 +54,10 @@ class MeasureEngine:
         self._maps: dict[tuple[str, str, str | None, int], str] = {}
 
     # ---- what the tables hold -------------------------------------------------------------
+    def has(self, table: str, column: str | None = None) -> bool:
+        """The table is registered (and, with `column`, has that column, in its view if it has one)."""
+        return table in self._source and (column is None or self.columns(table).has(column))
+
     def columns(self, table: str) -> Columns:
         """The table's (or its view's) columns and their kinds, from DESCRIBE."""
         if table not in self._columns:
@@ -78,7 +82,7 @@ class MeasureEngine:
         self._con.register(name, df)
         return name
 
-    def _dated(self, table: str, date: str, grain_freq: str | None, fys: int, alias: str = "") -> q.Dated:
+    def _dated(self, table: str, date: str, grain_freq: str | None, fys: int) -> q.Dated:
         """The table's rows with their date; a period-text column goes through a map of its texts."""
         src = d.ident(self._source[table])
         cols = self.columns(table)
@@ -100,7 +104,7 @@ class MeasureEngine:
         return self._maps[key]
 
     def _end_sql(self, table: str, end: str | None, fys: int) -> tuple[str, str | None]:
-        """(extra join, SQL) of a stock's end column; a period text ends... where it starts (as before)."""
+        """(extra join, SQL) of a stock's end column; a period text stands for its first day."""
         if not end:
             return "", None
         if self.columns(table).kinds.get(end) == "date":
