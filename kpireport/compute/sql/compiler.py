@@ -30,6 +30,14 @@ class Columns:
 
     kinds: Mapping[str, str]  # column -> "number" | "date" | "bool" | "text"
     date_only: Callable[[str], bool]
+    # the column's own spellings that, trimmed and lower-cased, are one of the wanted texts:
+    # found once over its distinct values, so no row is trimmed (None: trim every row)
+    text_hits: Callable[[str, tuple[str, ...]], list[str]] | None = None
+    # an integer column standing for a text column in distinct counts (as a key: NULL where
+    # blank), or None: counting distinct integers is several times faster than distinct texts
+    codes: Callable[[str, bool], str | None] | None = None
+    # a key column: (SQL true where it names an entity, whether no entity has two rows)
+    key: Callable[[str], tuple[str, bool]] | None = None
 
     def has(self, name: str | None) -> bool:
         return name is not None and name in self.kinds
@@ -96,7 +104,8 @@ def measure_value(m: Measure, cols: Columns, env: Mapping[str, str]) -> str | No
     if m.column is not None:
         col = _column(cols, m.column, m.id)
         if m.agg == "nunique":
-            return col
+            code = cols.codes(m.column, False) if cols.codes is not None else None
+            return d.ident(code) if code is not None else col
         return col if cols.kinds[m.column] == "number" else d.as_double(col, False)
     return value_sql(m.expr, cols, env, m.id)
 
@@ -116,8 +125,12 @@ def condition_sql(c: Condition, cols: Columns, measure: str) -> str:
         truth = f"COALESCE(CAST({col} AS BOOLEAN), FALSE)"
         return truth if value else f"(NOT {truth})"
     if op in ("in", "not_in") or (op in ("eq", "ne") and isinstance(value, str)):
-        wanted = list(value) if op in ("in", "not_in") else [value]  # type: ignore[arg-type]
-        hit = f"COALESCE({d.clean_text(col)} IN ({', '.join(d.text(str(w)) for w in wanted)}), FALSE)"
+        wanted = tuple(str(w) for w in (value if op in ("in", "not_in") else [value]))  # type: ignore[union-attr]
+        if cols.text_hits is not None and kind == "text":
+            raw = cols.text_hits(c.column, wanted)
+            hit = f"COALESCE({col} IN ({', '.join(d.text(r) for r in raw)}), FALSE)" if raw else "FALSE"
+        else:
+            hit = f"COALESCE({d.clean_text(col)} IN ({', '.join(d.text(w) for w in wanted)}), FALSE)"
         return hit if op in ("in", "eq") else f"(NOT {hit})"
     if op in ("eq", "ne"):
         hit = f"COALESCE({col} = {d.number(value)}, FALSE)"  # type: ignore[arg-type]

@@ -65,6 +65,22 @@ def day_of(expr: str) -> str:
     return f"CAST(CAST({expr} AS DATE) AS TIMESTAMP)"
 
 
+def month_number(expr: str) -> str:
+    """Months since year 0 (year * 12 + month - 1): report periods are whole months, so a row's
+    period is arithmetic on this, with no join."""
+    return f"(EXTRACT(YEAR FROM {expr}) * 12 + EXTRACT(MONTH FROM {expr}) - 1)"
+
+
+def day_number(expr: str) -> str:
+    """Days since 1970-01-01 (the calendar day of a timestamp)."""
+    return f"DATE_DIFF('day', DATE '1970-01-01', CAST({expr} AS DATE))"
+
+
+def floor_div(expr: str, k: int) -> str:
+    """Integer division rounding down (negative numbers too)."""
+    return f"CAST(FLOOR(({expr}) / {float(k)!r}) AS BIGINT)"
+
+
 def exact_sum(expr: str) -> str:
     """A compensated (Kahan-Babuska) sum: rounds like math.fsum for report data, whatever the row order."""
     return f"FSUM({expr})"

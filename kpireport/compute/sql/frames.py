@@ -37,6 +37,33 @@ def spans_frame(spans: list[Span], at: str | None = None) -> pd.DataFrame:
     return out
 
 
+_EPOCH = pd.Timestamp("1970-01-01")
+
+
+def _day(ts: pd.Timestamp) -> int:
+    return (ts.normalize() - _EPOCH).days
+
+
+def span_days(spans: list[Span]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Spans of whole days as day numbers (idx, lo, hi, g), and their groups by first day (idx, lo, hi).
+
+    A span must run from a midnight to the last instant of a day (Period.end_time), as year to
+    date and trailing windows do; anything else is refused, not silently widened.
+    """
+    tick = pd.Timedelta(1, "us")
+    for s, e in spans:
+        if s != s.normalize() or e.normalize() + pd.Timedelta(days=1) - e > tick:
+            raise ValueError(f"span {s} .. {e} is not made of whole days")
+    lo = np.array([_day(s) for s, _ in spans], dtype=np.int64)
+    hi = np.array([_day(e) for _, e in spans], dtype=np.int64)
+    firsts = sorted(set(lo.tolist()))
+    g = np.array([firsts.index(v) for v in lo], dtype=np.int64)
+    spans_df = pd.DataFrame({"idx": np.arange(len(spans), dtype=np.int64), "lo": lo, "hi": hi, "g": g})
+    groups = pd.DataFrame({"idx": np.arange(len(firsts), dtype=np.int64), "lo": np.array(firsts, dtype=np.int64),
+                           "hi": np.array([hi[g == k].max() for k in range(len(firsts))], dtype=np.int64)})
+    return spans_df, groups
+
+
 def period_of_text(value: str, fiscal_year_start: int) -> pd.Period | None:
     """A period text as a Period; a date text as its day; junk as None."""
     if not value:
