@@ -79,7 +79,7 @@ class MeasureEngine:
         if (table, col) not in self._date_only:
             c = d.ident(col)
             sql = f"SELECT COUNT(*) FILTER (WHERE {c} <> {d.day_of(c)}) FROM {d.ident(self._source[table])}"
-            self._date_only[(table, col)] = self._con.execute(sql).fetchone()[0] == 0  # type: ignore[index]
+            self._date_only[(table, col)] = self._con.execute(sql).fetchall()[0][0] == 0  # type: ignore[index]
         return self._date_only[(table, col)]
 
     def _codes(self, table: str, col: str, key: bool) -> str | None:
@@ -119,7 +119,7 @@ class MeasureEngine:
                 unique = bool(df[col].dropna().is_unique)
             else:
                 unique = bool(self._con.execute(
-                    f"SELECT COUNT(DISTINCT {c}) = COUNT({c}) FROM {src} WHERE {present}").fetchone()[0])  # type: ignore[index]
+                    f"SELECT COUNT(DISTINCT {c}) = COUNT({c}) FROM {src} WHERE {present}").fetchall()[0][0])  # type: ignore[index]
             self._keys[(table, col)] = (present, unique)
         return self._keys[(table, col)]
 
