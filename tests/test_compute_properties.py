@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from kpireport.catalog import default_catalog
+from kpireport.catalog.formula import parse
 from kpireport.compute.engine import kpi_values
 from kpireport.dataset import Dataset
 from kpireport.periods import Grain, period_range
@@ -140,59 +141,7 @@ def test_sums_and_counts_of_a_quarter_are_those_of_its_months(ds: Dataset) -> No
         assert quarter.loc[kid].iloc[0] == pytest.approx(monthly.loc[kid].sum(), abs=1e-6), kid
 
 
-# --- spans: running totals per day equal a pass over the rows per span ------------------------------
-
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 800), st.integers(0, 86_399), st.floats(-1e6, 1e6)), min_size=1, max_size=60),
-       st.lists(st.tuples(st.integers(-30, 830), st.integers(0, 400)), min_size=1, max_size=8),
-       st.sampled_from(["sum", "count"]))
-def test_span_totals_by_day_equal_a_pass_per_span(rows, spans, agg) -> None:
-    from kpireport.compute import measures
-
-    base = pd.Timestamp("2024-01-01")
-    dates = [base + pd.Timedelta(days=d, seconds=s) for d, s, _ in rows]
-    work = pd.DataFrame({"_date": pd.to_datetime(dates), "_val": [v for _, _, v in rows]})
-    tick = pd.Timedelta(1, "ns")
-    whole = [(base + pd.Timedelta(days=a), base + pd.Timedelta(days=a + n + 1) - tick) for a, n in spans]
-    m = type("M", (), {"agg": agg, "min_count": 1})()
-    got = measures._spans_total(work, m, whole)  # type: ignore[arg-type]
-    for (start, end), value in zip(whole, got, strict=True):
-        inside = work[(work["_date"] >= start) & (work["_date"] <= end)]
-        want = float(len(inside)) if agg == "count" else float(inside["_val"].sum())
-        assert value == pytest.approx(want, rel=1e-9, abs=1e-6)
-
-
-# --- stocks: entering and leaving rows counted in one pass equal the period-by-period loop --------
-
-@settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(st.one_of(st.none(), st.integers(0, 500)), st.one_of(st.none(), st.integers(-20, 600)),
-                          st.sampled_from(["North", "South", " North", "East"]),
-                          st.one_of(st.none(), st.floats(-1e4, 1e4))), min_size=0, max_size=40),
-       st.sampled_from(["start", "end"]), st.booleans())
-def test_stock_in_one_pass_equals_the_period_loop(rows, as_of, with_by) -> None:
-    from kpireport.catalog.model import Measure
-    from kpireport.compute import measures
-
-    base = pd.Timestamp("2025-01-01")
-    day = lambda d: pd.NaT if d is None else base + pd.Timedelta(days=d)  # noqa: E731
-    df = pd.DataFrame({"start": pd.to_datetime([day(a) for a, _, _, _ in rows]),
-                       "end": pd.to_datetime([day(b) for _, b, _, _ in rows]),
-                       "region": pd.Series([r for _, _, r, _ in rows], dtype="string").astype("category"),
-                       "amount": pd.Series([v for _, _, _, v in rows], dtype="float64")})
-    m = Measure(id="m", table="t", agg="stock", date="start", label={"en": "m"}, end="end", as_of=as_of)
-    periods = list(pd.period_range("2025-01", "2026-08", freq="M"))
-    by = "region" if with_by else None
-    fast = measures._stock(df, m, periods, by, 1)
-    loop = measures._stock(df, m, periods, by, 1, events=False)
-    def plain(df: pd.DataFrame) -> pd.DataFrame:
-        out = df.copy()
-        out.columns = pd.Index([str(c) for c in out.columns], dtype=object)
-        return out[sorted(out.columns)]
-
-    pd.testing.assert_frame_equal(plain(fast), plain(loop), check_names=False, rtol=1e-9, atol=1e-6)
-
-
-# --- by member: numpy bincount equals pandas groupby ----------------------------------------------
+# --- the SQL engine against a plain reference: a loop over the rows per period and member ---------
 
 # days around the periods asked for (2025-03 to 2025-05); amounts mostly repeating, so distinct
 # counts with min_count 2 have values seen once and twice in one cell
@@ -200,72 +149,126 @@ member_rows = st.lists(st.tuples(st.one_of(st.none(), st.integers(-20, 200)),
                                  st.sampled_from(["North", "South", " North", "", None]),
                                  st.one_of(st.none(), st.sampled_from([1.5, -2.0, 7.25]), st.sampled_from([1.5, 1e4]),
                                            st.floats(-1e4, 1e4)),
-                                 st.sampled_from(["paid", "Cancelled", None])), min_size=0, max_size=40)
+                                 st.sampled_from(["paid", "Cancelled", " PAID ", None])), min_size=0, max_size=40)
+BASE = pd.Timestamp("2025-01-01")
 
 
-def _member_frame(rows: list, region_dtype: str = "category") -> pd.DataFrame:
-    base = pd.Timestamp("2025-01-01")
-    days = [pd.NaT if d is None else base + pd.Timedelta(days=d) for d, _, _, _ in rows]
-    region = pd.Series([r for _, r, _, _ in rows], dtype="string")
-    return pd.DataFrame({"day": pd.to_datetime(days),
-                         "region": region.astype("category") if region_dtype == "category" else region,
+def _member_frame(rows: list) -> pd.DataFrame:
+    days = [pd.NaT if d is None else BASE + pd.Timedelta(days=d) for d, _, _, _ in rows]
+    return pd.DataFrame({"day": pd.to_datetime(days).astype("datetime64[us]"),
+                         "region": pd.Series([r for _, r, _, _ in rows], dtype="string"),
                          "amount": pd.Series([v for _, _, v, _ in rows], dtype="float64"),
-                         "status": pd.Series([s for _, _, _, s in rows], dtype="string").astype("category")})
+                         "status": pd.Series([s for _, _, _, s in rows], dtype="string")})
 
 
-def _member_measure(agg: str, min_count: int = 1):
-    from kpireport.catalog.formula import parse
+def _measure(agg: str, min_count: int = 1):
     from kpireport.catalog.model import Condition, Measure
 
     return Measure(id="m", table="t", agg=agg, date="day", label={"en": "m"},
-                   expr=None if agg == "count" else parse("amount"), column=None if agg == "count" else "amount",
-                   where=(Condition("status", "not_in", ("cancelled",)),), min_count=min_count)
+                   column=None if agg == "count" else "amount",
+                   expr=None if agg == "count" else parse("amount"), min_count=min_count,
+                   where=(Condition("status", "not_in", ("cancelled",)),))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(member_rows, st.sampled_from(["sum", "count", "mean", "nunique"]), st.sampled_from(["M", "Q"]),
-       st.sampled_from([1, 2]), st.booleans())
-@example(rows=[(70, "North", 1.5, "paid"), (71, "North", 7.25, "paid"), (72, "North", 7.25, "paid")],
-         agg="nunique", freq="M", min_count=2, with_by=True)  # a value seen once and one seen twice
-def test_by_member_with_numpy_equals_groupby(monkeypatch, rows, agg, freq, min_count, with_by) -> None:
-    from kpireport.compute import measures
-
-    df = _member_frame(rows)
-    m = _member_measure(agg, min_count)
-    periods = list(pd.period_range("2025-01", "2026-06", freq=freq))[2:5]
-    by = "region" if with_by else None
-    fast = measures.compute_measure(df, m, periods, by=by)
-    monkeypatch.setattr(measures, "NUMPY_BY_MEMBER", False)
-    slow = measures.compute_measure(df, m, periods, by=by)
-    pd.testing.assert_frame_equal(fast, slow, check_column_type=False, check_names=False, rtol=1e-9, atol=1e-6)
+def _reference(rows: list, agg: str, min_count: int, lo: pd.Timestamp, hi: pd.Timestamp,
+               by: bool) -> dict[str, float]:
+    """The measure per member, by reading every row once (no grouping machinery)."""
+    cells: dict[str, list[float]] = {}
+    for d, region, amount, status in rows:
+        if d is None or (status or "").strip().lower() == "cancelled":
+            continue
+        if agg != "count" and (amount is None or math.isnan(amount)):
+            continue
+        member = "" if not by else ((region or "").strip() or "(blank)")
+        when = BASE + pd.Timedelta(days=d)
+        cells.setdefault(member, [])
+        if lo <= when <= hi:
+            cells[member].append(1.0 if agg == "count" else amount)
+    out = {}
+    for member, vals in cells.items():
+        if agg == "count":
+            out[member] = float(len(vals))
+        elif agg == "sum":
+            out[member] = math.fsum(vals)
+        elif agg == "mean":
+            out[member] = math.fsum(vals) / len(vals) if vals else float("nan")
+        else:
+            out[member] = float(sum(1 for v in set(vals) if vals.count(v) >= min_count))
+    return out
 
 
 @settings(max_examples=60, deadline=None)
-@given(member_rows, st.sampled_from(["sum", "count", "mean", "nunique"]))
-def test_members_listed_from_codes_equal_members_from_rows(rows, agg) -> None:
-    """A categorical dimension lists its members from the whole table's codes and copies only the
-    rows of the periods asked for; a text dimension reads all rows. Both list the same members
-    (every one with a counted row in any period, trimmed, empty as "(blank)") and the same values."""
-    from kpireport.compute import measures
+@given(member_rows, st.sampled_from(["sum", "count", "mean", "nunique"]), st.sampled_from(["M", "Q"]),
+       st.sampled_from([1, 2]), st.booleans())
+@example(rows=[(70, "North", 1.5, "paid"), (71, "North", 7.25, "paid"), (72, "North", 7.25, "paid")],
+         agg="nunique", freq="M", min_count=2, with_by=True)
+def test_engine_per_period_equals_a_loop_over_the_rows(rows, agg, freq, min_count, with_by) -> None:
+    from kpireport.compute.sql import MeasureEngine
 
-    m = _member_measure(agg)
-    periods = list(pd.period_range("2025-03", "2025-04", freq="M"))
-    codes = measures.compute_measure(_member_frame(rows, "category"), m, periods, by="region")
-    texts = measures.compute_measure(_member_frame(rows, "string"), m, periods, by="region")
-    assert list(codes.columns) == sorted(texts.columns)
-    pd.testing.assert_frame_equal(codes, texts[sorted(texts.columns)], check_column_type=False, check_names=False,
-                                  rtol=1e-9, atol=1e-6)
+    m = _measure(agg, min_count if agg == "nunique" else 1)
+    periods = list(pd.period_range("2025-03", "2025-05", freq=freq))
+    got = MeasureEngine({"t": _member_frame(rows)}).per_period([m], periods, by="region" if with_by else None)["m"]
+    for p in periods:
+        want = _reference(rows, agg, m.min_count, p.start_time, p.end_time, with_by)
+        if not with_by:
+            want = {"": want.get("", 0.0 if agg != "mean" else float("nan"))}
+        assert sorted(got.columns) == sorted(want), (p, list(got.columns), want)
+        for member, value in want.items():
+            expect = value if not (agg in ("sum", "count", "nunique") and math.isnan(value)) else 0.0
+            assert got.at[p, member] == pytest.approx(expect, nan_ok=True, rel=1e-12, abs=1e-9), (p, member)
 
 
-def test_report_periods_are_whole_days_so_spans_use_running_daily_totals() -> None:
-    """pandas 3 ends a period at 23:59:59.999999 (older pandas at .999999999): both are whole days,
-    so year-to-date sums take the running-total path, not a sort of every row."""
-    from kpireport.compute.measures import _whole_days
-    from kpireport.compute.ytd import ytd_spans
+@settings(max_examples=40, deadline=None)
+@given(member_rows, st.lists(st.tuples(st.integers(-30, 230), st.integers(0, 120)), min_size=1, max_size=6),
+       st.sampled_from(["sum", "count", "mean", "nunique"]), st.sampled_from([1, 2]))
+def test_engine_per_span_equals_a_loop_over_the_rows(rows, spans, agg, min_count) -> None:
+    """Spans overlap (year to date, trailing windows); each must still be its own rows' figure."""
+    from kpireport.compute.sql import MeasureEngine
 
-    months = list(pd.period_range("2025-01", "2025-12", freq="M"))
-    assert _whole_days(ytd_spans(months, 4))
-    assert _whole_days([(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-01-31 23:59:59.999999999"))])
-    assert not _whole_days([(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-01-31 12:00"))])
-    assert not _whole_days([(pd.Timestamp("2025-01-01 08:00"), pd.Timestamp("2025-01-31 23:59:59.999999"))])
-    assert not _whole_days([(pd.Timestamp("2025-01-01"), pd.Timestamp("2025-02-01"))])
+    m = _measure(agg, min_count if agg == "nunique" else 1)
+    whole = [(BASE + pd.Timedelta(days=a), (BASE + pd.Timedelta(days=a + n)).to_period("D").end_time)
+             for a, n in spans]
+    got = MeasureEngine({"t": _member_frame(rows)}).per_span([m], whole, list(pd.period_range("2025-01", "2025-02",
+                                                                                                  freq="M")))["m"]
+    for (lo, hi), value in zip(whole, got, strict=True):
+        want = _reference(rows, agg, m.min_count, lo, hi, False).get("", float("nan"))
+        if agg != "mean" and math.isnan(want):
+            want = 0.0
+        assert value == pytest.approx(want, nan_ok=True, rel=1e-9, abs=1e-6), (lo, hi)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.one_of(st.none(), st.integers(0, 500)), st.one_of(st.none(), st.integers(-20, 600)),
+                          st.sampled_from(["North", "South", " North", "East"]),
+                          st.one_of(st.none(), st.floats(-1e4, 1e4))), min_size=0, max_size=40),
+       st.sampled_from(["start", "end"]), st.booleans(), st.booleans())
+def test_engine_stock_equals_a_loop_over_the_instants(rows, as_of, with_by, with_value) -> None:
+    from kpireport.catalog.model import Measure
+    from kpireport.compute.sql import MeasureEngine
+
+    base = pd.Timestamp("2025-01-01")
+    day = lambda d: pd.NaT if d is None else base + pd.Timedelta(days=d)  # noqa: E731
+    df = pd.DataFrame({"start": pd.to_datetime([day(a) for a, _, _, _ in rows]).astype("datetime64[us]"),
+                       "end": pd.to_datetime([day(b) for _, b, _, _ in rows]).astype("datetime64[us]"),
+                       "region": pd.Series([r for _, _, r, _ in rows], dtype="string"),
+                       "amount": pd.Series([v for _, _, _, v in rows], dtype="float64")})
+    m = Measure(id="m", table="t", agg="stock", date="start", label={"en": "m"}, end="end", as_of=as_of,
+                column="amount" if with_value else None, expr=parse("amount") if with_value else None)
+    periods = list(pd.period_range("2025-01", "2026-08", freq="M"))
+    got = MeasureEngine({"t": df}).per_period([m], periods, by="region" if with_by else None)["m"]
+    seen: set[str] = set()
+    want: dict[tuple[pd.Period, str], float] = {}
+    for p in periods:
+        t = p.start_time if as_of == "start" else p.end_time
+        for start, end, region, amount in zip(df["start"], df["end"], df["region"], df["amount"], strict=True):
+            started = not pd.isna(start) and (start < t if as_of == "start" else start <= t)
+            open_ = pd.isna(end) or (end >= t if as_of == "start" else end > t)
+            if started and open_:
+                member = region.strip() if with_by else ""
+                seen.add(member)
+                add = (0.0 if pd.isna(amount) else amount) if with_value else 1.0
+                want[(p, member)] = want.get((p, member), 0.0) + add
+    assert sorted(got.columns) == (sorted(seen) if with_by else [""])
+    for p in periods:
+        for member in got.columns:
+            assert got.at[p, member] == pytest.approx(want.get((p, member), 0.0), rel=1e-9, abs=1e-6)

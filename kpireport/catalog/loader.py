@@ -21,7 +21,8 @@ from .model import AGGREGATIONS, CONDITION_OPS, DIRECTIONS, UNITS, Catalog, Cate
 
 _KPI_KEYS = {"name", "category", "unit", "direction", "formula", "description", "guidance", "tolerance",
              "target_rollup", "breakdowns", "hidden", "default_target"}
-_MEASURE_KEYS = {"label", "table", "agg", "value", "date", "where", "end", "as_of", "by", "min_count", "window"}
+_MEASURE_KEYS = {"label", "table", "agg", "value", "date", "where", "end", "as_of", "by", "min_count", "window",
+                 "key"}
 _ROW_NAMES = {"period_end", "period_start"}
 
 
@@ -98,7 +99,7 @@ def _measure(path: Path, mid: str, raw: Any, schema: Schema) -> Measure:
         column = str(raw["value"]) if str(raw["value"]).strip() in cols else None
     elif agg not in ("count", "stock"):
         raise CatalogError(f"{where}: missing key 'value' (agg {agg!r} needs a column or expression)")
-    for key in ("date", "end", "by"):
+    for key in ("date", "end", "by", "key"):
         if raw.get(key) is not None and raw[key] not in cols:
             raise CatalogError(f"{where}: key {key!r} names column {raw[key]!r}, which table {table!r} does not have")
     as_of = raw.get("as_of", "end")
@@ -109,6 +110,8 @@ def _measure(path: Path, mid: str, raw: Any, schema: Schema) -> Measure:
         raise CatalogError(f"{where}: key 'min_count' must be a whole number of at least 1")
     if min_count > 1 and agg != "nunique":
         raise CatalogError(f"{where}: key 'min_count' only applies to agg 'nunique'")
+    if raw.get("key") is not None and agg not in ("count", "nunique"):
+        raise CatalogError(f"{where}: key 'key' only applies to agg 'count' or 'nunique', not {agg!r}")
     window = raw.get("window")
     if window is not None:
         if not isinstance(window, int) or isinstance(window, bool) or window < 1:
@@ -120,6 +123,7 @@ def _measure(path: Path, mid: str, raw: Any, schema: Schema) -> Measure:
         label=_text(where, raw.get("label"), "label", False) or {"en": mid.replace("_", " ")},
         column=column, expr=expr, where=_conditions(where, raw.get("where"), cols),
         end=raw.get("end"), as_of=as_of, by=raw.get("by"), min_count=min_count, window=window,
+        key=raw.get("key"),
     )
 
 

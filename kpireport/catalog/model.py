@@ -47,6 +47,11 @@ class Measure:
     `window` (flows only) widens each period to the trailing `window` months ending with it,
     for definitions that need a longer look-back than a month (repeat purchase window).
     `by` is optional in the data: a table without that column is one group.
+
+    `key` (count and nunique) names the entity a row belongs to, e.g. `order_id` on a table
+    that may hold one row per order line: a count is then of distinct non-blank keys, and a
+    value of a `min_count` distinct count needs that many distinct keys (two orders, not two
+    lines). A table without the key column falls back to rows.
     """
 
     id: str
@@ -62,6 +67,7 @@ class Measure:
     by: str | None = None
     min_count: int = 1
     window: int | None = None
+    key: str | None = None
 
     @property
     def is_flow(self) -> bool:
@@ -83,6 +89,8 @@ class Measure:
     def optional_columns(self) -> set[str]:
         """Columns used when present: optional filters and the `by` group of `last`."""
         cols = {c.column for c in self.where if c.optional}
+        if self.key:
+            cols.add(self.key)
         if self.by:
             cols.add(self.by)
         return cols - self.columns()

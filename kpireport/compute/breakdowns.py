@@ -14,37 +14,37 @@ import pandas as pd
 
 from ..dataset import Dataset
 from .evaluate import evaluate
-from .measures import compute_measure
 from .report import Breakdown, Report
+from .sql import MeasureEngine
 from .status import status
 from .targets import member_series
 from .ytd import formula_calls
 
 
-def compute_breakdowns(report: Report, dataset: Dataset) -> list[Breakdown]:
+def compute_breakdowns(report: Report, dataset: Dataset, engine: MeasureEngine | None = None) -> list[Breakdown]:
     cat = report.catalog
+    engine = engine if engine is not None else MeasureEngine(dataset.tables)
     prev = report.previous()
     periods = [p for p in (prev, report.period) if p is not None]
-    cache: dict[tuple[str, str], pd.DataFrame] = {}
-    out: list[Breakdown] = []
+    wanted: list[tuple[str, str, set[str]]] = []  # (kpi, dimension, measures): breakdowns the tables allow
     for k in report.computed:
         mids = cat.measures_of(k.id)
         for dim in k.breakdowns:
-            tables = [dataset.tables.get(cat.measures[m].table) for m in mids]
-            if not mids or any(t is None or dim not in t.columns for t in tables):
-                continue
-            frames = {}
-            for mid in mids:
-                if (mid, dim) not in cache:
-                    m = cat.measures[mid]
-                    cache[(mid, dim)] = compute_measure(dataset.tables[m.table], m, periods, by=dim,
-                                                        fiscal_year_start=report.fiscal_year_start)
-                frames[mid] = cache[(mid, dim)]
-            members = sorted(set().union(*(set(f.columns) for f in frames.values())))
-            if not members:
-                continue
-            frame = _member_rows(report, k.id, dim, members, frames, periods)
-            out.append(Breakdown(k.id, dim, frame))
+            if mids and all(engine.has(cat.measures[m].table, dim) for m in mids):
+                wanted.append((k.id, dim, mids))
+    grids: dict[str, dict[str, pd.DataFrame]] = {}  # per dimension, every measure at once
+    for dim in dict.fromkeys(dim for _, dim, _ in wanted):
+        needed = sorted({m for _, d, mids in wanted if d == dim for m in mids})
+        grids[dim] = engine.per_period([cat.measures[m] for m in needed], periods, by=dim,
+                                       fiscal_year_start=report.fiscal_year_start)
+    out: list[Breakdown] = []
+    for kid, dim, mids in wanted:
+        frames = {mid: grids[dim][mid] for mid in mids}
+        members = sorted(set().union(*(set(f.columns) for f in frames.values())))
+        if not members:
+            continue
+        frame = _member_rows(report, kid, dim, members, frames, periods)
+        out.append(Breakdown(kid, dim, frame))
     return out
 
 

@@ -15,8 +15,8 @@ from ..errors import MissingDataError, UsageError
 from ..periods import Grain, days_in, latest_complete, period_range
 from ..problems import ProblemLog
 from .evaluate import evaluate, zero_denominators
-from .measures import compute_measure
 from .report import Report, Unavailable
+from .sql import MeasureEngine
 from .status import status, trend
 from .targets import empty_table, overall, target_table
 from .typed import merge_typed, typed_targets, typed_values
@@ -91,12 +91,15 @@ def availability(catalog: Catalog, dataset: Dataset) -> tuple[dict[str, Unavaila
 
 
 def compute_measures(dataset: Dataset, catalog: Catalog, measure_ids: set[str], periods: list[pd.Period],
-                     fiscal_year_start: int = 1) -> pd.DataFrame:
-    """The measures (rows) per period (columns), plus the number of days in each period."""
-    rows: dict[str, pd.Series] = {}
-    for mid in sorted(measure_ids):
-        m = catalog.measures[mid]
-        rows[mid] = compute_measure(dataset.tables[m.table], m, periods, fiscal_year_start=fiscal_year_start)[""]
+                     fiscal_year_start: int = 1, engine: MeasureEngine | None = None) -> pd.DataFrame:
+    """The measures (rows) per period (columns), plus the number of days in each period.
+
+    `engine` holds the report's tables; without one they are registered for this call.
+    """
+    engine = engine if engine is not None else MeasureEngine(dataset.tables)
+    wanted = [catalog.measures[mid] for mid in sorted(measure_ids)]
+    computed = engine.per_period(wanted, periods, fiscal_year_start=fiscal_year_start)
+    rows: dict[str, pd.Series] = {mid: frame[""] for mid, frame in computed.items()}
     rows[PERIOD_DAYS] = pd.Series([float(days_in(p)) for p in periods], index=pd.PeriodIndex(periods))
     return pd.DataFrame(rows).T.reindex(columns=pd.PeriodIndex(periods)).astype("float64")
 
@@ -225,13 +228,17 @@ def status_frames(catalog: Catalog, values: pd.DataFrame, targets: pd.DataFrame)
 
 
 def kpi_values(dataset: Dataset, catalog: Catalog, periods: list[pd.Period], fiscal_year_start: int = 1,
-               kpis: list[str] | None = None, problems: ProblemLog | None = None) -> tuple[pd.DataFrame, dict]:
-    """KPI values for the given periods, computed from the dataset's rows (no status, no breakdowns)."""
+               kpis: list[str] | None = None, problems: ProblemLog | None = None,
+               engine: MeasureEngine | None = None) -> tuple[pd.DataFrame, dict]:
+    """KPI values for the given periods, computed from the dataset's rows (no status, no breakdowns).
+
+    `engine`: the report's MeasureEngine, when there is one (its tables are registered already).
+    """
     _, usable = availability(catalog, dataset)
     wanted = set(kpis) if kpis is not None else usable
     order = [k for k in catalog.kpi_order() if k in usable and (k in wanted or _needed_by(catalog, k, wanted))]
     mids = {m for kid in order for m in catalog.measures_of(kid)}
-    measures = compute_measures(dataset, catalog, mids, periods, fiscal_year_start)
+    measures = compute_measures(dataset, catalog, mids, periods, fiscal_year_start, engine)
     problems = problems if problems is not None else ProblemLog()
     raw = dataset.tables.get("targets")
     tgt = overall(target_table(raw, catalog, periods, fiscal_year_start, problems, "target"), catalog, periods)
@@ -254,19 +261,6 @@ def _needed_by(catalog: Catalog, kid: str, wanted: set[str]) -> bool:
     return False
 
 
-def prepared(dataset: Dataset, catalog: Catalog) -> Dataset:
-    """A shallow copy of the dataset whose tables are in compute's working form (see prepare_table)."""
-    from dataclasses import replace
-
-    from .measures import prepare_table
-
-    def counted(table: str) -> frozenset[str]:
-        return frozenset(m.column for m in catalog.measures.values()
-                         if m.table == table and m.agg == "nunique" and m.column)
-
-    return replace(dataset, tables={name: prepare_table(df, counted(name)) for name, df in dataset.tables.items()})
-
-
 def compute_report(
     dataset: Dataset,
     catalog: Catalog,
@@ -284,11 +278,11 @@ def compute_report(
     against the target, else a trend; then year-to-date, breakdowns and OKRs.
     """
     periods, chosen = choose_periods(dataset, grain, fiscal_year_start, period)
-    dataset = prepared(dataset, catalog)
+    engine = MeasureEngine(dataset.tables)  # the tables registered once, for every measure of the report
     unavailable, usable = availability(catalog, dataset)
     order = [k for k in catalog.kpi_order() if k in usable]
     mids = {m for kid in order for m in catalog.measures_of(kid)}
-    measures = compute_measures(dataset, catalog, mids, periods, fiscal_year_start)
+    measures = compute_measures(dataset, catalog, mids, periods, fiscal_year_start, engine)
     problems: ProblemLog = dataset.problems
     raw = typed_targets(dataset)
     member_targets = target_table(raw, catalog, periods, fiscal_year_start, problems, "target")
@@ -312,7 +306,7 @@ def compute_report(
     from .okrs import compute_okrs
     from .ytd import compute_ytd
 
-    report.ytd, report.ytd_targets = compute_ytd(report, dataset)
-    report.breakdowns = compute_breakdowns(report, dataset)
-    report.okrs = compute_okrs(report, dataset)
+    report.ytd, report.ytd_targets = compute_ytd(report, dataset, engine)
+    report.breakdowns = compute_breakdowns(report, dataset, engine)
+    report.okrs = compute_okrs(report, dataset, engine)
     return report

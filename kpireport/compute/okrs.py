@@ -20,6 +20,7 @@ from ..dataset import Dataset
 from ..periods import Grain, freq, parse_period, period_range
 from ..problems import Problem
 from .report import KeyResult, Objective, Report
+from .sql import MeasureEngine
 from .targets import resolve_kpi
 
 
@@ -35,7 +36,8 @@ def progress(baseline: float | None, target: float | None, current: float | None
     return (current - baseline) / (target - baseline)
 
 
-def quarter_values(report: Report, dataset: Dataset, kpis: set[str]) -> tuple[pd.DataFrame, pd.Timestamp | None]:
+def quarter_values(report: Report, dataset: Dataset, kpis: set[str], engine: MeasureEngine | None = None,
+                   ) -> tuple[pd.DataFrame, pd.Timestamp | None]:
     """The given KPIs per fiscal quarter, from the first data quarter to the quarter of the last date."""
     from .engine import _first_date, kpi_values
 
@@ -46,11 +48,11 @@ def quarter_values(report: Report, dataset: Dataset, kpis: set[str]) -> tuple[pd
     if Grain(report.grain) is Grain.QUARTER and report.periods[-1].end_time >= last:
         return report.values, last
     quarters = period_range(first, last, Grain.QUARTER, report.fiscal_year_start)
-    values, _ = kpi_values(dataset, report.catalog, quarters, report.fiscal_year_start, sorted(kpis))
+    values, _ = kpi_values(dataset, report.catalog, quarters, report.fiscal_year_start, sorted(kpis), engine=engine)
     return values, last
 
 
-def compute_okrs(report: Report, dataset: Dataset) -> list[Objective]:
+def compute_okrs(report: Report, dataset: Dataset, engine: MeasureEngine | None = None) -> list[Objective]:
     raw = dataset.tables.get("okrs")
     if raw is None or raw.empty:
         return []
@@ -71,7 +73,7 @@ def compute_okrs(report: Report, dataset: Dataset) -> list[Objective]:
                                         table="okrs", cell=f"row {idx}", column="period"))
         rows.append((row, kid, period))
     wanted = {kid for _, kid, _ in rows if kid is not None and kid not in report.unavailable}
-    values, last = quarter_values(report, dataset, wanted)
+    values, last = quarter_values(report, dataset, wanted, engine)
     objectives: dict[str, Objective] = {}
     for row, kid, period in rows:
         name = str(row.get("objective") or "").strip()

@@ -19,8 +19,9 @@ from ..catalog.model import Catalog
 from ..dataset import Dataset
 from ..periods import Grain, freq, grain_of, period_range
 from .engine import PERIOD_DAYS, evaluate_kpis
-from .measures import Span, compute_spans
 from .report import Report
+from .sql import MeasureEngine
+from .sql.frames import Span
 from .targets import rollup_rule
 
 
@@ -76,7 +77,8 @@ def _span_sum(frame: pd.DataFrame, periods: list[pd.Period], fiscal_year_start: 
     return pd.DataFrame(rows).T.reindex(columns=index).astype("float64")
 
 
-def compute_ytd(report: Report, dataset: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
+def compute_ytd(report: Report, dataset: Dataset, engine: MeasureEngine | None = None,
+                ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(YTD values, YTD targets), both indexed by KPI id with one column per report period."""
     from .engine import availability
 
@@ -87,11 +89,10 @@ def compute_ytd(report: Report, dataset: Dataset) -> tuple[pd.DataFrame, pd.Data
     order = ytd_kpis(cat, [k for k in cat.kpi_order() if k in report.values.index and k in usable])
     spans = ytd_spans(periods, report.fiscal_year_start)
     mids = {m for k in order for m in cat.measures_of(k)}
-    rows: dict[str, pd.Series] = {}
-    for mid in sorted(mids):
-        m = cat.measures[mid]
-        table = compute_spans(dataset.tables[m.table], m, spans, periods, fiscal_year_start=report.fiscal_year_start)
-        rows[mid] = pd.Series(table[""].to_numpy(), index=index)
+    engine = engine if engine is not None else MeasureEngine(dataset.tables)
+    spanned = engine.per_span([cat.measures[mid] for mid in sorted(mids)], spans, periods,
+                              fiscal_year_start=report.fiscal_year_start)
+    rows: dict[str, pd.Series] = {mid: pd.Series(values, index=index) for mid, values in spanned.items()}
     rows[PERIOD_DAYS] = pd.Series([float((e.normalize() - s.normalize()).days + 1) for s, e in spans], index=index)
     measures = pd.DataFrame(rows).T
     targets = _span_sum(report.targets, periods, report.fiscal_year_start, cat)

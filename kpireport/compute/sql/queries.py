@@ -1,0 +1,284 @@
+"""The query shapes every measure falls into, written as plain SQL text.
+
+- periods: flow rows put in their report period by arithmetic on the date (report periods are
+  whole months), all measures of one table and date column in one aggregate with a FILTER
+  clause each; exact per period (a compensated sum over the period's own rows);
+- spans (year to date, trailing windows; they overlap): sums, counts, min, max and means
+  from per-day partials added up per span; distinct counts from each value's first days
+  (see `_distinct_in_spans`), so no row is joined to every span holding it;
+- stocks: rows active at an instant (started, not yet ended), likewise all at once;
+- last: per group, the latest value on or before the instant, the groups added up.
+
+Each query returns one row per (bucket `_b` or span `_idx`, member `_member`) with a column
+`a<i>` (the value) and `n<i>` (how many rows counted, to know which members have data) per
+measure.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...catalog.model import Measure
+from . import dialect as d
+from .compiler import Columns, measure_value, member_sql, nonblank, where_sql
+
+ROW = "__row"  # the original row order, for ties between equal dates in `last`
+
+
+@dataclass(frozen=True)
+class Dated:
+    """Where a table's rows get their date: the FROM clause (with a join to a period-text map
+    when the column holds period texts) and the SQL of the date; `weighted` when values are
+    split over report periods (multiplied by _p_dq / _p_total)."""
+
+    from_sql: str
+    date_sql: str
+    weighted: bool = False
+
+
+def _key(m: Measure, cols: Columns) -> tuple[str | None, str] | None:
+    """(SQL of the measure's entity key, SQL true where the key names an entity), or None when
+    the table has no such column. The key SQL is None when no entity has two rows (a table at
+    order grain): counting distinct keys is then counting the rows that have one."""
+    if not (m.key and cols.has(m.key)):
+        return None
+    present, unique = cols.key(m.key) if cols.key is not None else (nonblank(d.ident(m.key)), False)
+    if unique:
+        return None, present
+    code = cols.codes(m.key, True) if cols.codes is not None else None
+    if code is not None:
+        return d.ident(code), f"({d.ident(code)} IS NOT NULL)"
+    return d.ident(m.key), present
+
+
+def is_distinct(m: Measure, cols: Columns) -> bool:
+    """Counted per distinct value (or key), so partial counts cannot be added up."""
+    k = _key(m, cols)
+    return m.agg == "nunique" or (m.agg == "count" and k is not None and k[0] is not None)
+
+
+class _Rows:
+    """The rows of one query: bucket, member, and per measure its condition, value and key, each
+    distinct SQL expression computed once (measures of a table share their status filter)."""
+
+    def __init__(self, ms: list[Measure], cols: Columns, src: Dated, by: str | None, env: dict[str, str],
+                 split: bool = True) -> None:
+        self.ms, self.cols, self.src = ms, cols, src
+        member = member_sql(by, cols)
+        if split and by in d.MULTI_VALUED and cols.has(by):
+            member = d.split_members(member)
+        self.member = member
+        self.exprs: dict[str, str] = {}  # SQL -> alias
+        self.f: list[str] = []
+        self.v: list[str | None] = []
+        self.k: list[str | None] = []
+        self.kp: list[str] = []  # the key names an entity (TRUE without a key)
+        for m in ms:
+            v = measure_value(m, cols, env)
+            if v is not None and src.weighted and m.agg == "sum":
+                v = f"(({v} * _p_dq) / _p_total)"
+            k = _key(m, cols)
+            where = where_sql(m, cols)
+            if k is not None and k[0] is None:  # one row per entity: count the rows with a key
+                where = f"{where} AND {k[1]}"
+            self.f.append(self._alias(where, "_c"))
+            self.v.append(self._alias(v, "_x") if v is not None else None)
+            keyed = k is not None and k[0] is not None
+            self.k.append(self._alias(k[0], "_k") if keyed else None)  # type: ignore[index,arg-type]
+            self.kp.append(self._alias(k[1], "_c") if keyed else "TRUE")  # type: ignore[index]
+
+    def _alias(self, sql: str, prefix: str) -> str:
+        if sql not in self.exprs:
+            self.exprs[sql] = f"{prefix}{len(self.exprs)}"
+        return self.exprs[sql]
+
+    def counted(self, i: int, value: bool | None = None) -> str:
+        """The rows measure i counts: its conditions, and a value where it reads one."""
+        has = self.v[i] is not None if value is None else value
+        return f"{self.f[i]} AND {self.v[i]} IS NOT NULL" if has else self.f[i]
+
+    def select(self, bucket: str, where: str = "TRUE", raw: list[str] | None = None) -> str:
+        """The rows as a SELECT; `raw` columns are passed through as they are."""
+        items = [f"{bucket} AS _b", f"{self.member} AS _member"] + [f"{sql} AS {a}" for sql, a in self.exprs.items()]
+        items += [d.ident(c) for c in raw or []]
+        return (f"SELECT {', '.join(items)} FROM {self.src.from_sql} "
+                f"WHERE {self.src.date_sql} IS NOT NULL AND {where}")
+
+
+def period_bucket(date_sql: str, origin_month: int, months: int) -> str:
+    """The report period a date falls in, counted from the first report period."""
+    return d.floor_div(f"{d.month_number(date_sql)} - {origin_month}", months)
+
+
+def listing(ms: list[Measure], cols: Columns, src: Dated, by: str) -> str:
+    """Per member, over all dates, how many rows each measure counts: a breakdown lists every
+    member with data at any date (0 in the report periods where it had none). A value is needed
+    where it is a column; rows of a row expression count even where it has none (a ticket
+    without a response still lists its agent). Rows are grouped
+    by the column as it is first, so only the groups' texts are trimmed or split."""
+    r = _Rows(ms, cols, src, None, {})
+    counts = [f"COUNT(*) FILTER (WHERE {r.counted(i, m.column is not None and m.agg != 'count')}) AS n{i}"
+              for i, m in enumerate(ms)]
+    inner = (f"SELECT {d.ident(by)}, {', '.join(counts)} FROM ({r.select('0', 'TRUE', raw=[by])}) x "
+             f"GROUP BY {d.ident(by)}")
+    member = member_sql(by, cols)
+    if by in d.MULTI_VALUED:
+        member = d.split_members(member)
+    return f"SELECT {member} AS _member, {', '.join(f'n{i}' for i in range(len(ms)))} FROM ({inner}) g"
+
+
+def periods(ms: list[Measure], cols: Columns, src: Dated, by: str | None, bucket: str, lo: int, hi: int) -> str:
+    """All flow measures of one table and date column per report period (bucket lo..hi) and member."""
+    r = _Rows(ms, cols, src, by, {})
+    ctes = [f"rows AS ({r.select(bucket, f'{bucket} BETWEEN {lo} AND {hi}')})"]
+    aggs = ["_b", "_member"]
+    joins = []
+    for i, m in enumerate(ms):
+        rows = r.counted(i)
+        aggs.append(f"COUNT(*) FILTER (WHERE {rows}) AS n{i}")
+        if m.agg == "nunique" and (m.min_count > 1 or r.k[i] is not None):
+            times = f"COUNT(DISTINCT CASE WHEN {r.kp[i]} THEN {r.k[i]} END)" if r.k[i] else "COUNT(*)"
+            ctes.append(f"mc{i} AS (SELECT _b, _member, COUNT(*) AS a FROM (SELECT _b, _member FROM rows "
+                        f"WHERE {rows} GROUP BY _b, _member, {r.v[i]} HAVING {times} >= {int(m.min_count)}) g "
+                        f"GROUP BY _b, _member)")
+            joins.append(i)
+            continue
+        if m.agg == "count":
+            agg = (f"COUNT(DISTINCT {r.k[i]}) FILTER (WHERE {rows} AND {r.kp[i]})" if r.k[i]
+                   else f"COUNT(*) FILTER (WHERE {rows})")
+        elif m.agg == "nunique":
+            agg = f"COUNT(DISTINCT {r.v[i]}) FILTER (WHERE {rows})"
+        elif m.agg == "sum":
+            agg = f"{d.exact_sum(r.v[i])} FILTER (WHERE {rows})"  # type: ignore[arg-type]
+        elif m.agg == "mean":
+            agg = f"({d.exact_sum(r.v[i])} FILTER (WHERE {rows}) / COUNT(*) FILTER (WHERE {rows}))"  # type: ignore[arg-type]
+        else:
+            agg = f"{m.agg.upper()}({r.v[i]}) FILTER (WHERE {rows})"
+        aggs.append(f"{agg} AS a{i}")
+    ctes.append(f"agg AS (SELECT {', '.join(aggs)} FROM rows GROUP BY _b, _member)")
+    select = ["agg.*"] + [f"mc{i}.a AS a{i}" for i in joins]
+    on = " ".join(f"LEFT JOIN mc{i} ON agg._b = mc{i}._b AND agg._member = mc{i}._member" for i in joins)
+    return f"WITH {', '.join(ctes)} SELECT {', '.join(select)} FROM agg {on}"
+
+
+def spans(ms: list[Measure], cols: Columns, src: Dated, by: str | None, spans_rel: str, groups_rel: str) -> str:
+    """All flow measures of one table and date column over overlapping spans of whole days.
+
+    `spans_rel` has (_s_idx, _s_lo, _s_hi, _s_g) in day numbers, `groups_rel` (_g_idx, _g_lo,
+    _g_hi): the spans that start on the same day form a group. Sums are compensated sums of
+    per-day compensated sums (the one place where a span's sum is not over its rows directly).
+    """
+    r = _Rows(ms, cols, src, by, {})
+    ctes = [f"rows AS NOT MATERIALIZED ({r.select(d.day_number(src.date_sql))})"]
+    parts, combined, answers, names = [], [], [], []
+    for i, m in enumerate(ms):
+        if is_distinct(m, cols):
+            ctes.extend(_distinct_in_spans(i, m, r, spans_rel, groups_rel))
+            answers.append(i)
+            continue
+        rows = r.counted(i)
+        names += [f"n{i}", f"a{i}"]
+        parts.append(f"COUNT(*) FILTER (WHERE {rows}) AS n{i}")
+        combined.append(f"SUM(n{i}) AS n{i}")
+        if m.agg == "count":
+            combined.append(f"SUM(n{i}) AS a{i}")
+        elif m.agg in ("sum", "mean"):
+            parts.append(f"{d.exact_sum(r.v[i])} FILTER (WHERE {rows}) AS p{i}")  # type: ignore[arg-type]
+            total = d.exact_sum(f"p{i}")
+            combined.append(f"{total} AS a{i}" if m.agg == "sum" else f"({total} / NULLIF(SUM(n{i}), 0)) AS a{i}")
+        else:
+            parts.append(f"{m.agg.upper()}({r.v[i]}) FILTER (WHERE {rows}) AS p{i}")
+            combined.append(f"{m.agg.upper()}(p{i}) AS a{i}")
+    keys = []
+    if parts:
+        ctes.append(f"part AS (SELECT _b, _member, {', '.join(parts)} FROM rows GROUP BY _b, _member)")
+        ctes.append(f"comb AS (SELECT _s_idx AS _idx, _member, {', '.join(combined)} FROM part "
+                    f"JOIN {spans_rel} ON _b BETWEEN _s_lo AND _s_hi GROUP BY _s_idx, _member)")
+        keys.append("SELECT _idx, _member FROM comb")
+    keys += [f"SELECT _idx, _member FROM r{i}" for i in answers]
+    ctes.append(f"keys AS ({' UNION '.join(keys)})")
+    select = ["keys._idx", "keys._member"]
+    joins = []
+    if parts:
+        select += [f"comb.{n}" for n in names]
+        joins.append("LEFT JOIN comb ON keys._idx = comb._idx AND keys._member = comb._member")
+    for i in answers:
+        select += [f"r{i}.a AS a{i}", f"r{i}.a AS n{i}"]
+        joins.append(f"LEFT JOIN r{i} ON keys._idx = r{i}._idx AND keys._member = r{i}._member")
+    return f"WITH {', '.join(ctes)} SELECT {', '.join(select)} FROM keys {' '.join(joins)}"
+
+
+def _distinct_in_spans(i: int, m: Measure, r: _Rows, spans_rel: str, groups_rel: str) -> list[str]:
+    """A distinct count over spans that share their first day, without a row per span.
+
+    Within a group (spans starting on day lo) a value counts in the span ending on day hi when
+    its `min_count`-th distinct key (its n-th row without a key; a keyed count is the count of
+    distinct keys, n = 1) first occurs on or before hi. So each value gets that qualifying day
+    once per group, and a span counts the values that qualified by its end.
+    """
+    rows = r.counted(i, value=m.agg == "nunique")
+    value = r.v[i] if m.agg == "nunique" else r.k[i]
+    key = r.k[i] if m.agg == "nunique" else None
+    n = int(m.min_count) if m.agg == "nunique" else 1
+    if m.agg == "count":
+        rows = f"{rows} AND {r.kp[i]}"
+    grouped = f"_g_idx, _member, {value}"
+    if key is not None:
+        firsts = (f"SELECT {grouped} AS _val, MIN(_b) AS _first FROM rows JOIN {groups_rel} ON _b BETWEEN _g_lo AND _g_hi "
+                  f"WHERE {rows} AND {r.kp[i]} GROUP BY {grouped}, {key}")
+    elif n > 1:
+        firsts = (f"SELECT _g_idx, _member, {value} AS _val, _b AS _first FROM rows "
+                  f"JOIN {groups_rel} ON _b BETWEEN _g_lo AND _g_hi WHERE {rows}")
+    else:
+        firsts = (f"SELECT {grouped} AS _val, MIN(_b) AS _first FROM rows JOIN {groups_rel} ON _b BETWEEN _g_lo AND _g_hi "
+                  f"WHERE {rows} GROUP BY {grouped}")
+    ranked = (f"SELECT _g_idx, _member, _first, ROW_NUMBER() OVER (PARTITION BY _g_idx, _member, _val "
+              f"ORDER BY _first) AS _rn FROM ({firsts}) f")
+    return [f"q{i} AS (SELECT _g_idx, _member, _first FROM ({ranked}) k WHERE _rn = {n})",
+            f"r{i} AS (SELECT _s_idx AS _idx, _member, COUNT(*) AS a FROM q{i} JOIN {spans_rel} "
+            f"ON _s_g = _g_idx AND _first <= _s_hi GROUP BY _s_idx, _member)"]
+
+
+def _active(start: str, end: str | None, as_of: str) -> tuple[str, str]:
+    """(join condition, filter) for rows active at the instant _s_at: as of a period's start,
+    started before it and not ended before it; as of its end, started by then and not ended."""
+    if as_of == "start":
+        return f"{start} < _s_at", f"({end} IS NULL OR {end} >= _s_at)" if end else "TRUE"
+    return f"{start} <= _s_at", f"({end} IS NULL OR {end} > _s_at)" if end else "TRUE"
+
+
+def stock_env(as_of: str) -> dict[str, str]:
+    """What period_end / period_start mean in a stock's row expression: calendar days, so an open
+    deal created on Jan 10 is 21 days old on Jan 31."""
+    return {"period_end": "_s_day", "period_start": "_s_day" if as_of == "start" else "_s_lo"}
+
+
+def stocks(ms: list[Measure], cols: Columns, src: Dated, end_sql: str | None, as_of: str, by: str | None,
+           spans_rel: str) -> str:
+    """All stock measures of one table with the same start, end and instant, per span and member."""
+    join, keep = _active(src.date_sql, end_sql, as_of)
+    member = member_sql(by, cols)
+    aggs = []
+    for i, m in enumerate(ms):
+        v = measure_value(m, cols, stock_env(as_of))
+        f = where_sql(m, cols)
+        aggs.append(f"COUNT(*) FILTER (WHERE {f}) AS n{i}")
+        aggs.append(f"{d.exact_sum(v)} FILTER (WHERE {f} AND {v} IS NOT NULL) AS a{i}" if v is not None
+                    else f"COUNT(*) FILTER (WHERE {f}) AS a{i}")
+    return (f"SELECT _s_idx AS _idx, {member} AS _member, {', '.join(aggs)} FROM {src.from_sql} "
+            f"JOIN {spans_rel} ON {join} WHERE {keep} GROUP BY _s_idx, {member}")
+
+
+def last(m: Measure, cols: Columns, src: Dated, by: str | None, spans_rel: str, ordered: bool) -> str:
+    """The latest value per (member, `m.by` group) at each instant, the groups added up.
+    Equal dates: the row further down the table wins (`ordered`: the table has its row order)."""
+    join, _ = _active(src.date_sql, None, m.as_of)
+    member = member_sql(by, cols)
+    group = f"COALESCE(CAST({d.ident(m.by)} AS VARCHAR), {d.text(d.BLANK)})" if cols.has(m.by) else "''"
+    v = measure_value(m, cols, stock_env(m.as_of)) or "1.0"
+    tie = f", {d.ident(ROW)} DESC" if ordered else f", {v} DESC"
+    rank = f"ROW_NUMBER() OVER (PARTITION BY _s_idx, {member}, {group} ORDER BY {src.date_sql} DESC{tie})"
+    base = (f"SELECT _s_idx AS _idx, {member} AS _member, {v} AS _v, {rank} AS _rn FROM {src.from_sql} "
+            f"JOIN {spans_rel} ON {join} WHERE {where_sql(m, cols)} AND {v} IS NOT NULL")
+    return (f"SELECT _idx, _member, {d.exact_sum('_v')} AS a0, COUNT(*) AS n0 FROM ({base}) b "
+            f"WHERE _rn = 1 GROUP BY _idx, _member")
