@@ -9,10 +9,10 @@ from .compute.engine import compute_report
 from .compute.report import Report
 from .config import Config
 from .dataset import Dataset
-from .errors import MissingDataError
+from .errors import InputError, MissingDataError
 from .mapping import map_sheets
 from .periods import Grain, parse_period
-from .problems import ProblemLog
+from .problems import ProblemLog, Severity
 from .read import read_inputs
 from .validate import validate
 
@@ -32,7 +32,22 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
             "no input table was recognised in the files given.",
             "Name each sheet after its table (Orders, Customers, Leads, ...) or run `kpireport validate` to see why.",
         )
-    return validate(mapped, problems, config.input_locale, catalog=catalog)
+    dataset = validate(mapped, problems, config.input_locale, catalog=catalog)
+    check_input(dataset)
+    return dataset
+
+
+def check_input(dataset: Dataset) -> None:
+    """What `generate` and `validate` both refuse, so that they agree on every input: an error in
+    the input (a sheet named or mapped as a table that cannot be read as one, a table with no
+    usable row, a config mapping that names no table). Warnings and notes never stop a run."""
+    errors = [p for p in dataset.problems if p.severity is Severity.ERROR]
+    if not errors:
+        return
+    more = f" (and {len(errors) - 1:,} more errors)" if len(errors) > 1 else ""
+    raise InputError(f"{errors[0].one_line().removeprefix('error: ')}{more}.",
+                     "Fix it in the source file or map it in the config; a file or sheet that is not meant to be "
+                     "read can be marked 'ignore' under mapping: sheets. `kpireport validate` lists every issue.")
 
 
 def catalog_for(config: Config) -> Catalog:

@@ -383,8 +383,10 @@ def compute_report(
     )
     from .breakdowns import compute_breakdowns
     from .okrs import compute_okrs
+    from .partial import mark_partial
     from .ytd import compute_ytd
 
+    mark_partial(report, dataset.first_date())
     report.ytd, report.ytd_targets = compute_ytd(report, dataset)
     report.breakdowns = compute_breakdowns(report, dataset)
     report.okrs = compute_okrs(report, dataset)
