@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .catalog import Catalog, load_catalog
-from .compute.engine import compute_report
+from .compute.engine import check_period, compute_report
 from .compute.report import Report
 from .config import Config
 from .dataset import Dataset
@@ -78,5 +78,6 @@ def run_with_dataset(inputs: list[Path], config: Config, grain: Grain | None = N
             g = grain_of(chosen)
         elif grain_of(chosen) != g:
             chosen = convert(chosen, g, config.fiscal_year_start)
+        check_period(dataset, chosen, g, config.fiscal_year_start)
     report = compute_report(dataset, catalog, g, chosen, config.fiscal_year_start, config.company, config.currency)
     return report, dataset

@@ -29,19 +29,27 @@ def choose_periods(dataset: Dataset, grain: Grain, fiscal_year_start: int,
     """The periods to compute, from the data's first date to the chosen period.
 
     The default is the latest complete period of the data (Dataset.last_date: the event tables,
-    stray dates left out at validation). A period asked for that lies wholly before or after
-    the data is a usage error naming the data's range, never a report of zeros.
+    stray dates left out at validation). A period given here is computed even when the data
+    does not reach it (tests and callers may want an empty period); the command line refuses
+    one outside the data first (`check_period`).
     """
     last = dataset.last_date()
     first = dataset.first_date() or last
     if last is None:
         raise MissingDataError("no dated rows were found in the input.",
                                "Check that the files hold orders, leads, tickets or other dated records.")
-    if period is not None:
-        _check_inside(period, first, last, grain, fiscal_year_start)
     chosen = period if period is not None else latest_complete(last, grain, fiscal_year_start)
     periods = period_range(min(first, chosen.start_time), chosen.end_time, grain, fiscal_year_start)
     return periods, chosen
+
+
+def check_period(dataset: Dataset, period: pd.Period, grain: Grain, fiscal_year_start: int) -> None:
+    """A period asked for that lies wholly before or after the data is a usage error naming the
+    data's range (and the complete periods to pick from), never a report of zeros."""
+    last = dataset.last_date()
+    if last is None:
+        return  # choose_periods says "no dated rows"
+    _check_inside(period, dataset.first_date() or last, last, grain, fiscal_year_start)
 
 
 def _check_inside(period: pd.Period, first: pd.Timestamp, last: pd.Timestamp, grain: Grain,
