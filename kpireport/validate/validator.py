@@ -369,8 +369,7 @@ def _flag_unusable(sources: list[Source], problems: ProblemLog) -> None:
     for s in sources:
         if s.kind == "records" and s.rows_read > 0 and s.rows_used == 0:
             problems.add(Problem(f"recognised as table {s.table!r} but 0 of {s.rows_read:,} rows are usable: every row "
-                                 "lacks a required value or has one that cannot be read (see the issues by cell); "
-                                 "map the right columns in the config, or mark the sheet 'ignore'",
+                                 "lacks a required value or has one that cannot be read (see the issues by cell)",
                                  file=s.file, sheet=s.sheet, table=s.table, severity=Severity.ERROR))
 
 
