@@ -275,9 +275,11 @@ def _mapping(path: Path, raw: Any) -> MappingOverrides:
     schema = default_schema()
     tables = [*schema.tables, "kpi_sheet"]
     for sheet, table in sheets.items():
+        if str(table).strip().casefold() in IGNORE_WORDS - {""}:
+            continue  # "ignore": the file or sheet is listed as ignored, never read as a table
         if str(table) not in tables:
             raise _fail(path, f"mapping.sheets.{sheet}", f"{table!r} is not a table",
-                        _did_you_mean(str(table), tables) + f"Tables: {', '.join(tables)}.")
+                        _did_you_mean(str(table), tables) + f"Tables: {', '.join(tables)}; or 'ignore'.")
     for table, cols in columns.items():
         if str(table) not in schema.tables:
             raise _fail(path, f"mapping.columns.{table}", "is not a table",

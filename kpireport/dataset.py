@@ -111,23 +111,65 @@ class Dataset:
         return months.min().start_time, months.max().end_time.normalize()
 
     def last_date(self) -> pd.Timestamp | None:
-        """The latest event date over the tables that record events, for "latest complete period";
-        from the KPI sheet's last month only when no record table has dates."""
-        from .schema import default_schema
+        """The latest date of the rows, for "latest complete period".
 
-        best: pd.Timestamp | None = None
-        for name, df in self.tables.items():
-            if name in ("targets", "okrs", "market") or df.empty:
-                continue
-            spec = default_schema().tables.get(name)
-            if spec is None:
-                continue
-            col = spec.required[0] if spec.required else None
-            if col is None or col not in df.columns or not pd.api.types.is_datetime64_any_dtype(df[col]):
-                continue
-            m = df[col].max()
-            if pd.notna(m) and (best is None or m > best):
-                best = m
+        Taken over the event tables (EVENT_TABLES) when any has dated rows; else over the other
+        record tables (a customers-only input is reported up to its last acquisition date); from
+        the KPI sheet's last month only when no record table has dates. Each table's date is the
+        column that places its rows (`placing_date`), never an ID that happens to come first.
+        """
+        best = _extreme(self.tables, EVENT_TABLES, max)
+        if best is None:
+            best = _extreme(self.tables, tuple(t for t in self.tables if t not in NOT_RECORDS), max)
         if best is None and (span := self.kpi_sheet_span()) is not None:
             best = span[1]
         return best
+
+    def first_date(self) -> pd.Timestamp | None:
+        """The earliest date of the event tables (else of the other record tables), or of the KPI
+        sheet's first month when that is earlier: where the reporting history starts."""
+        firsts = [d for d in (_extreme(self.tables, EVENT_TABLES, min),) if d is not None]
+        if not firsts:
+            firsts = [d for d in (_extreme(self.tables, tuple(t for t in self.tables if t not in NOT_RECORDS), min),)
+                      if d is not None]
+        if (span := self.kpi_sheet_span()) is not None:
+            firsts.append(span[0])
+        return min(firsts) if firsts else None
+
+
+# Tables whose rows are events placed in time by their date: they decide the reporting range.
+# Customers, opportunities, tasks and social are left out: they carry rows from before the
+# activity data on purpose (customers acquired years ago, old open deals and tasks, the
+# follower count the day before); they decide it only when no event table is given.
+EVENT_TABLES = ("orders", "leads", "tickets", "invoices", "web", "campaigns", "surveys", "expenses",
+                "interactions", "production", "product_usage")
+# Tables that are not records of the business: plans and outside figures.
+NOT_RECORDS = ("targets", "okrs", "market")
+
+
+def placing_date(table: str) -> str | None:
+    """The date column that places a table's rows in time: its first required date column, else its
+    first date column (customers: acquired_date, not customer_id)."""
+    from .schema import default_schema
+
+    spec = default_schema().tables.get(table)
+    if spec is None:
+        return None
+    dated = [c for c in spec.columns if c.type in ("date", "period")]
+    required = [c.name for c in dated if c.required]
+    return required[0] if required else (dated[0].name if dated else None)
+
+
+def _extreme(tables: dict[str, pd.DataFrame], names: tuple[str, ...], pick) -> pd.Timestamp | None:
+    found = []
+    for name in names:
+        df = tables.get(name)
+        col = placing_date(name)
+        if df is None or df.empty or col is None or col not in df.columns:
+            continue
+        if not pd.api.types.is_datetime64_any_dtype(df[col]):
+            continue
+        v = df[col].max() if pick is max else df[col].min()
+        if pd.notna(v):
+            found.append(pd.Timestamp(v))
+    return pick(found) if found else None

@@ -8,15 +8,15 @@ from pathlib import Path
 import pandas as pd
 
 from .catalog import Catalog, load_catalog
-from .compute.engine import compute_report
+from .compute.engine import check_period, compute_report
 from .compute.report import Report
 from .config import Config
 from .dataset import Dataset
-from .errors import MissingDataError
+from .errors import InputError, MissingDataError
 from .mapping import map_sheets
 from .model import apply_model
 from .periods import Grain, parse_period
-from .problems import ProblemLog
+from .problems import ProblemLog, Severity
 from .read import read_inputs
 from .validate import validate
 
@@ -28,16 +28,18 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
     KPIs that only the user's config defines.
     """
     catalog = catalog or catalog_for(config)
-    sheets = read_inputs(inputs)
     problems = ProblemLog()
+    sheets = read_inputs(inputs, problems)
     mapped, problems = map_sheets(sheets, config.mapping, problems=problems, catalog=catalog)
     if not mapped:
         raise MissingDataError(
             "no input table was recognised in the files given.",
             "Name each sheet after its table (Orders, Customers, Leads, ...) or run `kpireport validate` to see why.",
         )
+    dataset = validate(mapped, problems, config.input_locale, catalog=catalog)
+    check_input(dataset)
     as_of, said = _as_of(inputs, config)
-    return apply_model(validate(mapped, problems, config.input_locale, catalog=catalog), as_of=as_of, as_of_said=said)
+    return apply_model(dataset, as_of=as_of, as_of_said=said)
 
 
 def _as_of(inputs: list[Path], config: Config) -> tuple[pd.Timestamp | None, str]:
@@ -58,6 +60,18 @@ def _as_of(inputs: list[Path], config: Config) -> tuple[pd.Timestamp | None, str
         return None, ""
     return pd.Timestamp.fromtimestamp(newest).normalize(), "the input files' modified date"
 
+
+def check_input(dataset: Dataset) -> None:
+    """What `generate` and `validate` both refuse, so that they agree on every input: an error in
+    the input (a sheet named or mapped as a table that cannot be read as one, a table with no
+    usable row, a config mapping that names no table). Warnings and notes never stop a run."""
+    errors = [p for p in dataset.problems if p.severity is Severity.ERROR]
+    if not errors:
+        return
+    more = f" (and {len(errors) - 1:,} more errors)" if len(errors) > 1 else ""
+    raise InputError(f"{errors[0].one_line().removeprefix('error: ')}{more}.",
+                     "Fix it in the source file or map it in the config; a file or sheet that is not meant to be "
+                     "read can be marked 'ignore' under mapping: sheets. `kpireport validate` lists every issue.")
 
 
 def catalog_for(config: Config) -> Catalog:
@@ -88,5 +102,6 @@ def run_with_dataset(inputs: list[Path], config: Config, grain: Grain | None = N
             g = grain_of(chosen)
         elif grain_of(chosen) != g:
             chosen = convert(chosen, g, config.fiscal_year_start)
+        check_period(dataset, chosen, g, config.fiscal_year_start)
     report = compute_report(dataset, catalog, g, chosen, config.fiscal_year_start, config.company, config.currency)
     return report, dataset

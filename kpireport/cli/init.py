@@ -34,8 +34,9 @@ grain: month                    # default report period: month, quarter or year
 # decimal: "{decimal}"                # decimal separator of numbers typed as text ("1.234,56"); default from locale
 # day_first: true               # 03/04/2026 is 3 April (true) or March 4 (false)
 # mapping:                      # when a sheet or header is not recognised (kpireport validate tells you)
-#   sheets:                     # "file/sheet", "sheet" or "file" -> table
+#   sheets:                     # "file/sheet", "sheet" or "file" -> table ('ignore' to leave it unread)
 #     "export.xlsx/Sheet1": orders
+#     "notes.csv": ignore
 #   columns:                    # per table: your header -> our column ('ignore' to skip a column)
 #     orders:
 #       "Belegdatum": order_date

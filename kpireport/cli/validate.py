@@ -32,18 +32,24 @@ Examples:
 def validate(inputs: tuple[Path, ...], config_path: Path | None) -> None:
     """Check INPUT files or folders: what is recognised, how headers map, every issue by cell, and which
     KPIs can be computed. Writes nothing."""
+    from ..compute.engine import choose_periods
     from ..mapping import map_sheets
     from ..pipeline import catalog_for
     from ..problems import ProblemLog
+    from ..read.duplicates import describe, note_duplicates, unique_files
     from ..read.readers import expand, read_path
     from ..validate import validate as validate_sheets
 
     config = load_cli_config(config_path)
     catalog = catalog_for(config)
-    files = expand(list(inputs))
+    files, dropped = unique_files(expand(list(inputs)))
     sheets = []
     failed: list[tuple[Path, KpiReportError]] = []
+    problems = ProblemLog()
+    note_duplicates(dropped, problems)
     click.echo("Files")
+    for skipped, kept in dropped:
+        click.echo(f"  {skipped.name}: {describe(skipped, kept)}")
     for f in files:
         try:
             got = read_path(f)
@@ -54,7 +60,6 @@ def validate(inputs: tuple[Path, ...], config_path: Path | None) -> None:
         sheets.extend(got)
         detail = got[0].detail if got and got[0].detail else f.suffix.lstrip(".")
         click.echo(f"  {f.name} ({detail}): {_plural(len(got), 'sheet')}")
-    problems = ProblemLog()
     mapped, problems = map_sheets(sheets, config.mapping, problems=problems, catalog=catalog)
     dataset = validate_sheets(mapped, problems, config.input_locale, catalog=catalog)
     _recognised(dataset)
@@ -68,8 +73,11 @@ def validate(inputs: tuple[Path, ...], config_path: Path | None) -> None:
                                "Name each sheet after its table (Orders, Customers, Leads, ...) or map it in the "
                                "config (mapping: sheets).")
     if errors:
+        # the condition pipeline.check_input refuses in generate: the two exit alike
         raise InputError(f"{_plural(errors, 'error')} found in the input; see the issues above.",
-                         "Fix them in the source files or map the columns in the config, then validate again.")
+                         "Fix them in the source files or map the columns in the config (a file or sheet not meant "
+                         "to be read can be marked 'ignore' under mapping: sheets), then validate again.")
+    choose_periods(dataset, config.grain, config.fiscal_year_start, None)  # generate's "no dated rows" (exit 7)
     click.echo(f"OK: {_plural(len(dataset.sources), 'table')} recognised, no errors.")
 
 

@@ -39,10 +39,10 @@ def progress(baseline: float | None, target: float | None, current: float | None
 def quarter_values(report: Report, dataset: Dataset, kpis: set[str], engine: MeasureEngine | None = None,
                    ) -> tuple[pd.DataFrame, pd.Timestamp | None]:
     """The given KPIs per fiscal quarter, from the first data quarter to the quarter of the last date."""
-    from .engine import _first_date, kpi_values
+    from .engine import kpi_values
 
     last = dataset.last_date()
-    first = _first_date(dataset) or last
+    first = dataset.first_date() or last
     if last is None or not kpis:
         return pd.DataFrame(), last
     if Grain(report.grain) is Grain.QUARTER and report.periods[-1].end_time >= last:

@@ -20,15 +20,19 @@ from ..problems import ProblemLog
 
 @dataclass(frozen=True)
 class Unavailable:
-    """Why a KPI could not be computed: the tables and columns that are missing.
+    """Why a KPI could not be computed: the tables and columns that are missing or hold no data.
 
     `missing` maps a table to its missing columns (an empty tuple: the whole table is missing);
-    `needed` lists every column the KPI reads per table.
+    `needed` lists every column the KPI reads per table. `empty` maps a table to the columns of
+    `missing` that are there but blank in every row; `no_rows` lists tables that were recognised
+    but hold no row (a header only). No data is never reported as 0.
     """
 
     kpi: str
     missing: dict[str, tuple[str, ...]]
     needed: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    empty: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    no_rows: tuple[str, ...] = ()
 
     def reason(self) -> str:
         """One line: "needs table 'surveys'; 'tickets' columns resolved_at" (see `detail` for more)."""
@@ -39,14 +43,20 @@ class Unavailable:
         return self._text(with_columns=True)
 
     def _text(self, with_columns: bool) -> str:
-        parts = []
+        parts, nodata = [], [f"table {t!r} has no rows" for t in self.no_rows]
         for table, cols in self.missing.items():
+            blank = [c for c in cols if c in self.empty.get(table, ())]
+            absent = [c for c in cols if c not in blank]
+            nodata += [f"{table}.{c} is blank in every row" for c in blank]
             if not cols:
                 need = self.needed.get(table, ()) if with_columns else ()
                 parts.append(f"table {table!r}" + (f" (with columns {', '.join(need)})" if need else ""))
-            else:
-                parts.append(f"{table!r} columns {', '.join(cols)}")
-        return "needs " + "; ".join(parts)
+            elif absent:
+                parts.append(f"{table!r} columns {', '.join(absent)}")
+        text = "; ".join(nodata)
+        if parts:
+            text = "needs " + "; ".join(parts) + (f"; {text}" if text else "")
+        return text
 
 
 @dataclass(frozen=True)

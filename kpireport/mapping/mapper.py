@@ -369,6 +369,10 @@ def map_sheet_blocks(sheet: RawSheet, ctx: _Context) -> list[MappedSheet]:
     forced = ctx.overrides.table_for(sheet)
     where = {"file": sheet.file, "sheet": sheet.sheet}
     problems = ctx.problems
+    if forced is not None and forced.strip().casefold() in IGNORE_WORDS - {""}:
+        problems.add(Problem("ignored: the config marks it 'ignore' (mapping: sheets)", severity=Severity.INFO,
+                             **where))
+        return []
     if forced is not None and forced.strip().casefold() in KPI_SHEET_ALIASES:
         forced = KPI_SHEET
     if forced is not None and forced not in ctx.schema.tables and forced != KPI_SHEET:

@@ -23,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 from ..errors import CorruptFileError, InputError, NotAWorkbookError
+from ..problems import ProblemLog
 from . import fastsheet
 from .isolate import column_texts, read_guarded
 from .sheet import RawSheet
@@ -281,8 +282,15 @@ def expand(paths: list[Path]) -> list[Path]:
     return out
 
 
-def read_inputs(paths: list[Path]) -> list[RawSheet]:
+def read_inputs(paths: list[Path], problems: ProblemLog | None = None) -> list[RawSheet]:
+    """Every sheet of the files named (folders expanded), each file's content read once; a file
+    left out as a copy of another is noted in `problems` (duplicates.py)."""
+    from .duplicates import note_duplicates, unique_files
+
+    files, dropped = unique_files(expand(paths))
+    if problems is not None:
+        note_duplicates(dropped, problems)
     sheets: list[RawSheet] = []
-    for p in expand(paths):
+    for p in files:
         sheets.extend(read_path(p))
     return sheets

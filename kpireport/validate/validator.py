@@ -13,13 +13,13 @@ text once per distinct value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from ..dataset import Dataset, Source, empty_kpi_sheet
+from ..dataset import EVENT_TABLES, Dataset, Source, empty_kpi_sheet, placing_date
 from ..mapping import KPI_SHEET, MappedSheet
 from ..mapping.mapper import duration_base
 from ..mapping.normalize import cell_ref, normalize_header
@@ -28,6 +28,7 @@ from ..read.sheet import Column, is_blank
 from ..schema import Schema, TableSpec, default_schema
 from . import columns as conv
 from .parsers import is_excel_error
+from .stray import main_range, stray_mask
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -195,7 +196,10 @@ def _report(problems: ProblemLog, items: list[tuple[int, str]], numbers: np.ndar
 
 
 def validate_sheet(m: MappedSheet, schema: Schema, locale: Locale, problems: ProblemLog,
-                   excel_errors: dict[tuple[str, str], int] | None = None) -> tuple[pd.DataFrame, Source]:
+                   excel_errors: dict[tuple[str, str], int] | None = None,
+                   ) -> tuple[pd.DataFrame, Source, np.ndarray]:
+    """The sheet's typed rows, its Source, and the 0-based sheet row of each kept row (for cell
+    references found later, such as stray dates over all the sheets of a table)."""
     spec = schema.tables[m.table]
     where = {"file": m.sheet.file, "sheet": m.sheet.sheet, "table": m.table}
     got = _rows(m, spec, problems, where)
@@ -255,9 +259,9 @@ def validate_sheet(m: MappedSheet, schema: Schema, locale: Locale, problems: Pro
     if bad_rows:
         df = df.drop(index=sorted(bad_rows))
     df = df.reset_index(drop=True)
+    kept = np.delete(numbers, sorted(bad_rows)) if bad_rows else numbers
     hidden = 0
     if m.sheet.hidden_rows:
-        kept = np.delete(numbers, sorted(bad_rows)) if bad_rows else numbers
         hidden_used = np.flatnonzero(np.isin(kept, np.fromiter(m.sheet.hidden_rows, dtype=np.int64)))
         hidden = len(hidden_used)
         if hidden:
@@ -272,7 +276,7 @@ def validate_sheet(m: MappedSheet, schema: Schema, locale: Locale, problems: Pro
         recognised_by=m.recognised_by, header_rows=m.header_rows, excel_errors=errors, hidden_rows=hidden,
         detail=m.sheet.detail,
     )
-    return df, source
+    return df, source, np.asarray(kept)
 
 
 def _repeated_keys(df: pd.DataFrame, spec: TableSpec, m: MappedSheet, bad_rows: set[int], numbers: np.ndarray,
@@ -351,6 +355,49 @@ def _derive(table: str, df: pd.DataFrame, excel_errors: dict[tuple[str, str], in
     return df
 
 
+def _drop_stray_dates(table: str, got: list, sources: list[Source], problems: ProblemLog) -> list:
+    """Leave out, cell by cell, the rows of an event table dated far outside the rest (stray.py):
+    they would move the default period or open empty periods by the hundred."""
+    col = placing_date(table)
+    frames = [f for f, *_ in got]
+    if col is None or not all(col in f.columns for f in frames):
+        return got
+    dates = pd.concat([f[col] for f in frames], ignore_index=True)
+    stray = stray_mask(dates)
+    if not stray.any():
+        return got
+    rest = main_range(dates, stray)
+    out, start = [], 0
+    for df, i, kept, m in got:
+        mine = stray[start:start + len(df)]
+        start += len(df)
+        if not mine.any():
+            out.append((df, i, kept, m))
+            continue
+        j = m.columns.get(col)
+        where = {"file": m.sheet.file, "sheet": m.sheet.sheet, "table": table}
+        for pos in np.flatnonzero(mine):
+            problems.add(Problem(f"date far outside the rest of the column's dates ({df[col].iloc[pos]:%Y-%m-%d}; "
+                                 f"the others run {rest}); row left out. Correct the date if the row belongs",
+                                 cell=cell_ref(int(kept[pos]), j) if j is not None else "",
+                                 column=m.headers.get(j, col) if j is not None else col,
+                                 severity=Severity.WARNING, **where))
+        n = int(mine.sum())
+        sources[i] = replace(sources[i], rows_used=sources[i].rows_used - n)
+        out.append((df.loc[~mine].reset_index(drop=True), i, kept[~mine], m))
+    return out
+
+
+def _flag_unusable(sources: list[Source], problems: ProblemLog) -> None:
+    """A recognised sheet with rows none of which could be used is an error, not an empty table:
+    the report would say "no data" for a file full of it."""
+    for s in sources:
+        if s.kind == "records" and s.rows_read > 0 and s.rows_used == 0:
+            problems.add(Problem(f"recognised as table {s.table!r} but 0 of {s.rows_read:,} rows are usable: every row "
+                                 "lacks a required value or has one that cannot be read (see the issues by cell)",
+                                 file=s.file, sheet=s.sheet, table=s.table, severity=Severity.ERROR))
+
+
 def _carry_errors(excel_errors: dict[tuple[str, str], int], table: str, sources: tuple[str, ...], target: str) -> None:
     n = sum(excel_errors.get((table, s), 0) for s in sources)
     if n:
@@ -362,7 +409,7 @@ def validate(mapped: list[MappedSheet], problems: ProblemLog | None = None, loca
     schema = schema or default_schema()
     locale = locale or Locale()
     problems = problems if problems is not None else ProblemLog()
-    parts: dict[str, list[pd.DataFrame]] = {}
+    parts: dict[str, list[tuple[pd.DataFrame, int, np.ndarray, MappedSheet]]] = {}
     sources: list[Source] = []
     excel_errors: dict[tuple[str, str], int] = {}
     kpi_frames: list[pd.DataFrame] = []
@@ -374,14 +421,17 @@ def validate(mapped: list[MappedSheet], problems: ProblemLog | None = None, loca
             kpi_frames.append(frame)
             sources.append(src)
             continue
-        df, src = validate_sheet(m, schema, locale, problems, excel_errors)
-        parts.setdefault(m.table, []).append(df)
+        df, src, kept = validate_sheet(m, schema, locale, problems, excel_errors)
+        parts.setdefault(m.table, []).append((df, len(sources), kept, m))
         sources.append(src)
     tables = {}
-    for name, frames in parts.items():
-        frames = [f for f in frames if not f.empty] or frames[:1]
+    for name, got in parts.items():
+        if name in EVENT_TABLES:
+            got = _drop_stray_dates(name, got, sources, problems)
+        frames = [f for f, *_ in got if not f.empty] or [got[0][0]]
         df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         tables[name] = _derive(name, df, excel_errors, problems)
+    _flag_unusable(sources, problems)
     kpi_sheet = empty_kpi_sheet()
     if kpi_frames:
         from .kpisheet import combine

@@ -110,9 +110,16 @@ def quality(report: Report, t: Translator, plural: Plural, lang: str) -> dict[st
         k = report.catalog.kpis.get(kid)
         if k is None or k.hidden:
             continue
-        reasons = [t("html.quality.needs_table", table=table) if not cols else
-                   t("html.quality.needs_columns", table=table, columns=", ".join(cols))
-                   for table, cols in u.missing.items()]
+        reasons = [t("html.quality.no_rows", table=table) for table in u.no_rows]
+        for table, cols in u.missing.items():
+            blank = [c for c in cols if c in u.empty.get(table, ())]
+            absent = [c for c in cols if c not in blank]
+            if not cols:
+                reasons.append(t("html.quality.needs_table", table=table))
+            if absent:
+                reasons.append(t("html.quality.needs_columns", table=table, columns=", ".join(absent)))
+            if blank:
+                reasons.append(t("html.quality.blank_columns", table=table, columns=", ".join(blank)))
         unavailable.append({"name": k.label(lang), "reason": "; ".join(reasons)})
     more = len(problems) - len(shown)
     return {"any": bool(errors or warnings or unavailable), "errors": errors, "warnings": warnings,

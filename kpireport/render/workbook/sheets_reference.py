@@ -128,7 +128,7 @@ def _missing_text(u: Unavailable, t: Translator) -> str:
     q = "workbook.quality."
     needed: dict[str, tuple[str, ...]] = getattr(u, "needed", {}) or {}
     empty: dict[str, tuple[str, ...]] = getattr(u, "empty", {}) or {}
-    parts = []
+    parts = [t(q + "no_rows", table=table) for table in getattr(u, "no_rows", ())]
     for table, cols in u.missing.items():
         if not cols:
             need = needed.get(table, ())

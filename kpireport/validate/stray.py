@@ -1,0 +1,61 @@
+"""Dates far outside the rest of their column: a typo (2031 for 2021, 1900-01-01 for a blank)
+that would otherwise move the report's default period or open hundreds of empty periods.
+
+The rule, on the distinct months of one event table's date column (all its sheets together):
+sort them; a gap is more than GAP_MONTHS months with no row at all between two months that
+have rows. The months before the first gap (or after the last one) are stray when they hold
+at most max(STRAY_ROWS, STRAY_SHARE of the rows): a few rows cut off from the rest, never a
+real stretch of history. The widest such cut at each end is taken. A business with a season
+or a pause keeps its rows: a pause of up to a half year is not a gap, and a stretch with more
+rows than the limit is history, whatever the gap.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+GAP_MONTHS = 6
+STRAY_ROWS = 2
+STRAY_SHARE = 0.01
+
+
+def stray_mask(dates: pd.Series) -> np.ndarray:
+    """True for the rows whose date is far outside the rest of the column (see the module doc)."""
+    valid = dates.notna().to_numpy()
+    out = np.zeros(len(dates), dtype=bool)
+    if valid.sum() < 3:
+        return out
+    d = pd.DatetimeIndex(dates[valid])
+    months = (d.year * 12 + d.month - 1).to_numpy()
+    distinct, counts = np.unique(months, return_counts=True)
+    if len(distinct) < 2:
+        return out
+    limit = max(STRAY_ROWS, STRAY_SHARE * len(months))
+    gaps = np.flatnonzero(np.diff(distinct) > GAP_MONTHS + 1)  # gap after distinct[i]
+    cum = np.cumsum(counts)
+    total = int(cum[-1])
+    lo, hi = None, None
+    for i in gaps:  # widest cut at the start: the last gap whose left side is small enough
+        if cum[i] <= limit:
+            lo = distinct[i]
+    for i in gaps[::-1]:  # widest cut at the end
+        if total - cum[i] <= limit:
+            hi = distinct[i + 1]
+    if lo is None and hi is None:
+        return out
+    bad = np.zeros(len(months), dtype=bool)
+    if lo is not None:
+        bad |= months <= lo
+    if hi is not None:
+        bad |= months >= hi
+    out[np.flatnonzero(valid)[bad]] = True
+    return out
+
+
+def main_range(dates: pd.Series, stray: np.ndarray) -> str:
+    """The months the rest of the column runs over, for the message: '2024-01 to 2026-10'."""
+    kept = dates[~stray].dropna()
+    if kept.empty:
+        return ""
+    return f"{kept.min():%Y-%m} to {kept.max():%Y-%m}"
