@@ -119,16 +119,28 @@ def test_deals_take_manager_and_office_from_sales_teams(tmp_path):
     assert deals.loc["d4", "regional_office"] == "West"
 
 
-def test_repeated_customer_key_is_counted_once(tmp_path):
+def test_repeated_customer_key_is_reported_by_cell_and_counted_once(tmp_path):
     (tmp_path / "customers.csv").write_text(
         "customer_id,signup_date,region\nK1,2026-09-01,North\nK2,2026-10-03,South\nK1,2026-09-01,North\n"
         "K3,2026-10-09,South\n", encoding="utf-8")
     ds = load_dataset([tmp_path], Config())
     assert sorted(ds.tables["customers"]["customer_id"]) == ["K1", "K2", "K3"]
-    warning = [p for p in ds.problems if "repeat a customer_id" in p.reason]
-    assert warning and "'K1'" in warning[0].reason and warning[0].column == "customer_id"
+    cell = [p for p in ds.problems if "repeats row" in p.reason]
+    assert [(p.cell, p.reason.split(";")[0]) for p in cell] == [("A4", "customer_id K1 repeats row 2")]
     report = run([tmp_path], Config(), period=OCTOBER)
     assert report.value("new_customers") == 2
+
+
+def test_a_customer_in_two_files_is_counted_once(tmp_path):
+    (tmp_path / "customers_north.csv").write_text(
+        "customer_id,signup_date,region\nK1,2026-09-01,North\nK2,2026-10-03,North\n", encoding="utf-8")
+    (tmp_path / "customers_south.csv").write_text(
+        "customer_id,signup_date,region\nK2,2026-10-03,North\nK3,2026-10-09,South\n", encoding="utf-8")
+    ds = load_dataset([tmp_path], Config())
+    assert sorted(ds.tables["customers"]["customer_id"]) == ["K1", "K2", "K3"]
+    warning = [p for p in ds.problems if "repeat a customer_id already seen" in p.reason]
+    assert warning and "'K2'" in warning[0].reason and warning[0].column == "customer_id"
+    assert run([tmp_path], Config(), period=OCTOBER).value("new_customers") == 2
 
 
 def test_cli_reports_the_marketplace_with_no_config(tmp_path):
