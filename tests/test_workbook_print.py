@@ -34,6 +34,7 @@ from kpireport.render.workbook.printing import (
     escape,
     fit_scale,
     page_breaks,
+    page_budget,
     paper_for,
 )
 
@@ -68,6 +69,15 @@ def test_header_text_is_escaped_and_short(text: str, expected: str) -> None:
 ])
 def test_fit_scale(points: float, landscape: bool, scale: int) -> None:
     assert fit_scale(points, landscape) == scale
+
+
+@pytest.mark.parametrize(("width", "height", "landscape", "pages"), [
+    (400.0, 5000.0, True, 11),  # full size; a landscape page holds 7.27 in x 72 x 0.94 = 492.0 pt
+    (1000.0, 10000.0, False, 7),  # at 41 %: 4,100 pt over portrait pages of 10 in x 72 x 0.94 = 676.8 pt
+    (1000.0, 0.0, True, 1),
+])
+def test_page_budget_is_the_pages_at_the_width_fitting_scale(width, height, landscape, pages) -> None:
+    assert page_budget(width, height, landscape) == pages
 
 
 @pytest.mark.parametrize(("blocks", "capacity", "breaks"), [

@@ -11,9 +11,13 @@ which the sheet writers do not know. Decisions, and why:
   `PRINT_PERIODS` periods, one page wide: thirty-odd period columns at one page wide would be
   unreadable, and spread over pages they made the workbook print as 100+ sheets of paper.
   The file itself keeps every period; the KPIs sheet's trend column shows the whole history.
-- Breakdowns prints portrait (nine narrow columns: more rows per page); the other sheets
-  landscape, fitted to one page wide. Every sheet repeats its column headers where it has
-  one row of them, and no sheet prints gridlines.
+- Breakdowns, Measures and Targets print portrait (narrow columns: more rows per page); the
+  other sheets landscape. Every sheet repeats its column headers where it has one row of
+  them, and no sheet prints gridlines.
+- The other sheets are fitted one page wide *and* to the number of pages they take at the
+  scale that fits their width in the widest font a renderer may substitute (`page_budget`).
+  Fitting the width alone would let a narrow font (Arial in Excel) print a sheet larger and
+  on more pages than a wide one; with a page budget the count is the same everywhere.
 - Sizes are computed for the smaller of A4 and Letter on each side, so a file set to A4 (or
   to Letter, in the US and the other Letter countries) prints whole on either paper.
 """
@@ -39,6 +43,7 @@ SIDE_MARGIN, TOP_MARGIN, BOTTOM_MARGIN, HEADER_MARGIN = 0.4, 0.5, 0.5, 0.2
 # wider: a fixed scale computed for Arial alone would cut the Dashboard's last tile.
 WIDTH_SAFETY = 0.78
 PRINT_PERIODS = 6
+PAGE_FILL = 0.94
 MAX_HEADER_CHARS = 80  # Excel refuses header/footer text over 255 characters, codes included
 
 
@@ -79,6 +84,13 @@ def printable_points(landscape: bool) -> tuple[float, float]:
     return (width - 2 * SIDE_MARGIN) * 72, (height - TOP_MARGIN - BOTTOM_MARGIN) * 72
 
 
+def height_points(ws: Worksheet, first_row: int, last_row: int) -> float:
+    """Printed height of rows first..last at 100 %, from the heights the sheet set (hidden ones are 0)."""
+    default = [ws.default_row_height, False]
+    sizes = (ws.row_sizes.get(r, default) for r in range(first_row, last_row + 1))
+    return sum(px for px, hidden in sizes if not hidden) * 0.75
+
+
 def width_points(ws: Worksheet, first_col: int, last_col: int) -> float:
     """Printed width of columns first..last at 100 %, from the widths the sheet set (hidden ones are 0)."""
     return sum(ws._size_col(c) for c in range(first_col, last_col + 1)) * 0.75
@@ -88,6 +100,16 @@ def fit_scale(content_points: float, landscape: bool) -> int:
     """The print scale (10-100 %) at which `content_points` of columns fit one page wide."""
     available = printable_points(landscape)[0] * WIDTH_SAFETY
     return max(10, min(100, math.floor(100 * available / max(content_points, 1.0))))
+
+
+def page_budget(width: float, height: float, landscape: bool) -> int:
+    """Pages tall a `width` x `height` point sheet takes at the scale that fits its width in the widest font.
+
+    A page holds a little less than its height (a row is never split, the header row repeats),
+    hence PAGE_FILL. At least 1.
+    """
+    scale = fit_scale(width, landscape) / 100
+    return max(1, math.ceil(height * scale / (printable_points(landscape)[1] * PAGE_FILL)))
 
 
 def page_breaks(blocks: list[tuple[int, float]], capacity: float) -> list[int]:
@@ -140,15 +162,18 @@ def period_sheet(ws: Worksheet, text: PageText, paper: int, lay: Layout, last_ro
     _common(ws, text, paper, landscape)
     first = lay.col(max(0, lay.selected - PRINT_PERIODS + 1))
     last = lay.last_col + extra_cols
-    ws.print_area(0, first, max(last_row, FIRST_DATA_ROW), last)
+    last_row = max(last_row, FIRST_DATA_ROW)
+    ws.print_area(0, first, last_row, last)
     ws.repeat_columns(0, FIRST_PERIOD_COL - 1)
     ws.repeat_rows(HEADER_ROW)
-    ws.fit_to_pages(1, 0)
+    width = width_points(ws, 0, FIRST_PERIOD_COL - 1) + width_points(ws, first, last)
+    ws.fit_to_pages(1, page_budget(width, height_points(ws, 0, last_row), landscape))
 
 
 def plain_sheet(ws: Worksheet, text: PageText, paper: int, header_row: int | None, landscape: bool = True) -> None:
-    """Any other sheet: one page wide, its header row repeated when it has one."""
+    """Any other sheet: one page wide within its page budget, its header row repeated when it has one."""
     _common(ws, text, paper, landscape)
     if header_row is not None:
         ws.repeat_rows(header_row)
-    ws.fit_to_pages(1, 0)
+    width, height = width_points(ws, 0, ws.dim_colmax or 0), height_points(ws, 0, ws.dim_rowmax or 0)
+    ws.fit_to_pages(1, page_budget(width, height, landscape))
