@@ -14,8 +14,8 @@ which the sheet writers do not know. Decisions, and why:
 - Breakdowns, Measures and Targets print portrait (narrow columns: more rows per page); the
   other sheets landscape. Every sheet repeats its column headers where it has one row of
   them, and no sheet prints gridlines.
-- The other sheets are fitted one page wide *and* to the number of pages they take at the
-  scale that fits their width in the widest font a renderer may substitute (`page_budget`).
+- Every sheet but the Dashboard is fitted one page wide *and* to the number of pages it takes
+  at the scale that fits its width in the widest font a renderer may substitute (`page_budget`).
   Fitting the width alone would let a narrow font (Arial in Excel) print a sheet larger and
   on more pages than a wide one; with a page budget the count is the same everywhere.
 - Sizes are computed for the smaller of A4 and Letter on each side, so a file set to A4 (or
