@@ -436,13 +436,15 @@ def _write_text(path: Path, text: str) -> None:
 # -- the report step ------------------------------------------------------------------------------
 
 def render_outputs(report: Any, config: Any, generated: dt.date, base: str,
-                   step: Callable[[str], None] | None = None) -> tuple[dict[str, bytes], Any]:
+                   step: Callable[[str], None] | None = None, pdf: bool = True) -> tuple[dict[str, bytes], Any]:
     """Every output of one report, rendered in memory: {file name: bytes} and the e-mail message.
 
-    The same files `kpireport generate` writes: <base>.xlsx, .html, .eml (workbook attached)
-    and .json. `step(name)` is called before each one (progress display).
+    The same files `kpireport generate` writes: <base>.xlsx, .html, .pdf (unless `pdf` is
+    false), .eml (workbook attached) and .json. The charts are drawn once for the HTML and
+    the PDF. `step(name)` is called before each one (progress display).
     """
     from .deliver.email import build_message, message_bytes
+    from .render.charts import render_charts
     from .render.html import render_html
     from .render.json_out import render_json
     from .render.workbook import render_workbook
@@ -451,12 +453,19 @@ def render_outputs(report: Any, config: Any, generated: dt.date, base: str,
     step("workbook")
     workbook = render_workbook(report, config, generated)
     step("html")
-    html = render_html(report, config, generated)
+    pngs = render_charts(report, config)
+    html = render_html(report, config, generated, pngs)
+    files = {f"{base}.xlsx": workbook, f"{base}.html": html.encode("utf-8")}
+    if pdf:
+        from .render.pdf import render_pdf
+
+        step("pdf")
+        files[f"{base}.pdf"] = render_pdf(report, config, generated, pngs)
     step("email")
     message = build_message(report, config, generated, workbook, f"{base}.xlsx")
     step("json")
-    files = {f"{base}.xlsx": workbook, f"{base}.html": html.encode("utf-8"), f"{base}.eml": message_bytes(message),
-             f"{base}.json": render_json(report, generated).encode("utf-8")}
+    files[f"{base}.eml"] = message_bytes(message)
+    files[f"{base}.json"] = render_json(report, generated).encode("utf-8")
     return files, message
 
 

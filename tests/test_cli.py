@@ -26,15 +26,23 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[subprocess.Comp
     return kpireport("generate", str(SAMPLES), "--out", str(out)), out
 
 
-def test_generate_writes_the_three_files(generated) -> None:
+def test_generate_writes_the_report_files(generated) -> None:
     result, out = generated
     assert result.returncode == 0, result.stderr
-    for suffix in ("xlsx", "html", "json"):
+    for suffix in ("xlsx", "html", "pdf", "eml", "json"):
         path = out / f"kpi-report.{suffix}"
         assert path.stat().st_size > 1000, path
         assert f"wrote {path}" in result.stdout
     assert (out / "kpi-report.xlsx").read_bytes()[:2] == b"PK"
+    assert (out / "kpi-report.pdf").read_bytes()[:5] == b"%PDF-"
     assert not list(out.glob(".*.tmp")), "temporary files left behind"
+
+
+def test_no_pdf_leaves_the_pdf_out(tmp_path: Path) -> None:
+    result = kpireport("generate", str(SAMPLES / "sales_orders.xlsx"), "--out", str(tmp_path), "-q", "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kpi-report.eml", "kpi-report.html", "kpi-report.json",
+                                                          "kpi-report.xlsx"]
 
 
 def test_json_has_the_skeleton_kpis_for_the_latest_complete_month(generated) -> None:

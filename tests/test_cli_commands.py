@@ -193,7 +193,7 @@ def test_generate_prints_the_summary_table(tmp_path: Path):
     for label in ("on track", "at risk", "off track", "could not be computed", "data-quality warnings",
                   "files written"):
         assert f"  {label} " in out, label
-    for suffix in ("xlsx", "html", "eml", "json"):
+    for suffix in ("xlsx", "html", "pdf", "eml", "json"):
         assert f"wrote {tmp_path / 'out' / f'kpi-report.{suffix}'}" in out
     assert "September 2026" in out.splitlines()[0]
     quiet = kpireport("generate", str(data), "--out", str(tmp_path / "out2"), "-q")

@@ -389,7 +389,7 @@ def test_fifty_dropped_files_each_end_up_once_and_unchanged(tmp_path: Path):
     for name in processed:
         folder = out / Path(name).stem
         assert sorted(p.name for p in folder.iterdir()) == ["kpi-report.eml", "kpi-report.html", "kpi-report.json",
-                                                           "kpi-report.xlsx"], name
+                                                           "kpi-report.pdf", "kpi-report.xlsx"], name
     assert sorted(p.name for p in inbox.iterdir()) == sorted(
         [".hidden.csv", ".kpireport", ".~lock.orders-01.xlsx#", "copy.tmp", "download.part", "failed", "processed",
          "~$orders-00.xlsx"])

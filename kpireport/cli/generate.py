@@ -22,6 +22,7 @@ Examples:
 """
 
 STEPS = {"read": "reading and computing", "workbook": "writing the workbook", "html": "writing the summary",
+         "pdf": "writing the PDF",
          "email": "writing the e-mail", "json": "writing the JSON", "write": "saving the files"}
 
 
@@ -62,13 +63,15 @@ main.epilog = _exit_code_epilog()
 @click.option("--with-data", is_flag=True,
               help="Also write <name>-data.xlsx: every validated input row, one sheet per table (streamed; "
                    "a million rows take about a minute).")
+@click.option("--no-pdf", is_flag=True, help="Do not write <name>.pdf, the PDF summary.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors (no progress, no summary).")
 def generate(inputs: tuple[Path, ...], out_dir: Path, period: str | None, grain: str | None, name: str,
-             config_path: Path | None, email: bool, dry_run: bool, with_data: bool, quiet: bool) -> None:
+             config_path: Path | None, email: bool, dry_run: bool, with_data: bool, no_pdf: bool, quiet: bool) -> None:
     """Read INPUT files or folders and write the report to --out.
 
-    Writes <name>.xlsx (the KPI workbook), <name>.html (the summary), <name>.eml (the summary
-    as an e-mail with the workbook attached) and <name>.json (every value); with --with-data
+    Writes <name>.xlsx (the KPI workbook), <name>.html (the summary), <name>.pdf (the summary
+    on A4 pages; --no-pdf leaves it out), <name>.eml (the summary as an e-mail with the
+    workbook attached) and <name>.json (every value); with --with-data
     also <name>-data.xlsx, the validated input rows (never copied into the KPI workbook). Every file is
     rendered before the first one is written, and each is replaced atomically, so a failed
     run leaves the previous report as it was and sends nothing. Progress shows on a terminal;
@@ -83,11 +86,11 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, period: str | None, grain:
     config = load_cli_config(config_path)
     today = dt.date.today()
     base = safe_name(name)
-    steps = ["read", "workbook", "html", "email", "json", "write"]
+    steps = ["read", "workbook", "html", *([] if no_pdf else ["pdf"]), "email", "json", "write"]
     with _progress(steps, enabled=not quiet and _is_tty(sys.stderr)) as step:
         step("read")
         report, dataset = run_with_dataset(list(inputs), config, Grain(grain) if grain else None, period)
-        files, message = render_outputs(report, config, today, base, step)
+        files, message = render_outputs(report, config, today, base, step, pdf=not no_pdf)
         outputs: dict = {out_dir / n: data for n, data in files.items()}
         if with_data:
             from ..render.data_workbook import write_data_workbook

@@ -28,9 +28,13 @@ def content_id(chart_id: str, png: bytes) -> str:
     return f"{chart_id}.{hashlib.sha256(png).hexdigest()[:16]}@kpireport"
 
 
-def render_html(report: Report, config: Config, generated: dt.date) -> str:
-    """The standalone summary: one self-contained HTML file, charts inlined as data: URIs."""
-    pngs = charts.render_charts(report, config)
+def render_html(report: Report, config: Config, generated: dt.date, pngs: dict[str, bytes] | None = None) -> str:
+    """The standalone summary: one self-contained HTML file, charts inlined as data: URIs.
+
+    `pngs` are the charts by id when the caller already drew them (for the PDF too).
+    """
+    if pngs is None:
+        pngs = charts.render_charts(report, config)
     images = {cid: "data:image/png;base64," + base64.b64encode(png).decode("ascii") for cid, png in pngs.items()}
     context = build_context(report, config, generated, images)
     return inline_css(render_template(config, MAIN_TEMPLATE, context))

@@ -17,9 +17,10 @@ from ...compute.report import Report
 from ...config import Config
 from ...i18n import Translator
 from ..formats import unit_formats
+from . import printing
 from .charts import ChartContext, add_charts
-from .dashboard import DashboardPlan, dashboard_print_setup, plan_dashboard, write_dashboard
-from .layout import Layout, build_layout
+from .dashboard import LAST_COL, DashboardPlan, plan_dashboard, print_blocks, write_dashboard
+from .layout import FIRST_DATA_ROW, Layout, build_layout
 from .sheet_breakdowns import write_breakdowns
 from .sheets_data import write_kpis, write_measures, write_targets
 from .sheets_reference import write_definitions, write_quality
@@ -32,6 +33,8 @@ WORKBOOK_OPTIONS = {
     "strings_to_numbers": False,
     "nan_inf_to_errors": False,
 }
+
+ROW_HEIGHT = 12.75
 
 __all__ = ["DashboardPlan", "Layout", "plan", "render_workbook"]
 
@@ -63,6 +66,10 @@ def render_workbook(report: Report, config: Config, generated: dt.date) -> bytes
     names = lay.sheets
     sheets = {key: wb.add_worksheet(getattr(names, key)) for key in
               ("dashboard", "kpis", "breakdowns", "measures", "targets", "definitions", "quality")}
+    for key in ("kpis", "breakdowns", "measures", "targets"):
+        # Arial 10's own row height: xlsxwriter's default (15 pt) is Calibri 11's, and on these
+        # long sheets the difference is a sixth of the printed pages.
+        sheets[key].set_default_row(ROW_HEIGHT)
     write_measures(sheets["measures"], st, report, lay, t)
     write_targets(sheets["targets"], st, report, lay, t)
     write_kpis(sheets["kpis"], st, report, lay, t)
@@ -72,13 +79,14 @@ def render_workbook(report: Report, config: Config, generated: dt.date) -> bytes
     dash = sheets["dashboard"]
     write_dashboard(dash, st, report, lay, t, config, generated, dash_plan)
     end, chart_blocks = add_charts(ChartContext(wb, dash, st, report, lay, t, dash_plan, blocks), dash_plan.next_row)
-    dashboard_print_setup(dash, dash_plan, chart_blocks, end)
     dash.activate()
     dash.set_first_sheet()
     dash.set_selection(*dash_plan.picker, *dash_plan.picker)
     company = config.company or report.company
     period = lay.labels[lay.selected]
     grain = t(f"grain.{lay.grain.value}")
+    _print_setup(sheets, lay, dash_plan, print_blocks(dash_plan, chart_blocks), max(end, dash_plan.next_row),
+                 printing.page_text(company, period, t), printing.paper_for(config.locale))
     wb.set_properties({
         "title": t("workbook.properties.title", period=period),
         "subject": t("workbook.properties.subject", grain=grain),
@@ -92,3 +100,17 @@ def render_workbook(report: Report, config: Config, generated: dt.date) -> bytes
     wb.set_custom_property("kpireport grain", lay.grain.value)
     wb.close()
     return buf.getvalue()
+
+
+def _print_setup(sheets: dict, lay: Layout, dash_plan: DashboardPlan, blocks: list[tuple[int, float]],
+                 dash_end: int, text: printing.PageText, paper: int) -> None:
+    """Every sheet's page setup (see `printing`): the Dashboard and the period sheets need the layout."""
+    printing.dashboard(sheets["dashboard"], text, paper, LAST_COL, dash_end, blocks)
+    n = len(lay.kpis)
+    printing.period_sheet(sheets["kpis"], text, paper, lay, FIRST_DATA_ROW + 3 * n - 1, extra_cols=1)
+    printing.period_sheet(sheets["measures"], text, paper, lay, FIRST_DATA_ROW + len(lay.measure_ids) - 1,
+                          landscape=False)
+    printing.period_sheet(sheets["targets"], text, paper, lay, FIRST_DATA_ROW + n - 1, landscape=False)
+    printing.plain_sheet(sheets["breakdowns"], text, paper, None, landscape=False)
+    printing.plain_sheet(sheets["definitions"], text, paper, 3)
+    printing.plain_sheet(sheets["quality"], text, paper, None)

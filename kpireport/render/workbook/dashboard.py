@@ -34,27 +34,6 @@ FIRST_TILE_ROW = 7
 # Row heights in points: the header band, then per tile row: category, the six tile rows, a gap.
 HEADER_HEIGHTS = (34, 20, 6, 24, 20, 22, 8)
 TILE_HEIGHTS = (18, 26, 26, 14, 14, 14, 18, 6)
-# Printable height of a landscape A4/Letter page (0.4 in margins) at PRINT_SCALE, in sheet points.
-PRINT_SCALE = 90
-PAGE_POINTS = (8.27 - 0.8) * 72 * 100 / PRINT_SCALE - 20
-
-
-def page_breaks(blocks: list[tuple[int, float]], capacity: float = PAGE_POINTS) -> list[int]:
-    """Rows to break pages before, so no tile row or chart row is cut in half when printed.
-
-    Excel ignores manual page breaks under "fit to page", so the dashboard prints at a fixed
-    scale that fits its width (see PRINT_SCALE) and breaks between blocks instead.
-    """
-    breaks: list[int] = []
-    used = 0.0
-    for start, height in blocks:
-        if used and used + height > capacity:
-            breaks.append(start)
-            used = 0.0
-        used += height
-    return breaks
-
-
 @dataclass(frozen=True)
 class Tile:
     """One KPI tile: six rows by two columns; its properties give the (row, col) of each figure."""
@@ -326,14 +305,8 @@ def _tile(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Translator,
 
 
 
-def dashboard_print_setup(ws: Worksheet, plan: DashboardPlan, chart_blocks: list[tuple[int, float]], end: int) -> None:
-    """Landscape at a scale that fits the width, with page breaks between tile rows and chart rows."""
+def print_blocks(plan: DashboardPlan, chart_blocks: list[tuple[int, float]]) -> list[tuple[int, float]]:
+    """The parts printing must not cut, as (first row, height in points): header band, tile rows, chart rows."""
     blocks: list[tuple[int, float]] = [(0, float(sum(HEADER_HEIGHTS)))]
     blocks += [(row, float(sum(TILE_HEIGHTS))) for row, _ in plan.category_rows]
-    blocks += chart_blocks
-    ws.set_landscape()
-    ws.set_print_scale(PRINT_SCALE)
-    ws.set_margins(left=0.3, right=0.3, top=0.4, bottom=0.4)
-    ws.set_footer("&L&8&A&R&8&P / &N")
-    ws.print_area(0, 0, max(end, plan.next_row), LAST_COL)
-    ws.set_h_pagebreaks(page_breaks(blocks))
+    return blocks + chart_blocks

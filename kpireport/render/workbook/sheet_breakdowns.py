@@ -16,12 +16,13 @@ from ...i18n import Translator
 from ..formats import excel_percent
 from .formulas import change_format, change_value, scaled, status_expr, status_word, words
 from .layout import Layout, cell
-from .sheets_data import print_setup, sheet_heading, status_conditional
+from .sheets_data import sheet_heading, status_conditional
 from .styles import BLUE, MID_GREY, Styles, display_unit
 from .widths import fit, value_width
 
 COLS = ("rank", "member", "value", "previous", "change", "share", "target", "attainment", "status")
 RANK, MEMBER, VALUE, PREVIOUS, CHANGE, SHARE, TARGET, ATTAIN, STATUS = range(len(COLS))
+GAP_HEIGHT = 8  # points: the empty row between two tables, half a row (a hundred of them print)
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,6 @@ def write_breakdowns(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: 
     ws.set_column(ATTAIN, ATTAIN, fit(widths[ATTAIN], 11))
     ws.set_column(SHARE, SHARE, fit(widths[SHARE], 10))
     ws.set_column(STATUS, STATUS, fit(widths[STATUS], 13))
-    print_setup(ws, None)
     return blocks
 
 
@@ -176,6 +176,7 @@ def _block(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Translator
     if leaderboard and last >= first:
         ws.conditional_format(first, VALUE, last, VALUE, {"type": "data_bar", "bar_color": "#9DC3E6",
                                                           "bar_solid": True})
+    ws.set_row(row, GAP_HEIGHT)
     return BreakdownBlock(b.kpi, b.dimension, first, last, has_target), row + 1
 
 

@@ -93,7 +93,6 @@ def write_measures(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Tr
         ws.set_column(c, c, fit(w, 10 if c >= FIRST_PERIOD_COL else 8))
     ws.freeze_panes(FIRST_DATA_ROW, FIRST_PERIOD_COL)
     ws.autofilter(HEADER_ROW, 0, FIRST_DATA_ROW + len(lay.measure_ids) - 1, lay.last_col)
-    print_setup(ws, periods=len(lay.periods))
 
 
 def write_targets(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Translator) -> None:
@@ -123,7 +122,6 @@ def write_targets(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Tra
     for c, w in enumerate(widths):
         ws.set_column(c, c, fit(w, 10 if c >= FIRST_PERIOD_COL else 8))
     ws.freeze_panes(FIRST_DATA_ROW, FIRST_PERIOD_COL)
-    print_setup(ws, periods=len(lay.periods))
 
 
 def write_kpis(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Translator) -> None:
@@ -192,30 +190,8 @@ def write_kpis(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Transl
     ws.set_column(trend_col, trend_col, 18)
     ws.freeze_panes(FIRST_DATA_ROW, FIRST_PERIOD_COL)
     ws.set_row(CAPTION_ROW, 12)
-    print_setup(ws, periods=len(lay.periods))
 
 
 def _category(report: Report, cid: str, lang: str) -> str:
     c = report.catalog.categories.get(cid)
     return (c.name.get(lang) or c.name.get("en") or cid) if c else cid
-
-
-WIDE = 13  # more periods than this and a page-wide print would be unreadably small
-
-
-def print_setup(ws: Worksheet, header_row: int | None = HEADER_ROW, periods: int = 0) -> None:
-    """Landscape, one page wide, header row repeated on every printed page.
-
-    A sheet with many period columns prints at 70 % instead, over several pages, repeating
-    its label columns, because one page wide would shrink 30+ columns to an unreadable size.
-    """
-    ws.set_landscape()
-    if periods > WIDE:
-        ws.set_print_scale(70)
-        ws.repeat_columns(0, FIRST_PERIOD_COL - 1)
-    else:
-        ws.fit_to_pages(1, 0)
-    if header_row is not None:
-        ws.repeat_rows(header_row)
-    ws.set_margins(left=0.4, right=0.4, top=0.5, bottom=0.5)
-    ws.set_footer("&L&8&A&R&8&P / &N")

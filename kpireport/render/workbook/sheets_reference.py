@@ -16,7 +16,7 @@ from ...compute.report import Report, Unavailable
 from ...i18n import Translator
 from ..formats import percent_text
 from .layout import by_category
-from .sheets_data import print_setup, sheet_heading
+from .sheets_data import sheet_heading
 from .styles import MID_GREY, NAVY, Styles
 
 
@@ -116,7 +116,6 @@ def write_definitions(ws: Worksheet, st: Styles, report: Report, t: Translator) 
         row += 1
     ws.freeze_panes(4, 1)
     ws.autofilter(3, 0, max(3, row - 1), last)
-    print_setup(ws)
 
 
 QUALITY_WIDTHS = (26, 22, 14, 11, 11, 11, 12, 46, 30)
@@ -222,4 +221,3 @@ def write_quality(ws: Worksheet, st: Styles, report: Report, t: Translator) -> N
             row += 1
     ws.set_row(1, 20)
     ws.write_blank(row + 1, 0, None, st.get(top=1, top_color=MID_GREY))
-    print_setup(ws, None)
