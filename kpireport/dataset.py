@@ -70,7 +70,8 @@ class Dataset:
     problems: ProblemLog = field(default_factory=ProblemLog)
     excel_errors: dict[tuple[str, str], int] = field(default_factory=dict)
     kpi_sheet: pd.DataFrame = field(default_factory=empty_kpi_sheet)
-    # the day a customer snapshot without dates was reported as of (see model/snapshot.py)
+    # the last day of the month a customer snapshot without dates describes (model/snapshot.py):
+    # with no event table, the report is of that month alone
     as_of: pd.Timestamp | None = None
 
     def has(self, table: str, columns: set[str] | None = None) -> bool:
@@ -119,6 +120,8 @@ class Dataset:
         column that places its rows (`placing_date`), never an ID that happens to come first.
         """
         best = _extreme(self.tables, EVENT_TABLES, max)
+        if best is None and self.as_of is not None:
+            return self.as_of  # a snapshot describes its month up to its end
         if best is None:
             best = _extreme(self.tables, tuple(t for t in self.tables if t not in NOT_RECORDS), max)
         if best is None and (span := self.kpi_sheet_span()) is not None:
@@ -129,6 +132,8 @@ class Dataset:
         """The earliest date of the event tables (else of the other record tables), or of the KPI
         sheet's first month when that is earlier: where the reporting history starts."""
         firsts = [d for d in (_extreme(self.tables, EVENT_TABLES, min),) if d is not None]
+        if not firsts and self.as_of is not None:
+            firsts = [self.as_of.to_period("M").start_time]  # a snapshot tells of its own month only
         if not firsts:
             firsts = [d for d in (_extreme(self.tables, tuple(t for t in self.tables if t not in NOT_RECORDS), min),)
                       if d is not None]

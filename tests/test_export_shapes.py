@@ -168,6 +168,13 @@ def test_churn_snapshot_is_reported_as_of_a_date(tmp_path):
     assert note and "as of 2026-11-30 (as_of in the config)" in note[0] and "describes 2026-11" in note[0]
 
 
+def test_snapshot_alone_reports_its_own_month(tmp_path):
+    export_shapes.churn_snapshot(tmp_path)
+    report = run([tmp_path], Config(as_of=dt.date(2026, 12, 4)))
+    assert [str(p) for p in report.periods] == ["2026-11"]  # not months of invented zero churn before it
+    assert report.value("churn_rate") == pytest.approx(0.6)
+
+
 @pytest.mark.parametrize(("as_of", "month"), [("2026-11-30", "2026-11"), ("2026-12-04", "2026-11"),
                                                ("2027-01-31", "2027-01"), ("2027-03-01", "2027-02")])
 def test_snapshot_month_is_the_last_complete_month(as_of, month):

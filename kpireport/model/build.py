@@ -28,7 +28,7 @@ from ..problems import Problem, ProblemLog, Severity
 from ..schema import Schema, TableSpec, default_schema
 from .keys import first_per_key, unique_rows
 from .relational import ROW, Relational, quote
-from .snapshot import dated_snapshot, is_snapshot
+from .snapshot import dated_snapshot, is_snapshot, snapshot_month
 
 RETURNED = "returned"
 
@@ -50,7 +50,7 @@ def apply_model(dataset: Dataset, schema: Schema | None = None, as_of: pd.Timest
     if cust is not None and is_snapshot(cust) and not by_orders:
         when = as_of if as_of is not None else pd.Timestamp.today().normalize()
         tables["customers"] = dated_snapshot(cust, when, as_of_said if as_of is not None else "today", log)
-        snapshot_as_of = when
+        snapshot_as_of = snapshot_month(when).end_time.normalize()
     if not _relational(tables, schema):
         return replace(dataset, tables=tables, as_of=snapshot_as_of)
     db = Relational(tables)
