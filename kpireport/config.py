@@ -52,6 +52,7 @@ SECURITY = ("starttls", "ssl", "none")
 _SECRET = re.compile(r"pass|pwd|secret|token|api[_ -]?key|credential|^auth|^login$|^user(name)?$|smtp_user", re.I)
 _SECRET_HINT = ("Secrets do not belong in a file that ends up shared: set KPIREPORT_SMTP_USER and "
                 "KPIREPORT_SMTP_PASSWORD in the environment instead.")
+_EXAMPLES = {"company": '"Kuzey Outdoor A.Ş."', "currency": "EUR", "locale": "en_GB"}
 _COMMA_LOCALES = ("tr", "de", "fr", "es", "it", "nl", "pt", "sl", "ru", "pl", "cs", "da", "fi", "nb", "sv", "id")
 
 
@@ -67,8 +68,10 @@ class EmailSettings:
 
 @dataclass(frozen=True)
 class Config:
-    company: str = "Northwind Outdoor Ltd."
-    currency: str = "USD"
+    # No made-up defaults: an empty company comes from the input's document properties (or is
+    # left out), an empty currency from the locale (pipeline.identity).
+    company: str = ""
+    currency: str = ""
     language: str = "en"
     locale: str = "en_US"
     fiscal_year_start: int = 1
@@ -133,7 +136,7 @@ def load_config(path: Path | None) -> Config:
     for key in ("company", "currency", "locale"):
         if key in raw:
             if not isinstance(raw[key], str) or not raw[key].strip():
-                raise _fail(path, key, "must be text", f"For example {key}: {Config.__dataclass_fields__[key].default}")
+                raise _fail(path, key, "must be text", f"For example {key}: {_EXAMPLES[key]}")
             kw[key] = raw[key].strip()
     if "currency" in kw:
         _currency(path, kw)
@@ -207,6 +210,19 @@ def load_config(path: Path | None) -> Config:
                         "Give a folder relative to the config file, holding your report.html.j2 or partials.")
         kw["templates"] = tdir
     return Config(**kw)
+
+
+def locale_currency(locale: str) -> str:
+    """The currency of the locale's country (en_US: USD, de_DE: EUR); '' for a locale without one."""
+    from babel import Locale as BabelLocale
+    from babel.numbers import get_territory_currencies
+
+    try:
+        territory = BabelLocale.parse(locale.replace("-", "_")).territory
+        found = get_territory_currencies(territory, tender=True) if territory else []
+    except Exception:  # babel's UnknownLocaleError and friends: no currency rather than a guess
+        return ""
+    return found[0] if found else ""
 
 
 def _currency(path: Path, kw: dict[str, Any]) -> None:

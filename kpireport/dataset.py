@@ -8,6 +8,8 @@ Besides the record tables it carries:
   every input sheet. The cells are excluded (a required one excludes its row) and each is
   reported by cell in `problems`; the count lets a renderer say "3 cells with Excel errors"
   next to a KPI that reads the column (`excel_errors_for`).
+- `company` / `title`: the first input workbook's document properties (read/docprops.py),
+  the report's company name when the config names none.
 - `kpi_sheet`: values typed by hand in a monthly KPI sheet, one row per KPI and month:
   kpi (catalog id), period ('YYYY-MM'), value, target (floats, NaN when not given), and
   file / sheet / cell of the value (or of the target when there is no value), in catalog
@@ -70,6 +72,10 @@ class Dataset:
     problems: ProblemLog = field(default_factory=ProblemLog)
     excel_errors: dict[tuple[str, str], int] = field(default_factory=dict)
     kpi_sheet: pd.DataFrame = field(default_factory=empty_kpi_sheet)
+    # Company and Title from the document properties of the first input .xlsx that has them
+    # (read/docprops.py): the company name of a report when the config gives none.
+    company: str = ""
+    title: str = ""
 
     def has(self, table: str, columns: set[str] | None = None) -> bool:
         df = self.tables.get(table)

@@ -14,6 +14,8 @@ from .mapping import map_sheets
 from .periods import Grain, parse_period
 from .problems import ProblemLog
 from .read import read_inputs
+from .read.docprops import first_properties
+from .read.readers import expand
 from .validate import validate
 
 
@@ -32,7 +34,23 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
             "no input table was recognised in the files given.",
             "Name each sheet after its table (Orders, Customers, Leads, ...) or run `kpireport validate` to see why.",
         )
-    return validate(mapped, problems, config.input_locale, catalog=catalog)
+    dataset = validate(mapped, problems, config.input_locale, catalog=catalog)
+    props = first_properties(expand(inputs))
+    dataset.company, dataset.title = props.company, props.title
+    return dataset
+
+
+def identity(config: Config, dataset: Dataset) -> tuple[str, str]:
+    """(company, currency) of a report: never the sample company's, never a guess.
+
+    The company is the config's, else the first input workbook's Company property, else its
+    Title, else '' (the outputs then leave it out of titles). The currency is the config's, else
+    the one of the locale's country (en_US: USD, tr_TR: TRY), else '' (numbers without a symbol).
+    """
+    from .config import locale_currency
+
+    company = config.company or dataset.company or dataset.title
+    return company, config.currency or locale_currency(config.locale)
 
 
 def catalog_for(config: Config) -> Catalog:
@@ -63,5 +81,6 @@ def run_with_dataset(inputs: list[Path], config: Config, grain: Grain | None = N
             g = grain_of(chosen)
         elif grain_of(chosen) != g:
             chosen = convert(chosen, g, config.fiscal_year_start)
-    report = compute_report(dataset, catalog, g, chosen, config.fiscal_year_start, config.company, config.currency)
+    company, currency = identity(config, dataset)
+    report = compute_report(dataset, catalog, g, chosen, config.fiscal_year_start, company, currency)
     return report, dataset
