@@ -92,8 +92,60 @@ class Config:
         return Locale(decimal=self.decimal, day_first=self.day_first)
 
 
+class ConfigKeyError(ConfigError):
+    """A bad value (or unknown key) in the config, by its key path ('email.port', 'hide[0]').
+
+    `load_config` adds where it is, from the YAML node marks: `kpireport.yaml:12:8: key
+    'email.port': 'abc' is not a port number.` (line and column 1-based, as editors count).
+    """
+
+    def __init__(self, path: Path, key: str, problem: str, hint: str = "", at: tuple[int, int] | None = None):
+        where = f"{path}:{at[0]}:{at[1]}" if at else f"{path}"
+        super().__init__(f"{where}: key {key!r}: {problem}.", hint)
+        self.path, self.key, self.problem, self.at = path, key, problem, at
+
+    def located(self, text: str) -> ConfigKeyError:
+        """The same error naming the line and column of the offending value (of the key itself
+        for an unknown key); unchanged when the key cannot be found in `text`."""
+        marks = _marks(text)
+        found = marks.get(self.key)
+        if found is None:
+            return self
+        value, key = found
+        mark = key if self.problem.startswith("unknown key") or "password" in self.problem else value
+        return ConfigKeyError(self.path, self.key, self.problem, self.hint, (mark.line + 1, mark.column + 1))
+
+
+def _marks(text: str) -> dict[str, tuple[Any, Any]]:
+    """{key path as the errors write it: (mark of the value, mark of the key)} over the whole file."""
+    import yaml
+
+    from .yamlfile import SafeLoader
+
+    out: dict[str, tuple[Any, Any]] = {}
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                name = str(k.value) if isinstance(k, yaml.ScalarNode) else "?"
+                here = f"{prefix}.{name}" if prefix else name
+                out.setdefault(here, (v.start_mark, k.start_mark))
+                walk(v, here)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                here = f"{prefix}[{i}]"
+                out.setdefault(here, (v.start_mark, v.start_mark))
+                walk(v, here)
+
+    try:
+        walk(yaml.compose(text, Loader=SafeLoader), "")
+    except yaml.YAMLError:
+        return {}
+    return out
+
+
 def _fail(path: Path, key: str, problem: str, hint: str = "") -> ConfigError:
-    return ConfigError(f"{path}: key {key!r}: {problem}.", hint)
+    return ConfigKeyError(path, key, problem, hint)
 
 
 def _did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
@@ -127,6 +179,14 @@ def load_config(path: Path | None) -> Config:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected key: value lines at the top level.",
                           "Run `kpireport init` for a commented example.")
+    try:
+        return _config(path, raw)
+    except ConfigKeyError as exc:
+        raise exc.located(text) from None
+
+
+def _config(path: Path, raw: dict[str, Any]) -> Config:
+    """The Config of a parsed file; errors are ConfigKeyErrors naming the key path."""
     _refuse_secrets(path, raw)
     unknown = sorted(str(k) for k in set(raw) - set(KEYS))
     if unknown:

@@ -63,6 +63,24 @@ def test_errors_name_the_file_and_the_key(tmp_path: Path, text: str, key: str, w
     assert "\n" not in line
 
 
+@pytest.mark.parametrize(("text", "where"), [
+    # line:column of the offending value (of the key for an unknown key or a secret), 1-based
+    ("company: Acme\nemail:\n  host: smtp.example.com\n  port: abc\n", "4:9: key 'email.port'"),
+    ("# a comment\n\ncurency: USD\n", "3:1: key 'curency'"),
+    ("email:\n  host: smtp.example.com\n  password: x\n", "3:3: key 'email.password'"),
+    ("hide:\n  - revenue\n  - revenu\n", "3:5: key 'hide[1]'"),
+    ("hide: [revenue, revenu]\n", "1:17: key 'hide[1]'"),
+    ("targets:\n  revenue:\n    2026-10: many\n", "3:14: key 'targets.revenue.2026-10'"),
+    ("mapping:\n  columns:\n    orders: {Belegdatum: order_dat}\n", "3:26: key 'mapping.columns.orders.Belegdatum'"),
+    ("language: en\nfiscal_year_start: 13\n", "2:20: key 'fiscal_year_start'"),
+    ("bands: {revenue: 2}\n", "1:18: key 'bands.revenue'"),
+])
+def test_errors_name_the_line_and_column(tmp_path: Path, text: str, where: str):
+    with pytest.raises(ConfigError) as err:
+        _load(tmp_path, text)
+    assert err.value.one_line().startswith(f"{tmp_path / 'kpireport.yaml'}:{where}: "), err.value.one_line()
+
+
 def test_unreadable_files(tmp_path: Path):
     with pytest.raises(ConfigError, match="not found"):
         load_config(tmp_path / "missing.yaml")
