@@ -257,3 +257,40 @@ def test_serve_refuses_another_host_without_a_token():
     assert "--host 0.0.0.0 makes the page reachable from other computers, so it needs --token" in result.stderr
     short = CliRunner().invoke(main, ["serve", "--host", "0.0.0.0", "--token", "abc"])
     assert short.exit_code == 2 and "too short" in short.stderr
+
+
+def test_send_delivers_the_reports_eml_when_email_is_configured(tmp_path, orders, monkeypatch):
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    from kpireport.config import EmailSettings
+
+    from .serving import free_port
+
+    class Inbox:
+        def __init__(self) -> None:
+            self.envelopes: list = []
+
+        async def handle_DATA(self, server, session, envelope):
+            self.envelopes.append(envelope)
+            return "250 OK"
+
+    monkeypatch.delenv("KPIREPORT_SMTP_USER", raising=False)
+    inbox, port = Inbox(), free_port()
+    smtp = Controller(inbox, hostname="127.0.0.1", port=port)
+    smtp.start()
+    try:
+        config = Config(company="Acme Tools GmbH", email=EmailSettings(
+            host="127.0.0.1", port=port, security="none", sender="kpi@acme.example", recipients=("boss@acme.example",)))
+        with _client(create_app(config, store=ReportStore(60, root=tmp_path / "root"))) as c:
+            rid = _upload(c, {"orders.xlsx": orders}).json()["id"]
+            done = _finish(c, rid)
+            assert done["email"] is True and done["draft"] is False and done["company"] == "Acme Tools GmbH"
+            sent = c.post(f"/r/{rid}/send", headers=POST)
+            assert sent.status_code == 200 and sent.json() == {"sent": "Sent to boss@acme.example"}
+    finally:
+        smtp.stop()
+    assert [e.rcpt_tos for e in inbox.envelopes] == [["boss@acme.example"]]
+    msg = message_from_bytes(inbox.envelopes[0].original_content or inbox.envelopes[0].content, policy=policy.default)
+    assert str(msg["Subject"]).startswith("Acme Tools GmbH KPI report – ") and msg["To"] == "boss@acme.example"
