@@ -39,6 +39,7 @@ def _exit_code_epilog() -> str:
             "  kpireport kpis churn_rate                      # what a KPI means and needs\n"
             "  kpireport init                                 # a commented kpireport.yaml\n"
             "  kpireport watch inbox --out reports            # a drop folder\n"
+            "  kpireport serve                                # a drop page in the browser\n"
             "Run `kpireport COMMAND --help` for a command's options and examples.\n"
             "\n\b\nExit codes (scripts may rely on them):\n" + codes + "\n")
 
