@@ -36,6 +36,7 @@ from starlette.routing import Route
 from ..config import Config
 from ..errors import KpiReportError, one_line_text
 from ..i18n import Translator
+from ..read.readers import SUPPORTED
 from .page import page_html
 from .quality import quality
 from .store import ReportStore, clean_name
@@ -44,7 +45,6 @@ BASE = "kpi-report"
 DOWNLOADS = {f"{BASE}.xlsx": "workbook", f"{BASE}.pdf": "pdf", f"{BASE}.json": "json", f"{BASE}.eml": "eml"}
 STEPS = ("read", "workbook", "html", "email", "json", "write")
 COOKIE = "kpireport_token"
-SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
 MAX_FILES = 200
 SUMMARY_CSP = ("sandbox; default-src 'none'; img-src data: cid:; style-src 'unsafe-inline'; font-src data:; "
                "frame-ancestors 'self'")
