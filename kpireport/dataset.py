@@ -76,6 +76,7 @@ class Dataset:
     # (read/docprops.py): the company name of a report when the config gives none.
     company: str = ""
     title: str = ""
+    currency: str = ""  # the same workbook's custom property "Currency", when a 3-letter code
 
     def has(self, table: str, columns: set[str] | None = None) -> bool:
         df = self.tables.get(table)

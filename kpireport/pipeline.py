@@ -36,7 +36,7 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
         )
     dataset = validate(mapped, problems, config.input_locale, catalog=catalog)
     props = first_properties(expand(inputs))
-    dataset.company, dataset.title = props.company, props.title
+    dataset.company, dataset.title, dataset.currency = props.company, props.title, props.currency
     return dataset
 
 
@@ -45,12 +45,13 @@ def identity(config: Config, dataset: Dataset) -> tuple[str, str]:
 
     The company is the config's, else the first input workbook's Company property, else its
     Title, else '' (the outputs then leave it out of titles). The currency is the config's, else
-    the one of the locale's country (en_US: USD, tr_TR: TRY), else '' (numbers without a symbol).
+    that workbook's custom property Currency, else the one of the locale's country (en_US: USD,
+    tr_TR: TRY), else '' (numbers without a symbol).
     """
     from .config import locale_currency
 
     company = config.company or dataset.company or dataset.title
-    return company, config.currency or locale_currency(config.locale)
+    return company, config.currency or dataset.currency or locale_currency(config.locale)
 
 
 def catalog_for(config: Config) -> Catalog:

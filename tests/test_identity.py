@@ -36,8 +36,11 @@ SAMPLE_NAMES = ("Northwind", "northwind")
 
 def _orders(path: Path, properties: dict | None = None) -> Path:
     def props(wb, _ws):
-        if properties:
-            wb.set_properties(properties)
+        props = dict(properties or {})
+        if "currency" in props:
+            wb.set_custom_property("Currency", props.pop("currency"))
+        if props:
+            wb.set_properties(props)
 
     write_orders_xlsx(path, order_rows(400, random.Random(3)), extra=props)
     return path
@@ -50,6 +53,9 @@ def _orders(path: Path, properties: dict | None = None) -> Path:
     ([("a.xlsx", {"company": "First"}), ("b.xlsx", {"company": "Second"})], ("First", "", "a.xlsx")),
     ([("a.xlsx", None)], ("", "", "")),
     ([("a.xlsx", {"company": "  Spaced \n  Name  "})], ("Spaced Name", "", "a.xlsx")),
+    ([("a.xlsx", {"company": "Acme", "currency": "eur"})], ("Acme", "", "a.xlsx", "EUR")),
+    ([("a.xlsx", {"currency": "CHF"})], ("", "", "a.xlsx", "CHF")),
+    ([("a.xlsx", {"company": "Acme", "currency": "Euro"})], ("Acme", "", "a.xlsx", "")),  # not a code: ignored
 ])
 def test_document_properties_of_the_first_workbook_that_has_them(tmp_path, files, want):
     paths = [_orders(tmp_path / name, props) for name, props in files]
@@ -64,6 +70,7 @@ def test_unreadable_properties_give_no_name(tmp_path, data):
 
 @pytest.mark.parametrize(("config", "company", "title", "want"), [
     (Config(company="From Config"), "From Props", "Title", ("From Config", "USD")),
+    (Config(currency="GBP"), "", "", ("", "GBP")),
     (Config(), "From Props", "Title", ("From Props", "USD")),
     (Config(), "", "Only A Title", ("Only A Title", "USD")),
     (Config(), "", "", ("", "USD")),
@@ -73,6 +80,12 @@ def test_unreadable_properties_give_no_name(tmp_path, data):
 ])
 def test_identity_config_then_document_then_nothing(config, company, title, want):
     assert identity(config, Dataset(company=company, title=title)) == want
+
+
+@pytest.mark.parametrize(("config", "want"), [(Config(), "CHF"), (Config(language="tr", locale="tr_TR"), "CHF"),
+                                              (Config(currency="EUR"), "EUR")])
+def test_the_workbooks_currency_property_beats_the_locale_not_the_config(config, want):
+    assert identity(config, Dataset(currency="CHF"))[1] == want
 
 
 @pytest.mark.parametrize(("locale", "want"), [("en_US", "USD"), ("en_GB", "GBP"), ("de_DE", "EUR"),
@@ -166,6 +179,8 @@ def test_the_company_comes_from_the_workbook_properties(tmp_path, monkeypatch):
 def test_the_sample_exports_still_name_the_sample_company():
     report = run([SAMPLES / "web_and_social.xlsx"], Config())
     assert (report.company, report.currency) == ("Northwind Outdoor Ltd.", "USD")
+    turkish = run([SAMPLES / "web_and_social.xlsx"], Config(language="tr", locale="tr_TR"))
+    assert turkish.currency == "USD"  # the sample's money is in dollars (its Currency property), in any locale
     assert run([SAMPLES / "web_and_social.xlsx"], Config(company="Kuzey A.Ş.", currency="TRY")).company == "Kuzey A.Ş."
 
 
