@@ -168,6 +168,17 @@ def test_uploads_over_the_limit_get_a_clear_413(tmp_path, orders, streamed):
         assert os.listdir(tmp_path / "root") == []  # nothing of it is kept
 
 
+def test_too_many_files_is_a_400_that_says_so(tmp_path, monkeypatch):
+    from kpireport.serve import app as app_module
+
+    monkeypatch.setattr(app_module, "MAX_FILES", 3)
+    store = ReportStore(60, root=tmp_path / "root")
+    with _client(create_app(Config(), store=store)) as c:
+        r = _upload(c, {f"f{i}.csv": b"a,b\n1,2\n" for i in range(4)})
+        assert r.status_code == 400 and "Send at most 3 files at once" in r.json()["error"]
+        assert os.listdir(tmp_path / "root") == []
+
+
 def test_an_empty_upload_is_a_400():
     with _client(create_app(Config())) as c:
         r = c.post("/api/reports", files=[("other", ("x.txt", b"x", "text/plain"))], headers=POST)

@@ -29,6 +29,7 @@ from typing import Any
 
 import anyio
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -93,10 +94,11 @@ def create_app(config: Config, *, token: str | None = None, keep_minutes: float 
         except TooLarge:
             store.discard(report_id)
             return error(413, too_large(max_upload_mb))
-        except (ClientDisconnect, ValueError, KeyError, AssertionError) as exc:
-            store.discard(report_id)
-            return error(400, f"the upload could not be read ({one_line_text(str(exc))[:200] or 'empty'}). "
-                              "Send the files again from the page.")
+        except (ClientDisconnect, HTTPException, ValueError, KeyError, AssertionError) as exc:
+            store.discard(report_id)  # HTTPException: Starlette's multipart limits (too many files)
+            why = exc.detail if isinstance(exc, HTTPException) else str(exc)
+            return error(400, f"the upload could not be read ({one_line_text(str(why))[:200] or 'empty'}). "
+                              f"Send at most {MAX_FILES} files at once, from the page.")
         if not saved and not skipped:
             store.discard(report_id)
             return error(400, "no files were sent. Drop one or more export files on the page.")
