@@ -80,7 +80,7 @@ def page(browser, server):
 def _shot(pg, name: str) -> None:
     if SHOTS:
         Path(SHOTS).mkdir(parents=True, exist_ok=True)
-        pg.screenshot(path=str(Path(SHOTS) / name), full_page=True)
+        pg.screenshot(path=str(Path(SHOTS) / name))  # the viewport: a full-page shot crops the iframe
 
 
 def _download(pg, name: str) -> bytes:
