@@ -53,6 +53,7 @@ SECURITY = ("starttls", "ssl", "none")
 _SECRET = re.compile(r"pass|pwd|secret|token|api[_ -]?key|credential|^auth|^login$|^user(name)?$|smtp_user", re.I)
 _SECRET_HINT = ("Secrets do not belong in a file that ends up shared: set KPIREPORT_SMTP_USER and "
                 "KPIREPORT_SMTP_PASSWORD in the environment instead.")
+_EXAMPLES = {"company": '"Kuzey Outdoor A.Ş."', "currency": "EUR", "locale": "en_GB"}
 _COMMA_LOCALES = ("tr", "de", "fr", "es", "it", "nl", "pt", "sl", "ru", "pl", "cs", "da", "fi", "nb", "sv", "id")
 
 
@@ -68,8 +69,10 @@ class EmailSettings:
 
 @dataclass(frozen=True)
 class Config:
-    company: str = "Northwind Outdoor Ltd."
-    currency: str = "USD"
+    # No made-up defaults: an empty company comes from the input's document properties (or is
+    # left out), an empty currency from the locale (pipeline.identity).
+    company: str = ""
+    currency: str = ""
     language: str = "en"
     locale: str = "en_US"
     fiscal_year_start: int = 1
@@ -100,10 +103,60 @@ def _as_of(path: Path, raw: Any) -> dt.date:
         return dt.date.fromisoformat(str(raw).strip())
     except ValueError:
         raise _fail(path, "as_of", f"{raw!r} is not a date", "Write it as 2026-11-30.") from None
+class ConfigKeyError(ConfigError):
+    """A bad value (or unknown key) in the config, by its key path ('email.port', 'hide[0]').
+
+    `load_config` adds where it is, from the YAML node marks: `kpireport.yaml:12:8: key
+    'email.port': 'abc' is not a port number.` (line and column 1-based, as editors count).
+    """
+
+    def __init__(self, path: Path, key: str, problem: str, hint: str = "", at: tuple[int, int] | None = None):
+        where = f"{path}:{at[0]}:{at[1]}" if at else f"{path}"
+        super().__init__(f"{where}: key {key!r}: {problem}.", hint)
+        self.path, self.key, self.problem, self.at = path, key, problem, at
+
+    def located(self, text: str) -> ConfigKeyError:
+        """The same error naming the line and column of the offending value (of the key itself
+        for an unknown key); unchanged when the key cannot be found in `text`."""
+        marks = _marks(text)
+        found = marks.get(self.key)
+        if found is None:
+            return self
+        value, key = found
+        mark = key if self.problem.startswith("unknown key") or "password" in self.problem else value
+        return ConfigKeyError(self.path, self.key, self.problem, self.hint, (mark.line + 1, mark.column + 1))
+
+
+def _marks(text: str) -> dict[str, tuple[Any, Any]]:
+    """{key path as the errors write it: (mark of the value, mark of the key)} over the whole file."""
+    import yaml
+
+    from .yamlfile import SafeLoader
+
+    out: dict[str, tuple[Any, Any]] = {}
+
+    def walk(node: Any, prefix: str) -> None:
+        if isinstance(node, yaml.MappingNode):
+            for k, v in node.value:
+                name = str(k.value) if isinstance(k, yaml.ScalarNode) else "?"
+                here = f"{prefix}.{name}" if prefix else name
+                out.setdefault(here, (v.start_mark, k.start_mark))
+                walk(v, here)
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                here = f"{prefix}[{i}]"
+                out.setdefault(here, (v.start_mark, v.start_mark))
+                walk(v, here)
+
+    try:
+        walk(yaml.compose(text, Loader=SafeLoader), "")
+    except yaml.YAMLError:
+        return {}
+    return out
 
 
 def _fail(path: Path, key: str, problem: str, hint: str = "") -> ConfigError:
-    return ConfigError(f"{path}: key {key!r}: {problem}.", hint)
+    return ConfigKeyError(path, key, problem, hint)
 
 
 def _did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
@@ -137,6 +190,14 @@ def load_config(path: Path | None) -> Config:
     if not isinstance(raw, dict):
         raise ConfigError(f"{path}: expected key: value lines at the top level.",
                           "Run `kpireport init` for a commented example.")
+    try:
+        return _config(path, raw)
+    except ConfigKeyError as exc:
+        raise exc.located(text) from None
+
+
+def _config(path: Path, raw: dict[str, Any]) -> Config:
+    """The Config of a parsed file; errors are ConfigKeyErrors naming the key path."""
     _refuse_secrets(path, raw)
     unknown = sorted(str(k) for k in set(raw) - set(KEYS))
     if unknown:
@@ -146,7 +207,7 @@ def load_config(path: Path | None) -> Config:
     for key in ("company", "currency", "locale"):
         if key in raw:
             if not isinstance(raw[key], str) or not raw[key].strip():
-                raise _fail(path, key, "must be text", f"For example {key}: {Config.__dataclass_fields__[key].default}")
+                raise _fail(path, key, "must be text", f"For example {key}: {_EXAMPLES[key]}")
             kw[key] = raw[key].strip()
     if "currency" in kw:
         _currency(path, kw)
@@ -222,6 +283,19 @@ def load_config(path: Path | None) -> Config:
                         "Give a folder relative to the config file, holding your report.html.j2 or partials.")
         kw["templates"] = tdir
     return Config(**kw)
+
+
+def locale_currency(locale: str) -> str:
+    """The currency of the locale's country (en_US: USD, de_DE: EUR); '' for a locale without one."""
+    from babel import Locale as BabelLocale
+    from babel.numbers import get_territory_currencies
+
+    try:
+        territory = BabelLocale.parse(locale.replace("-", "_")).territory
+        found = get_territory_currencies(territory, tender=True) if territory else []
+    except Exception:  # babel's UnknownLocaleError and friends: no currency rather than a guess
+        return ""
+    return found[0] if found else ""
 
 
 def _currency(path: Path, kw: dict[str, Any]) -> None:

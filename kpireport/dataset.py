@@ -8,6 +8,8 @@ Besides the record tables it carries:
   every input sheet. The cells are excluded (a required one excludes its row) and each is
   reported by cell in `problems`; the count lets a renderer say "3 cells with Excel errors"
   next to a KPI that reads the column (`excel_errors_for`).
+- `company` / `title`: the first input workbook's document properties (read/docprops.py),
+  the report's company name when the config names none.
 - `kpi_sheet`: values typed by hand in a monthly KPI sheet, one row per KPI and month:
   kpi (catalog id), period ('YYYY-MM'), value, target (floats, NaN when not given), and
   file / sheet / cell of the value (or of the target when there is no value), in catalog
@@ -73,6 +75,11 @@ class Dataset:
     # the last day of the month a customer snapshot without dates describes (model/snapshot.py):
     # with no event table, the report is of that month alone
     as_of: pd.Timestamp | None = None
+    # Company and Title from the document properties of the first input .xlsx that has them
+    # (read/docprops.py): the company name of a report when the config gives none.
+    company: str = ""
+    title: str = ""
+    currency: str = ""  # the same workbook's custom property "Currency", when a 3-letter code
 
     def has(self, table: str, columns: set[str] | None = None) -> bool:
         df = self.tables.get(table)

@@ -103,3 +103,16 @@ class Translator:
 
     def date(self, d: Any) -> str:
         return format_date(d, "long", locale=self.locale)
+
+
+_EDGE = re.compile(r"^[\s·:–—|,-]+|[\s·:–—|,-]+$")
+_DOUBLE = re.compile(r"\s*([·|])(?:\s*[·|])+\s*")
+
+
+def tidy(text: str) -> str:
+    """A message whose placeholder was empty, without the separators left dangling.
+
+    With no company name, "{company} KPI report – {period}" gives " KPI report – October 2026";
+    tidy makes it "KPI report – October 2026" (also " · month · ..." -> "month · ...").
+    """
+    return _EDGE.sub("", _DOUBLE.sub(lambda m: f" {m.group(1)} ", text))

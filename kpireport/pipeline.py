@@ -18,6 +18,8 @@ from .model import apply_model
 from .periods import Grain, parse_period
 from .problems import ProblemLog, Severity
 from .read import read_inputs
+from .read.docprops import first_properties
+from .read.readers import expand
 from .validate import validate
 
 
@@ -38,6 +40,8 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
         )
     dataset = validate(mapped, problems, config.input_locale, catalog=catalog)
     check_input(dataset)
+    props = first_properties(expand(inputs))
+    dataset.company, dataset.title, dataset.currency = props.company, props.title, props.currency
     as_of, said = _as_of(inputs, config)
     return apply_model(dataset, as_of=as_of, as_of_said=said)
 
@@ -73,6 +77,19 @@ def check_input(dataset: Dataset) -> None:
                      "Fix it in the source file or map it in the config; a file or sheet that is not meant to be "
                      "read can be marked 'ignore' under mapping: sheets. `kpireport validate` lists every issue.")
 
+def identity(config: Config, dataset: Dataset) -> tuple[str, str]:
+    """(company, currency) of a report: never the sample company's, never a guess.
+
+    The company is the config's, else the first input workbook's Company property, else its
+    Title, else '' (the outputs then leave it out of titles). The currency is the config's, else
+    that workbook's custom property Currency, else the one of the locale's country (en_US: USD,
+    tr_TR: TRY), else '' (numbers without a symbol).
+    """
+    from .config import locale_currency
+
+    company = config.company or dataset.company or dataset.title
+    return company, config.currency or dataset.currency or locale_currency(config.locale)
+
 
 def catalog_for(config: Config) -> Catalog:
     return load_catalog(list(config.catalog_layers))
@@ -103,5 +120,6 @@ def run_with_dataset(inputs: list[Path], config: Config, grain: Grain | None = N
         elif grain_of(chosen) != g:
             chosen = convert(chosen, g, config.fiscal_year_start)
         check_period(dataset, chosen, g, config.fiscal_year_start)
-    report = compute_report(dataset, catalog, g, chosen, config.fiscal_year_start, config.company, config.currency)
+    company, currency = identity(config, dataset)
+    report = compute_report(dataset, catalog, g, chosen, config.fiscal_year_start, company, currency)
     return report, dataset

@@ -30,7 +30,7 @@ import xlsxwriter
 from babel.dates import get_date_format
 
 from .catalog import Catalog
-from .config import Config
+from .config import Config, locale_currency
 from .i18n import Translator
 from .render.formats import excel_currency
 from .schema import ColumnSpec, Schema, TableSpec, default_schema
@@ -147,7 +147,8 @@ class _Writer:
             "required": wb.add_format({"bold": True, "bg_color": REQUIRED_FILL, "bottom": 1, "valign": "top"}),
             "date": wb.add_format({"num_format": _date_format(config.locale, False)}),
             "datetime": wb.add_format({"num_format": _date_format(config.locale, True)}),
-            "money": wb.add_format({"num_format": excel_currency(config.currency, config.locale, 2)}),
+            "money": wb.add_format({"num_format": excel_currency(config.currency or locale_currency(config.locale),
+                                                                 config.locale, 2)}),
             "text": wb.add_format({"num_format": "@"}),
         }
         self.kpi_range = ""

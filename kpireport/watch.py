@@ -443,12 +443,17 @@ def render_outputs(report: Any, config: Any, generated: dt.date, base: str,
     false), .eml (workbook attached) and .json. The charts are drawn once for the HTML and
     the PDF. `step(name)` is called before each one (progress display).
     """
+    import dataclasses
+
     from .deliver.email import build_message, message_bytes
     from .render.charts import render_charts
     from .render.html import render_html
     from .render.json_out import render_json
     from .render.workbook import render_workbook
 
+    # The company and currency the pipeline settled on (config, else the input's document
+    # properties / the locale), so that every output names the same ones.
+    config = dataclasses.replace(config, company=report.company, currency=report.currency)
     step = step or (lambda name: None)
     step("workbook")
     workbook = render_workbook(report, config, generated)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from kpireport.catalog import load_catalog
-from kpireport.cli.init import CONFIG_TEMPLATE, config_text
+from kpireport.cli.init import config_text
 from kpireport.config import KEYS, Config, apply_target_overrides, load_config
 from kpireport.errors import CatalogError, ConfigError
 
@@ -61,6 +61,24 @@ def test_errors_name_the_file_and_the_key(tmp_path: Path, text: str, key: str, w
     assert f"key {key!r}" in line, line
     assert words in line, line
     assert "\n" not in line
+
+
+@pytest.mark.parametrize(("text", "where"), [
+    # line:column of the offending value (of the key for an unknown key or a secret), 1-based
+    ("company: Acme\nemail:\n  host: smtp.example.com\n  port: abc\n", "4:9: key 'email.port'"),
+    ("# a comment\n\ncurency: USD\n", "3:1: key 'curency'"),
+    ("email:\n  host: smtp.example.com\n  password: x\n", "3:3: key 'email.password'"),
+    ("hide:\n  - revenue\n  - revenu\n", "3:5: key 'hide[1]'"),
+    ("hide: [revenue, revenu]\n", "1:17: key 'hide[1]'"),
+    ("targets:\n  revenue:\n    2026-10: many\n", "3:14: key 'targets.revenue.2026-10'"),
+    ("mapping:\n  columns:\n    orders: {Belegdatum: order_dat}\n", "3:26: key 'mapping.columns.orders.Belegdatum'"),
+    ("language: en\nfiscal_year_start: 13\n", "2:20: key 'fiscal_year_start'"),
+    ("bands: {revenue: 2}\n", "1:18: key 'bands.revenue'"),
+])
+def test_errors_name_the_line_and_column(tmp_path: Path, text: str, where: str):
+    with pytest.raises(ConfigError) as err:
+        _load(tmp_path, text)
+    assert err.value.one_line().startswith(f"{tmp_path / 'kpireport.yaml'}:{where}: "), err.value.one_line()
 
 
 def test_unreadable_files(tmp_path: Path):
@@ -147,9 +165,10 @@ def test_target_overrides_merge_over_the_targets_table():
 
 
 def test_init_template_explains_every_key_and_loads(tmp_path: Path):
-    for key in KEYS:
-        assert re.search(rf"^#? ?{key}:", CONFIG_TEMPLATE, re.M), key
     text = config_text("kpireport.yaml", 'Kuzey "Rüzgârı" A.Ş.', "TRY", "tr")
+    for written in (text, config_text()):  # with a company and currency, and without (commented out)
+        for key in KEYS:
+            assert re.search(rf"^#? ?{key}:", written, re.M), key
     config = _load(tmp_path, text)
     assert (config.company, config.currency, config.language, config.locale) == \
         ('Kuzey "Rüzgârı" A.Ş.', "TRY", "tr", "tr_TR")

@@ -35,6 +35,7 @@ def test_wheel_install_produces_the_same_report(tmp_path: Path) -> None:
     assert "kpireport/templates/report.html.j2" in names
     assert "kpireport/data/catalog.yaml" in names
     assert "kpireport/data/tables.yaml" in names
+    assert "kpireport/serve/page.html.j2" in names  # the drop page of `kpireport serve`
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
 

@@ -4,7 +4,7 @@ The library raises KpiReportError subclasses; only this package turns them into 
 messages with the fix and a distinct exit code.
 """
 
-from . import generate, init, kpis, sample, send, template, validate, watch  # noqa: F401  (registers the commands)
+from . import generate, init, kpis, sample, send, serve, template, validate, watch  # noqa: F401  (registers the commands)
 from .app import main, run_cli
 
 __all__ = ["main", "run_cli"]

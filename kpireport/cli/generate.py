@@ -40,6 +40,7 @@ def _exit_code_epilog() -> str:
             "  kpireport kpis churn_rate                      # what a KPI means and needs\n"
             "  kpireport init                                 # a commented kpireport.yaml\n"
             "  kpireport watch inbox --out reports            # a drop folder\n"
+            "  kpireport serve                                # a drop page in the browser\n"
             "Run `kpireport COMMAND --help` for a command's options and examples.\n"
             "\n\b\nExit codes (scripts may rely on them):\n" + codes + "\n")
 
@@ -78,7 +79,7 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, period: str | None, grain:
     a summary (KPIs on track, at risk, off track, what could not be computed, files written)
     ends the run.
     """
-    from ..deliver.email import send
+    from ..deliver.email import is_draft, send
     from ..deliver.files import write_all
     from ..pipeline import run_with_dataset
     from ..watch import render_outputs
@@ -103,7 +104,8 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, period: str | None, grain:
     if not quiet:
         from ..i18n import Translator
 
-        click.echo(summary_table(report, written, Translator(config.language, config.locale).period(report.period)))
+        click.echo(summary_table(report, written, Translator(config.language, config.locale).period(report.period),
+                                 draft=is_draft(config.email)))
     if email and not dry_run:
         send(message, config.email)
         if not quiet:
@@ -139,15 +141,19 @@ def _progress(steps: list[str], enabled: bool) -> Iterator:
         bar.update(1, None)
 
 
-def summary_table(report, written: list[Path], period: str | None = None) -> str:
-    """The end-of-run summary: KPI statuses, what could not be computed, warnings, files written."""
+def summary_table(report, written: list[Path], period: str | None = None, draft: bool = False) -> str:
+    """The end-of-run summary: KPI statuses, what could not be computed, warnings, files written.
+
+    `draft`: the .eml has no sender or recipients (no e-mail config), so it is called a draft.
+    """
     from collections import Counter
 
     counts = Counter(s for s in report.status[report.period].dropna() if isinstance(s, str))
     warnings = [p for p in report.problems if p.severity.value != "info"]
     suppressed = sum(getattr(report.problems, "suppressed", {}).values())
     period = period or report.period_label()
-    lines = [f"{report.company}: {len(report.computed)} KPIs for {period} ({report.grain.value})", ""]
+    head = f"{len(report.computed)} KPIs for {period} ({report.grain.value})"
+    lines = [f"{report.company}: {head}" if report.company else head, ""]
     rows: list[tuple[str, int, str]] = []
     for key in ("on_track", "at_risk", "off_track"):
         rows.append((key.replace("_", " "), counts.get(key, 0), "vs target"))
@@ -167,5 +173,6 @@ def summary_table(report, written: list[Path], period: str | None = None) -> str
     for label, n, note in rows:
         lines.append(f"  {label:<{label_w}}  {n:>{num_w}}  {note}".rstrip())
     lines.append("")
-    lines += [f"  wrote {p}" for p in written]
+    lines += [f"  wrote {p}" + (" (a draft: no From or To; set email.sender and email.recipients in the config "
+                                "to send it)" if draft and p.suffix == ".eml" else "") for p in written]
     return "\n".join(lines)

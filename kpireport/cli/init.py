@@ -1,4 +1,9 @@
-"""`kpireport init`: write a commented kpireport.yaml with every key explained."""
+"""`kpireport init`: write a commented kpireport.yaml with every key explained.
+
+It never writes a made-up company or currency: it asks for them on a terminal, takes them from
+--company / --currency, or leaves the keys commented out (the report then takes the company
+from the input workbook's document properties and the currency from the locale).
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from .app import main
 
 EPILOG = """\b
 Examples:
-  kpireport init                                  # ./kpireport.yaml
+  kpireport init                                  # ./kpireport.yaml (asks for company and currency)
   kpireport init --language tr --company "Kuzey Rüzgârı A.Ş." --currency TRY
   kpireport init config/kpireport.yaml --force    # overwrite an existing file
 """
@@ -23,8 +28,8 @@ CONFIG_TEMPLATE = """\
 # Check it with: kpireport validate <your files> --config {file_name}
 
 # --- Who and how ---------------------------------------------------------------------------
-company: {company}       # shown on the workbook, the summary and the e-mail
-currency: {currency}                   # 3-letter code of your money columns: USD, EUR, GBP, TRY ...
+{company_line}
+{currency_line}
 language: {language}                    # language of the outputs: {languages}
 locale: {locale}                   # number, currency and date formats: en_US, en_GB, tr_TR, de_DE ...
 fiscal_year_start: 1            # month the fiscal year starts (4 = April); quarters and years follow it
@@ -82,15 +87,44 @@ grain: month                    # default report period: month, quarter or year
 """
 
 
-def config_text(file_name: str = "kpireport.yaml", company: str = "Northwind Outdoor Ltd.", currency: str = "USD",
+def config_text(file_name: str = "kpireport.yaml", company: str = "", currency: str = "",
                 language: str = "en", locale: str | None = None) -> str:
+    """The commented config; an empty company or currency is written commented out, with what happens instead."""
+    from ..config import locale_currency
     from ..i18n import default_locale, languages
 
     locale = locale or default_locale(language)
     decimal = "," if locale.split("_")[0] in ("tr", "de", "fr", "es", "it", "nl", "pt", "ru") else "."
-    return CONFIG_TEMPLATE.format(file_name=file_name, company=_yaml_text(company), currency=currency,
+    if company:
+        company_line = f"company: {_yaml_text(company)}       # shown on the workbook, the summary and the e-mail"
+    else:
+        company_line = ('# company: "Your Company Ltd."   # shown on the reports; unset: the Company (or Title) '
+                        "property of your first input workbook, else none")
+    if currency:
+        currency_line = f"currency: {currency}                 # 3-letter code of your money columns: USD, EUR, TRY"
+    else:
+        fallback = locale_currency(locale)
+        currency_line = (f"# currency: EUR                # 3-letter code of your money columns; unset: the locale's "
+                         f"({fallback or 'none: numbers without a symbol'})")
+    return CONFIG_TEMPLATE.format(file_name=file_name, company_line=company_line, currency_line=currency_line,
                                   language=language, locale=locale, languages=", ".join(languages()),
                                   decimal=decimal)
+
+
+def _interactive() -> bool:
+    import sys
+
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _ask(question: str) -> str:
+    """The answer on a terminal; '' (leave it out) when not run on one (scripts, CI)."""
+    if not _interactive():
+        return ""
+    return click.prompt(question, default="", show_default=False)
 
 
 def _yaml_text(text: str) -> str:
@@ -101,23 +135,34 @@ def _yaml_text(text: str) -> str:
 
 @main.command(epilog=EPILOG)
 @click.argument("path", required=False, default="kpireport.yaml", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--company", default="Northwind Outdoor Ltd.", show_default=True, help="Company name.")
-@click.option("--currency", default="USD", show_default=True, help="3-letter currency code.")
+@click.option("--company", help="Company name shown on the reports (asked on a terminal; unset: from the input "
+                                "workbook's document properties).")
+@click.option("--currency", help="3-letter currency code (asked on a terminal; unset: the locale's, e.g. USD for "
+                                 "en_US).")
 @click.option("--language", "--lang", "language", default="en", show_default=True, help="Language of the outputs.")
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
-def init(path: Path, company: str, currency: str, language: str, force: bool) -> None:
-    """Write a commented config file (default ./kpireport.yaml) with every key explained."""
+def init(path: Path, company: str | None, currency: str | None, language: str, force: bool) -> None:
+    """Write a commented config file (default ./kpireport.yaml) with every key explained.
+
+    On a terminal it asks for the company name and currency not given as options; Enter leaves
+    them out (the reports then use the input's document properties and the locale's currency).
+    """
     from ..config import load_config
     from ..deliver.files import write_atomic
     from ..i18n import languages
 
     if language not in languages():
         raise UsageError(f"{language!r} is not an available language.", f"Use one of {', '.join(languages())}.")
-    if len(currency) != 3 or not currency.isalpha():
-        raise UsageError(f"{currency!r} is not a 3-letter currency code.", "For example USD, EUR or TRY.")
     if path.exists() and not force:
         raise UsageError(f"{path} already exists; it was left as it was.",
                          "Pass --force to overwrite it, or give another file name.")
+    if company is None:
+        company = _ask("Company name shown on the reports (Enter: take it from your files)")
+    if currency is None:
+        currency = _ask("Currency of your money columns, e.g. EUR (Enter: the locale's)")
+    company, currency = company.strip(), currency.strip()
+    if currency and (len(currency) != 3 or not currency.isalpha()):
+        raise UsageError(f"{currency!r} is not a 3-letter currency code.", "For example USD, EUR or TRY.")
     if path.exists() and path.is_dir():
         raise UsageError(f"{path} is a folder.", "Give a file name, e.g. kpireport.yaml.")
     text = config_text(path.name, company, currency.upper(), language)

@@ -30,7 +30,7 @@ from email.utils import formatdate, make_msgid, parseaddr
 from ..compute.report import Report
 from ..config import Config, EmailSettings
 from ..errors import DeliveryError
-from ..i18n import Translator
+from ..i18n import Translator, tidy
 from ..render.html import render_email_html
 from ..render.text import render_text
 
@@ -54,7 +54,7 @@ def subject_for(report: Report, config: Config) -> str:
     period = t.period(report.period)
     template = config.email.subject or t("html.subject")
     try:
-        text = template.format(company=config.company, period=period)
+        text = tidy(template.format(company=config.company or report.company, period=period))
     except (KeyError, IndexError, ValueError):
         text = template  # a literal subject with braces in it
     return _header_safe("subject", text)
@@ -76,6 +76,8 @@ def build_message(report: Report, config: Config, generated: dt.date, workbook_b
         msg["From"] = _header_safe("sender", settings.sender)
     if settings.recipients:
         msg["To"] = ", ".join(_header_safe("recipient", r) for r in settings.recipients)
+    if is_draft(settings):
+        msg["X-Unsent"] = "1"  # Outlook and Apple Mail open it as a draft to address and send
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=_domain(settings.sender))
     t = Translator(config.language, config.locale)
@@ -96,6 +98,12 @@ def build_message(report: Report, config: Config, generated: dt.date, workbook_b
     # would differ from what was sent.
     message_bytes(msg)
     return msg
+
+
+def is_draft(settings: EmailSettings) -> bool:
+    """Without a sender and recipients in the config the .eml is a draft: no From or To, for the
+    user to address in their mail program; `kpireport send` cannot send it as it is."""
+    return not (settings.sender and settings.recipients)
 
 
 def message_bytes(msg: EmailMessage) -> bytes:

@@ -97,7 +97,7 @@ def describe(report: Report, t: Translator, f: Formatter, chart_id: str) -> tupl
 
 def _axis_formatter(unit: str, currency: str, locale: str) -> FuncFormatter:
     def fmt(v: float, _pos: int) -> str:
-        if unit == "currency":
+        if unit == "currency" and currency:
             return format_compact_currency(v, currency, locale=locale, fraction_digits=1)
         if unit == "percent":
             return percent_text(v, locale, 0)
@@ -180,7 +180,7 @@ def render_chart(report: Report, config: Config, chart_id: str) -> bytes:
     with mpl.rc_context():
         mpl.rcdefaults()
         mpl.rcParams.update(STYLE)
-        fig = _plot(report, t, config.currency, chart_id)
+        fig = _plot(report, t, config.currency or report.currency, chart_id)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=DPI, metadata={"Software": None}, facecolor="white")
     return buf.getvalue()

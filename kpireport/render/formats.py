@@ -88,7 +88,10 @@ def excel_percent(locale: str = "en_US", decimals: int = 1, signed: bool = False
 
 
 def excel_currency(currency: str = "USD", locale: str = "en_US", decimals: int = 0) -> str:
-    """An Excel number format for money: '"$"#,##0' (en_US), '"₺"#,##0' (tr_TR), '#,##0" €"' (de_DE)."""
+    """An Excel number format for money: '"$"#,##0' (en_US), '"₺"#,##0' (tr_TR), '#,##0" €"' (de_DE);
+    plain '#,##0' without a currency (no config and a locale without a country)."""
+    if not currency:
+        return _digits(decimals)
     symbol = get_currency_symbol(currency, locale=locale).replace('"', "")
     prefix, suffix = _affixes(locale, "currency")
     return f"{_excel_literal(prefix, symbol)}{_digits(decimals)}{_excel_literal(suffix, symbol)}"
@@ -144,6 +147,8 @@ def format_value(value: float | None, unit: str, currency: str = "USD", locale: 
         return empty
     if unit == "percent":
         return percent_text(value, locale, 1)
+    if unit == "currency" and not currency:  # no currency known: the number without a symbol
+        return format_decimal(value, "#,##0" if abs(value) >= 100 else "#,##0.00", locale=locale)
     if unit == "currency":
         decimals = 0 if abs(value) >= 100 else 2
         return format_currency(value, currency, format=currency_pattern(locale, decimals), locale=locale,

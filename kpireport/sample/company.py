@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 COMPANY = "Northwind Outdoor Ltd."
+CURRENCY = "USD"  # written into the sample workbooks (custom property Currency), read back as the report currency
 
 REGIONS = ("North", "South", "East", "West")
 REGION_WEIGHTS = np.array([0.30, 0.21, 0.22, 0.27])

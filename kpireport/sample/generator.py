@@ -23,7 +23,7 @@ import xlsxwriter
 
 from ..schema import default_schema
 from . import commercial, finance, service
-from .company import COMPANY, Window
+from .company import COMPANY, CURRENCY, Window
 
 TABLE_ORDER = (
     "orders",
@@ -164,6 +164,7 @@ def _write_workbook(path: Path, tables: list[tuple[str, pd.DataFrame]], seed: in
                 "created": CREATED,
             }
         )
+        wb.set_custom_property("Currency", CURRENCY)  # the sample's money is in dollars, whatever the locale
         formats = {
             "header": wb.add_format({"bold": True, "bg_color": "#DCE6F1", "bottom": 1}),
             "date": wb.add_format({"num_format": "yyyy-mm-dd"}),

@@ -42,7 +42,7 @@ import pandas as pd
 
 from ...compute.report import Breakdown, Report
 from ...config import Config
-from ...i18n import Translator
+from ...i18n import Translator, tidy
 from . import notes
 from .formatting import ARROWS, Formatter, direction_of
 from .formatting import number as _num
@@ -73,7 +73,7 @@ class _Builder:
         self.r = report
         self.config = config
         self.t = Translator(config.language, config.locale)
-        self.f = Formatter(self.t, config.currency)
+        self.f = Formatter(self.t, config.currency or report.currency)
         self.generated = generated
         self.images = images
         self.email = email
@@ -314,12 +314,12 @@ class _Builder:
 
     def build(self) -> dict[str, Any]:
         period = self.t.period(self.r.period)
-        company = self.config.company
+        company = self.config.company or self.r.company
         counts = self.counts()
         n = {c["key"]: c["count"] for c in counts["items"]}
         return {
             "lang": self.lang,
-            "title": self.t("html.subject", company=company, period=period),
+            "title": tidy(self.t("html.subject", company=company, period=period)),
             "company": company,
             "heading": self.t("html.heading"),
             "period": period,
