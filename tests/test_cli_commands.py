@@ -233,7 +233,7 @@ def test_generate_shows_progress_on_a_terminal(tmp_path: Path):
     assert proc.wait(120) == 0
     os.close(master)
     text = seen.decode("utf-8", "replace")
-    assert "reading and computing" in text and "writing the workbook" in text and "6/6" in text
+    assert "reading and computing" in text and "writing the workbook" in text and "7/7" in text
 
 
 @pytest.mark.parametrize(("config", "key"), [

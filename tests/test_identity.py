@@ -119,8 +119,8 @@ def test_excel_money_format_without_a_currency():
 
 
 def _texts_of(folder: Path) -> dict[str, str]:
-    """Every text a reader could see in the outputs: each XML part of the workbook, the HTML, the JSON and
-    every decoded part of the .eml."""
+    """Every text a reader could see in the outputs: each XML part of the workbook, the HTML, the JSON,
+    the PDF's text and properties and every decoded part of the .eml."""
     out: dict[str, str] = {}
     for path in folder.iterdir():
         if path.suffix == ".xlsx":
@@ -133,6 +133,11 @@ def _texts_of(folder: Path) -> dict[str, str]:
             for i, part in enumerate(msg.walk()):
                 if part.get_content_maintype() == "text":
                     out[f"{path.name}#{i}"] = part.get_content()
+        elif path.suffix == ".pdf":
+            from pypdf import PdfReader
+
+            reader = PdfReader(path)
+            out[path.name] = "\n".join(page.extract_text() for page in reader.pages) + str(reader.metadata)
         else:
             out[path.name] = path.read_text(encoding="utf-8")
     return out

@@ -196,7 +196,7 @@ def test_a_report_is_made_and_reachable_only_through_its_own_id(tmp_path, orders
         ida, idb = a.json()["id"], b.json()["id"]
         done = _finish(c, ida)
         assert done["state"] == "done", done
-        assert done["files"] == ["kpi-report.eml", "kpi-report.json", "kpi-report.xlsx"]
+        assert done["files"] == ["kpi-report.eml", "kpi-report.json", "kpi-report.pdf", "kpi-report.xlsx"]
         assert done["draft"] is True and done["email"] is False
         assert done["quality"]["recognised"][0] | {"by": ""} == {
             "file": "orders.xlsx", "sheet": "Orders", "table": "orders", "by": "", "rows_read": 300, "rows_used": 300}
@@ -210,7 +210,7 @@ def test_a_report_is_made_and_reachable_only_through_its_own_id(tmp_path, orders
         assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
         assert 'attachment; filename="kpi-report.xlsx"' in xlsx.headers["content-disposition"]
         for path in (f"/r/{ida}/file/meta.json", f"/r/{ida}/file/..%2Finputs%2Forders.xlsx",
-                     f"/r/{ida}/file/orders.xlsx", f"/r/{ida}/file/kpi-report.pdf", f"/r/{ida[:-1]}x/summary",
+                     f"/r/{ida}/file/orders.xlsx", f"/r/{ida}/file/kpi-report.txt", f"/r/{ida[:-1]}x/summary",
                      "/r/", "/api/reports"):
             assert c.get(path).status_code in (404, 405), path
         assert c.post(f"/r/{ida}/send", headers=POST).status_code == 409  # no e-mail settings

@@ -38,6 +38,7 @@ grain: month                    # default report period: month, quarter or year
 # --- Reading your files --------------------------------------------------------------------
 # decimal: "{decimal}"                # decimal separator of numbers typed as text ("1.234,56"); default from locale
 # day_first: true               # 03/04/2026 is 3 April (true) or March 4 (false)
+# as_of: 2026-11-30             # the day a customer snapshot without dates (a churn list) describes
 # mapping:                      # when a sheet or header is not recognised (kpireport validate tells you)
 #   sheets:                     # "file/sheet", "sheet" or "file" -> table ('ignore' to leave it unread)
 #     "export.xlsx/Sheet1": orders
