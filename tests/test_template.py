@@ -31,6 +31,8 @@ from .conftest import ROOT, SAMPLES
 
 EN = Config()
 TR = Config(language="tr", locale="tr_TR", currency="TRY")
+CONFIGS = {"en": EN, "tr": TR, "fa": Config(language="fa", locale="fa_IR", currency="IRR"),
+           "sl": Config(language="sl", locale="sl_SI", currency="EUR")}
 
 
 def _load(data: bytes) -> openpyxl.Workbook:
@@ -39,9 +41,9 @@ def _load(data: bytes) -> openpyxl.Workbook:
         return openpyxl.load_workbook(io.BytesIO(data))
 
 
-@pytest.fixture(scope="module", params=["en", "tr"])
+@pytest.fixture(scope="module", params=sorted(CONFIGS))
 def template(request, tmp_path_factory) -> tuple[Config, Path, bytes]:
-    config = EN if request.param == "en" else TR
+    config = CONFIGS[request.param]
     data = build_template(config)
     path = tmp_path_factory.mktemp("template") / f"input-{request.param}.xlsx"
     path.write_bytes(data)
@@ -129,7 +131,7 @@ def test_formats_and_drop_downs(template):
     assert number_format("orders", "order_id") == "@"
     assert number_format("targets", "period") == "@"
     money = number_format("orders", "revenue")
-    assert "#,##0.00" in money and ("₺" if config.currency == "TRY" else "$") in money
+    assert "#,##0.00" in money and {"TRY": "₺", "USD": "$", "IRR": "ریال", "EUR": "€"}[config.currency] in money
 
 
 def _kpireport(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
