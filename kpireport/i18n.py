@@ -81,15 +81,19 @@ def _digit_table(locale: str) -> dict[int, str] | None:
     if zero is None:
         return None
     table = {ord(str(d)): chr(ord(zero) + d) for d in range(10)}
-    percent = loc.number_symbols[system].get("percentSign")
-    if percent:
-        table[ord("%")] = percent
+    symbols = loc.number_symbols[system]
+    # The signs carry a left-to-right mark in fa (U+200E), which keeps them beside the number in RTL text.
+    for ascii_sign, name in (("%", "percentSign"), ("+", "plusSign"), ("-", "minusSign")):
+        if symbols.get(name):
+            table[ord(ascii_sign)] = symbols[name]
     return table
 
 
 def native_digits(text: str, locale: str) -> str:
-    """`text` with the locale's own digits and percent sign where it does not use 0-9: '12.5%' -> '۱۲٫۵٪'
-    needs the separators from babel's numbering_system="default" already; this swaps digits and %."""
+    """`text` with the locale's own digits and signs where it does not use 0-9: '12٫5%' -> '۱۲٫۵٪'.
+
+    The separators come from babel's numbering_system="default" already; this swaps the digits,
+    the percent sign and plus and minus (babel has the symbols but formats with ASCII ones)."""
     table = _digit_table(locale)
     return text.translate(table) if table else text
 

@@ -163,9 +163,10 @@ def test_translator_periods_in_turkish():
 
 @pytest.mark.parametrize(("locale", "currency", "expected"), [
     # babel says fa_IR writes Extended Arabic-Indic digits with ٫ (decimal), ٬ (group) and ٪ after the number.
-    ("fa_IR", "IRR", {"percent": "۱۲٫۳٪", "negative": "-۵٫۰٪", "money": "\u200eریال\u00a0۴۴٬۳۶۶",
+    # Its signs carry a left-to-right mark (U+200E) so they stay beside the number in RTL text.
+    ("fa_IR", "IRR", {"percent": "۱۲٫۳٪", "negative": "\u200e−۵٫۰٪", "money": "\u200eریال\u00a0۴۴٬۳۶۶",
                       "count": "۱٬۲۳۴", "days": "۳٫۵ روز", "duration": "۲ ساعت ۰۵ دقیقه",
-                      "pp": "+۵٫۰ واحد درصد", "change": "+۴٫۰٪"}),
+                      "pp": "\u200e+۵٫۰ واحد درصد", "change": "\u200e+۴٫۰٪"}),
     ("sl_SI", "EUR", {"percent": "12,3\u00a0%", "negative": "-5,0\u00a0%", "money": "44.366\u00a0€",
                       "count": "1.234", "days": "3,5 dni", "duration": "2h 05min",
                       "pp": "+5,0 o. t.", "change": "+4,0\u00a0%"}),

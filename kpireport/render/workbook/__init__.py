@@ -63,6 +63,9 @@ def render_workbook(report: Report, config: Config, generated: dt.date) -> bytes
     names = lay.sheets
     sheets = {key: wb.add_worksheet(getattr(names, key)) for key in
               ("dashboard", "kpis", "breakdowns", "measures", "targets", "definitions", "quality")}
+    if t.rtl:  # Persian reads right to left: column A on the right, as Excel does for an RTL sheet
+        for ws in sheets.values():
+            ws.right_to_left()
     write_measures(sheets["measures"], st, report, lay, t)
     write_targets(sheets["targets"], st, report, lay, t)
     write_kpis(sheets["kpis"], st, report, lay, t)
