@@ -201,3 +201,11 @@ def test_persian_digits_and_right_to_left(outputs):
     assert "۲۰۲۶" in outputs["subject"] and "2026" not in outputs["subject"]
     assert not re.search(r"[0-9]", outputs["email_text"].split("\n", 1)[0])
     assert "۳ نوامبر ۲۰۲۶" in text  # the generated date
+
+
+def test_kpi_names_come_from_the_catalog_in_the_language(outputs):
+    cat = default_catalog()
+    text = _visible(outputs["html"])
+    for kid in ("revenue", "churn_rate", "nps"):
+        name = cat.kpis[kid].name[outputs["lang"]]
+        assert name != cat.kpis[kid].name["en"] and name in text, kid
