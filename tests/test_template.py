@@ -207,3 +207,39 @@ def test_filled_template_gives_the_sample_workbooks_kpis(tmp_path: Path):
         assert ours["kpis"][kid] == entry, kid
     assert json.dumps(ours["kpis"], sort_keys=True) == json.dumps(theirs["kpis"], sort_keys=True)
     assert [p["sheet"] for p in ours["problems"]] == ["Açıklamalar"]  # only the note that it was not read
+
+
+@pytest.mark.parametrize(("lang", "word", "kind"), [
+    # The words a Persian or Slovenian template offers in its drop-downs are the words kpireport reads.
+    ("fa", "template.yes", True), ("fa", "template.no", False),
+    ("sl", "template.yes", True), ("sl", "template.no", False),
+])
+def test_yes_no_words_of_the_template_are_read(lang, word, kind):
+    from kpireport.validate.parsers import parse_bool
+
+    assert parse_bool(Translator(lang)(word)) is kind
+
+
+@pytest.mark.parametrize("lang", ["fa", "sl"])
+def test_list_words_of_the_template_reach_the_catalog(lang):
+    """Cancelled and returned, won and lost, the campaign channels, marketing and investment, budget:
+    each word the template lists is one the catalog's filters (or the targets reader) know."""
+    from kpireport.compute.targets import kind_of
+
+    t = Translator(lang)
+    measures = default_catalog().measures
+
+    def listed(mid: str) -> set[str]:
+        return {str(v) for c in measures[mid].where for v in (c.value if isinstance(c.value, tuple) else ())}
+
+    status = [w.strip() for w in t("template.values.status").split(",")]
+    assert not set(status[1:]) - listed("net_sales") and status[0] not in listed("net_sales")
+    stage = [w.strip() for w in t("template.values.stage").split(",")]
+    assert stage[1] in listed("deals_won") and {stage[1], stage[2]} <= listed("deals_closed")
+    channel = [w.strip().lower() for w in t("template.values.channel").split(",")]
+    assert channel[0] in listed("emails_sent") and channel[1] in listed("sms_messages_sent")
+    assert channel[2] in listed("calls_made")
+    category = [w.strip().lower() for w in t("template.values.category").split(",")]
+    assert category[0] in listed("marketing_sales_expenses") and category[3] in listed("investment_expenses")
+    kinds = [w.strip() for w in t("template.values.kind").split(",")]
+    assert [kind_of(k) for k in kinds] == ["target", "budget"]
