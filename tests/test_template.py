@@ -179,15 +179,16 @@ def fill_template(template: Path, out: Path, config: Config, tables: dict[str, p
 
 
 @pytest.mark.slow
-def test_filled_template_gives_the_sample_workbooks_kpis(tmp_path: Path):
+@pytest.mark.parametrize("lang", ["tr", "fa", "sl"])
+def test_filled_template_gives_the_sample_workbooks_kpis(tmp_path: Path, lang: str):
     from kpireport.pipeline import run
     from kpireport.render.json_out import report_dict
     from kpireport.sample import generate_tables
 
-    made = _kpireport("template", "girdi.xlsx", "--lang", "tr", cwd=tmp_path)
+    made = _kpireport("template", "girdi.xlsx", "--lang", lang, cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     filled = tmp_path / "doldurulmus.xlsx"
-    fill_template(tmp_path / "girdi.xlsx", filled, TR, generate_tables())
+    fill_template(tmp_path / "girdi.xlsx", filled, CONFIGS[lang], generate_tables())
     generated = dt.date(2026, 11, 3)
     ours = report_dict(run([filled], Config()), generated)
     theirs = report_dict(run([SAMPLES], Config()), generated)
@@ -206,7 +207,8 @@ def test_filled_template_gives_the_sample_workbooks_kpis(tmp_path: Path):
     for kid, entry in theirs["kpis"].items():
         assert ours["kpis"][kid] == entry, kid
     assert json.dumps(ours["kpis"], sort_keys=True) == json.dumps(theirs["kpis"], sort_keys=True)
-    assert [p["sheet"] for p in ours["problems"]] == ["Açıklamalar"]  # only the note that it was not read
+    # only the note that the instructions sheet was not read
+    assert [p["sheet"] for p in ours["problems"]] == [Translator(lang)("template.instructions.sheet")]
 
 
 @pytest.mark.parametrize(("lang", "word", "kind"), [
