@@ -83,7 +83,7 @@ def _digit_table(locale: str) -> dict[int, str] | None:
     table = {ord(str(d)): chr(ord(zero) + d) for d in range(10)}
     symbols = loc.number_symbols[system]
     # The signs carry a left-to-right mark in fa (U+200E), which keeps them beside the number in RTL text.
-    for ascii_sign, name in (("%", "percentSign"), ("+", "plusSign"), ("-", "minusSign")):
+    for ascii_sign, name in (("%", "percentSign"), ("+", "plusSign"), ("-", "minusSign"), ("\u2212", "minusSign")):
         if symbols.get(name):
             table[ord(ascii_sign)] = symbols[name]
     return table

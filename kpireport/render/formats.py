@@ -191,6 +191,6 @@ def format_change(delta: float | None, unit: str, relative: float | None, locale
         pts = decimal_text(delta * 100, "+#,##0.0;-#,##0.0", locale)
         return f"{pts} {unit_words(locale, t)['pp']}"
     if relative is None or math.isnan(relative) or math.isinf(relative):
-        sign = "+" if delta >= 0 else "−"
+        sign = native_digits("+" if delta >= 0 else "−", locale)
         return sign + format_value(abs(delta), unit, currency, locale, t=t)
     return percent_text(relative, locale, 1, signed=True)

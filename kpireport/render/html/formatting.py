@@ -43,7 +43,7 @@ class Formatter:
         if before <= 0:
             # A relative change from zero or a negative base (a loss turning into a profit)
             # is meaningless or misleading: show the absolute change in the KPI's unit.
-            return ("+" if delta >= 0 else "-") + self.value(abs(delta), unit)
+            return self.t.digits("+" if delta >= 0 else "-") + self.value(abs(delta), unit)
         return format_change(delta, unit, delta / before, self.locale, self.currency)
 
     def gap(self, value: float, target: float, unit: str) -> str:
