@@ -31,7 +31,7 @@ from .yamlfile import parse_yaml
 KEYS: dict[str, str] = {
     "company": "Company name shown on the workbook, the summary and the e-mail.",
     "currency": "3-letter currency code of money columns (USD, EUR, TRY).",
-    "language": "Language of the outputs: a message file in kpireport/data/messages (en, tr).",
+    "language": "Language of the outputs: a message file in kpireport/data/messages (en, fa, sl, tr).",
     "locale": "Number, currency and date formats, e.g. en_US, en_GB, tr_TR, de_DE (default: the language's).",
     "fiscal_year_start": "Month (1-12) the fiscal year starts; quarters and years follow it.",
     "grain": "Default report grain: month, quarter or year.",

@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 import pandas as pd
+from babel import Locale
 from babel.dates import format_date
 
 from .errors import ConfigError
@@ -22,6 +23,10 @@ from .resources import data_file
 from .yamlfile import parse_yaml
 
 _CODE = re.compile(r"^[a-z]{2,3}(_[A-Za-z]{2,4})?$")
+# The digit zero of the numbering systems CLDR gives as a locale's default where that is not
+# Latin (babel names the system, fa_IR -> "arabext", but formats every number with 0-9).
+_ZERO = {"arab": "\u0660", "arabext": "\u06f0", "beng": "\u09e6", "deva": "\u0966", "mymr": "\u1040",
+         "tibt": "\u0f20"}
 
 
 def _flatten(prefix: str, raw: Any, out: dict[str, str]) -> None:
@@ -65,18 +70,64 @@ def language_of(locale: str) -> str:
     return code if code in languages() else "en"
 
 
+@lru_cache(maxsize=32)
+def _digit_table(locale: str) -> dict[int, str] | None:
+    try:
+        loc = Locale.parse(str(locale or "en_US").replace("-", "_"))
+    except (ValueError, TypeError):
+        return None
+    system = loc.default_numbering_system
+    zero = _ZERO.get(system)
+    if zero is None:
+        return None
+    table = {ord(str(d)): chr(ord(zero) + d) for d in range(10)}
+    symbols = loc.number_symbols[system]
+    # The signs carry a left-to-right mark in fa (U+200E), which keeps them beside the number in RTL text.
+    for ascii_sign, name in (("%", "percentSign"), ("+", "plusSign"), ("-", "minusSign"), ("\u2212", "minusSign")):
+        if symbols.get(name):
+            table[ord(ascii_sign)] = symbols[name]
+    return table
+
+
+def native_digits(text: str, locale: str) -> str:
+    """`text` with the locale's own digits and signs where it does not use 0-9: '12٫5%' -> '۱۲٫۵٪'.
+
+    The separators come from babel's numbering_system="default" already; this swaps the digits,
+    the percent sign and plus and minus (babel has the symbols but formats with ASCII ones)."""
+    table = _digit_table(locale)
+    return text.translate(table) if table else text
+
+
+def is_rtl(lang: str) -> bool:
+    """Whether the language is written right to left (babel/CLDR: fa, ar, he, ur ...)."""
+    try:
+        return Locale.parse(lang).character_order == "right-to-left"
+    except (ValueError, TypeError):
+        return False
+
+
 class Translator:
     def __init__(self, lang: str = "en", locale: str = "en_US") -> None:
         self.lang = lang
         self.locale = locale
         self.messages = messages(lang)
+        self.rtl = is_rtl(lang)
 
     def __call__(self, key: str, **kw: Any) -> str:
         try:
             text = self.messages[key]
         except KeyError:
             raise KeyError(f"message {key!r} is missing for language {self.lang!r}") from None
-        return text.format(**kw) if kw else text
+        if not kw:
+            return text
+        # Counts given as numbers are written in the locale's digits (Persian: ۱۲ for 12).
+        kw = {k: self.digits(str(v)) if isinstance(v, int) and not isinstance(v, bool) else v
+              for k, v in kw.items()}
+        return text.format(**kw)
+
+    def digits(self, text: str) -> str:
+        """`text` with this locale's digits (see `native_digits`)."""
+        return native_digits(text, self.locale)
 
     def get(self, key: str, default: str | None = None, **kw: Any) -> str | None:
         """The message, or `default` when this language has no such key."""
@@ -88,7 +139,7 @@ class Translator:
         """'October 2026' / 'Ekim 2026', 'Q3 2026' / '2026 3. Çeyrek', '2026'."""
         g = grain_of(p)
         if g is Grain.MONTH:
-            return format_date(p.start_time.date(), "LLLL y", locale=self.locale)
+            return self.digits(format_date(p.start_time.date(), "LLLL y", locale=self.locale))
         if g is Grain.QUARTER:
             return self("period.quarter", q=p.quarter, year=p.qyear)
         return self("period.year", year=p.qyear if hasattr(p, "qyear") else p.year)
@@ -96,13 +147,13 @@ class Translator:
     def period_short(self, p: pd.Period) -> str:
         g = grain_of(p)
         if g is Grain.MONTH:
-            return format_date(p.start_time.date(), "LLL yy", locale=self.locale)
+            return self.digits(format_date(p.start_time.date(), "LLL yy", locale=self.locale))
         if g is Grain.QUARTER:
-            return self("period.quarter_short", q=p.quarter, year=str(p.qyear)[2:])
-        return str(p.year)
+            return self("period.quarter_short", q=p.quarter, year=self.digits(str(p.qyear)[2:]))
+        return self.digits(str(p.year))
 
     def date(self, d: Any) -> str:
-        return format_date(d, "long", locale=self.locale)
+        return self.digits(format_date(d, "long", locale=self.locale))
 
 
 _EDGE = re.compile(r"^[\s·:–—|,-]+|[\s·:–—|,-]+$")

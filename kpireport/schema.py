@@ -168,6 +168,39 @@ def _column_map(path: Path, table: str, field: str, raw: object, names: set[str]
     return tuple((str(c), str(t)) for c, t in raw.items())
 
 
+def with_language_words(schema: Schema) -> Schema:
+    """The schema with every language's template words (data/messages) as the last synonyms.
+
+    `kpireport template --lang fa` names its sheets and headers from the Persian message file;
+    adding those words here means a filled-in template in any language is read back without
+    each new language also editing tables.yaml. They come last, so tables.yaml's own synonyms
+    keep their preference, and a word already listed is not added twice.
+    """
+    from .i18n import languages, messages
+
+    per_lang = [messages(lang) for lang in languages()]
+    tables: dict[str, TableSpec] = {}
+    for name, spec in schema.tables.items():
+        sheet_words = [m.get(f"template.tables.{name}.sheet", "") for m in per_lang]
+        cols = []
+        for c in spec.columns:
+            words = [m.get(f"template.columns.{name}.{c.name}", "") for m in per_lang]
+            cols.append(replace(c, synonyms=_merged(c.synonyms, words)))
+        tables[name] = TableSpec(name, _merged(spec.sheet_names, sheet_words), tuple(cols))
+    return Schema(tables, schema.dimensions)
+
+
+def _merged(first: tuple[str, ...], more: list[str]) -> tuple[str, ...]:
+    seen = {w.casefold() for w in first}
+    out = list(first)
+    for w in more:
+        if w.strip() and w.casefold() not in seen:
+            seen.add(w.casefold())
+            out.append(w)
+    return tuple(out)
+
+
 @lru_cache(maxsize=1)
 def default_schema() -> Schema:
-    return load_schema()
+    """The packaged tables, recognising the template's sheet names and headers in every language."""
+    return with_language_words(load_schema())

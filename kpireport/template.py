@@ -157,6 +157,8 @@ class _Writer:
     def instructions(self) -> None:
         t = self.t
         ws = self.wb.add_worksheet(sheet_for_instructions(t))
+        if t.rtl:
+            ws.right_to_left()
         for c, width in enumerate(WIDTHS):
             ws.set_column(c, c, width)
         ws.hide_gridlines(2)
@@ -260,6 +262,8 @@ class _Writer:
     def table(self, spec: TableSpec) -> None:
         t = self.t
         ws = self.wb.add_worksheet(sheet_for(t, spec.name))
+        if t.rtl:
+            ws.right_to_left()
         for c, column in enumerate(spec.columns):
             header = header_for(t, spec.name, column.name)
             kind = _kind(column)

@@ -44,7 +44,7 @@ from kpireport.config import Config
 from kpireport.mapping.normalize import normalize_header
 from kpireport.sample import generate_tables
 from kpireport.sample.generator import WORKBOOKS, header, sheet_name
-from kpireport.schema import default_schema
+from kpireport.schema import default_schema, load_schema
 
 SEED = 2026
 START, END = "2026-03-01", "2026-10-31"
@@ -338,8 +338,11 @@ def csv_rows(table: str, df: pd.DataFrame, cells: Cells, rng: np.random.Generato
 # --- headers ---------------------------------------------------------------------------------------
 
 def turkish_headers(table: str, cols: list[str]) -> list[str]:
-    """For each column, its last Turkish-looking synonym that still maps back to it (one per column)."""
-    spec = default_schema().table(table)
+    """For each column, its last Turkish-looking synonym that still maps back to it (one per column).
+
+    From tables.yaml itself: the packaged schema also holds the template words of every language
+    (Persian, Slovenian), which a Turkish export in a Turkish code page would not carry."""
+    spec = load_schema().table(table)
     taken: set[str] = set()
     index: dict[str, str] = {}
     for c in spec.columns:

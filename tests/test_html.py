@@ -183,7 +183,7 @@ def test_turkish_labels_and_number_formats(report):
     assert re.search(r"₺\d{1,3}(\.\d{3})+", text), "currency as ₺44.366 (babel's Turkish pattern)"
     assert re.search(r"%\d+,\d", text), "percent sign first, with a decimal comma"
     assert not re.search(r"\$\d", text)
-    assert '<html lang="tr">' in page
+    assert '<html lang="tr" dir="ltr">' in page
 
 
 def test_turkish_page_has_no_english_label():

@@ -10,7 +10,7 @@ import pytest
 from kpireport.catalog import default_catalog
 from kpireport.config import Config, load_config
 from kpireport.errors import ConfigError
-from kpireport.i18n import Translator, default_locale, language_of, languages, messages
+from kpireport.i18n import Translator, default_locale, is_rtl, language_of, languages, messages
 from kpireport.render.formats import (
     excel_currency,
     excel_percent,
@@ -30,9 +30,26 @@ def _fields(text: str) -> set[str]:
 
 def test_one_file_per_language_and_nothing_else():
     folder = data_file("messages")
-    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == ["en.yaml", "tr.yaml"]
-    assert languages() == ("en", "tr")
-    assert default_locale("en") == "en_US" and default_locale("tr") == "tr_TR"
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == [
+        "en.yaml", "fa.yaml", "sl.yaml", "tr.yaml"]
+    assert languages() == ("en", "fa", "sl", "tr")
+    assert [default_locale(lang) for lang in languages()] == ["en_US", "fa_IR", "sl_SI", "tr_TR"]
+
+
+@pytest.mark.parametrize("lang", [lang for lang in languages() if lang != "en"])
+def test_every_catalog_text_is_in_every_language(lang):
+    """Every KPI's name, description and guidance and every category and measure label, translated:
+    present, not empty and not the English text left in place."""
+    catalog = default_catalog()
+    texts = [(f"category {cid}", c.name) for cid, c in catalog.categories.items()]
+    texts += [(f"measure {mid}", m.label) for mid, m in catalog.measures.items()]
+    for kid, k in catalog.kpis.items():
+        texts += [(f"kpi {kid} name", k.name), (f"kpi {kid} description", k.description),
+                  (f"kpi {kid} guidance", k.guidance)]
+    assert len(texts) > 3 * len(catalog.kpis)
+    for where, text in texts:
+        assert text.get(lang, "").strip(), f"{lang}: {where} is missing"
+        assert text[lang] != text["en"] or len(text["en"]) <= 4, f"{lang}: {where} is still English"
 
 
 @pytest.mark.parametrize("lang", [lang for lang in languages() if lang != "en"])
@@ -140,3 +157,64 @@ def test_translator_periods_in_turkish():
     assert t.period(pd.Period("2026Q3", "Q-DEC")) == "2026 3. Çeyrek"
     assert re.fullmatch(r"\d{1,2} Kasım 2026", t.date(pd.Timestamp("2026-11-03").date()))
     assert Config().language == "en"
+
+
+# -- Persian and Slovenian ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("locale", "currency", "expected"), [
+    # babel says fa_IR writes Extended Arabic-Indic digits with ٫ (decimal), ٬ (group) and ٪ after the number.
+    # Its signs carry a left-to-right mark (U+200E) so they stay beside the number in RTL text.
+    ("fa_IR", "IRR", {"percent": "۱۲٫۳٪", "negative": "\u200e−۵٫۰٪", "money": "\u200eریال\u00a0۴۴٬۳۶۶",
+                      "count": "۱٬۲۳۴", "days": "۳٫۵ روز", "duration": "۲ ساعت ۰۵ دقیقه",
+                      "pp": "\u200e+۵٫۰ واحد درصد", "change": "\u200e+۴٫۰٪"}),
+    ("sl_SI", "EUR", {"percent": "12,3\u00a0%", "negative": "-5,0\u00a0%", "money": "44.366\u00a0€",
+                      "count": "1.234", "days": "3,5 dni", "duration": "2h 05min",
+                      "pp": "+5,0 o. t.", "change": "+4,0\u00a0%"}),
+])
+def test_persian_and_slovenian_values(locale, currency, expected):
+    assert percent_text(0.1234, locale) == expected["percent"]
+    assert percent_text(-0.05, locale) == expected["negative"]
+    assert format_value(44366.2, "currency", currency, locale) == expected["money"]
+    assert format_value(1234, "count", currency, locale) == expected["count"]
+    assert format_value(3.5, "days", currency, locale) == expected["days"]
+    assert format_value(7500, "duration", currency, locale) == expected["duration"]
+    assert format_change(0.05, "percent", None, locale) == expected["pp"]
+    assert format_change(4.0, "currency", 0.04, locale, currency) == expected["change"]
+
+
+@pytest.mark.parametrize(("lang", "locale", "month", "quarter", "short", "date", "count"), [
+    ("fa", "fa_IR", "اکتبر ۲۰۲۶", "فصل ۳ ۲۰۲۶", "اکتبر ۲۶", "۳ نوامبر ۲۰۲۶", "وضعیت ۱۲ شاخصی که هدف دارند."),
+    ("sl", "sl_SI", "oktober 2026", "3. četrtletje 2026", "okt. 26", "3. november 2026",
+     "Stanje kazalnikov s ciljem (število: 12)."),
+])
+def test_persian_and_slovenian_periods(lang, locale, month, quarter, short, date, count):
+    import pandas as pd
+    from babel.dates import get_month_names
+
+    t = Translator(lang, locale)
+    assert t.period(pd.Period("2026-10", "M")) == month
+    assert get_month_names("wide", "stand-alone", locale)[10] in month  # the month name is babel's, not typed
+    assert t.period(pd.Period("2026Q3", "Q-DEC")) == quarter
+    assert t.period_short(pd.Period("2026-10", "M")) == short
+    assert t.date(pd.Timestamp("2026-11-03").date()) == date
+    assert t("html.counts.of_total", count=12) == count
+
+
+@pytest.mark.parametrize(("lang", "rtl"), [("en", False), ("tr", False), ("sl", False), ("fa", True)])
+def test_right_to_left_comes_from_babel(lang, rtl):
+    assert is_rtl(lang) is rtl and Translator(lang, default_locale(lang)).rtl is rtl
+
+
+def test_persian_excel_formats_keep_numbers_numbers():
+    fa = unit_formats("IRR", "fa_IR")
+    assert fa["percent"].excel == "0.0%"  # Excel shows the digits of the reader's system
+    assert fa["duration"].excel == '[h]"ساعت" mm"دقیقه"'
+    assert fa["days"].excel == '0.0" روز"'
+
+
+@pytest.mark.parametrize("lang", ["fa", "sl"])
+def test_config_takes_persian_and_slovenian(tmp_path, lang):
+    cfg = tmp_path / "k.yaml"
+    cfg.write_text(f"language: {lang}\n", encoding="utf-8")
+    config = load_config(cfg)
+    assert (config.language, config.locale) == (lang, {"fa": "fa_IR", "sl": "sl_SI"}[lang])

@@ -31,6 +31,8 @@ from .conftest import ROOT, SAMPLES
 
 EN = Config()
 TR = Config(language="tr", locale="tr_TR", currency="TRY")
+CONFIGS = {"en": EN, "tr": TR, "fa": Config(language="fa", locale="fa_IR", currency="IRR"),
+           "sl": Config(language="sl", locale="sl_SI", currency="EUR")}
 
 
 def _load(data: bytes) -> openpyxl.Workbook:
@@ -39,9 +41,9 @@ def _load(data: bytes) -> openpyxl.Workbook:
         return openpyxl.load_workbook(io.BytesIO(data))
 
 
-@pytest.fixture(scope="module", params=["en", "tr"])
+@pytest.fixture(scope="module", params=sorted(CONFIGS))
 def template(request, tmp_path_factory) -> tuple[Config, Path, bytes]:
-    config = EN if request.param == "en" else TR
+    config = CONFIGS[request.param]
     data = build_template(config)
     path = tmp_path_factory.mktemp("template") / f"input-{request.param}.xlsx"
     path.write_bytes(data)
@@ -129,7 +131,7 @@ def test_formats_and_drop_downs(template):
     assert number_format("orders", "order_id") == "@"
     assert number_format("targets", "period") == "@"
     money = number_format("orders", "revenue")
-    assert "#,##0.00" in money and ("₺" if config.currency == "TRY" else "$") in money
+    assert "#,##0.00" in money and {"TRY": "₺", "USD": "$", "IRR": "ریال", "EUR": "€"}[config.currency] in money
 
 
 def _kpireport(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -177,15 +179,16 @@ def fill_template(template: Path, out: Path, config: Config, tables: dict[str, p
 
 
 @pytest.mark.slow
-def test_filled_template_gives_the_sample_workbooks_kpis(tmp_path: Path):
+@pytest.mark.parametrize("lang", ["tr", "fa", "sl"])
+def test_filled_template_gives_the_sample_workbooks_kpis(tmp_path: Path, lang: str):
     from kpireport.pipeline import run
     from kpireport.render.json_out import report_dict
     from kpireport.sample import generate_tables
 
-    made = _kpireport("template", "girdi.xlsx", "--lang", "tr", cwd=tmp_path)
+    made = _kpireport("template", "girdi.xlsx", "--lang", lang, cwd=tmp_path)
     assert made.returncode == 0, made.stderr
     filled = tmp_path / "doldurulmus.xlsx"
-    fill_template(tmp_path / "girdi.xlsx", filled, TR, generate_tables())
+    fill_template(tmp_path / "girdi.xlsx", filled, CONFIGS[lang], generate_tables())
     generated = dt.date(2026, 11, 3)
     ours = report_dict(run([filled], Config()), generated)
     theirs = report_dict(run([SAMPLES], Config()), generated)
@@ -204,7 +207,43 @@ def test_filled_template_gives_the_sample_workbooks_kpis(tmp_path: Path):
     for kid, entry in theirs["kpis"].items():
         assert ours["kpis"][kid] == entry, kid
     assert json.dumps(ours["kpis"], sort_keys=True) == json.dumps(theirs["kpis"], sort_keys=True)
-    # only the note that it was not read, and the semantic model's notes of the joins it made
-    assert [p["sheet"] for p in ours["problems"] if p["sheet"]] == ["Açıklamalar"]
+    # only the note that the instructions sheet was not read, and the semantic model's notes of its joins
+    assert [p["sheet"] for p in ours["problems"] if p["sheet"]] == [Translator(lang)("template.instructions.sheet")]
     joins = [p for p in ours["problems"] if not p["sheet"]]
     assert all(p["severity"] == "info" and " joined to " in p["reason"] for p in joins), joins
+
+
+@pytest.mark.parametrize(("lang", "word", "kind"), [
+    # The words a Persian or Slovenian template offers in its drop-downs are the words kpireport reads.
+    ("fa", "template.yes", True), ("fa", "template.no", False),
+    ("sl", "template.yes", True), ("sl", "template.no", False),
+])
+def test_yes_no_words_of_the_template_are_read(lang, word, kind):
+    from kpireport.validate.parsers import parse_bool
+
+    assert parse_bool(Translator(lang)(word)) is kind
+
+
+@pytest.mark.parametrize("lang", ["fa", "sl"])
+def test_list_words_of_the_template_reach_the_catalog(lang):
+    """Cancelled and returned, won and lost, the campaign channels, marketing and investment, budget:
+    each word the template lists is one the catalog's filters (or the targets reader) know."""
+    from kpireport.compute.targets import kind_of
+
+    t = Translator(lang)
+    measures = default_catalog().measures
+
+    def listed(mid: str) -> set[str]:
+        return {str(v) for c in measures[mid].where for v in (c.value if isinstance(c.value, tuple) else ())}
+
+    status = [w.strip() for w in t("template.values.status").split(",")]
+    assert not set(status[1:]) - listed("net_sales") and status[0] not in listed("net_sales")
+    stage = [w.strip() for w in t("template.values.stage").split(",")]
+    assert stage[1] in listed("deals_won") and {stage[1], stage[2]} <= listed("deals_closed")
+    channel = [w.strip().lower() for w in t("template.values.channel").split(",")]
+    assert channel[0] in listed("emails_sent") and channel[1] in listed("sms_messages_sent")
+    assert channel[2] in listed("calls_made")
+    category = [w.strip().lower() for w in t("template.values.category").split(",")]
+    assert category[0] in listed("marketing_sales_expenses") and category[3] in listed("investment_expenses")
+    kinds = [w.strip() for w in t("template.values.kind").split(",")]
+    assert [kind_of(k) for k in kinds] == ["target", "budget"]

@@ -13,6 +13,7 @@ EPILOG = """\b
 Examples:
   kpireport template                               # ./kpireport-input.xlsx, in the config's language
   kpireport template girdi.xlsx --lang tr
+  kpireport template vorodi.xlsx --lang fa       # Persian, sheets right to left
   kpireport template input.xlsx --config kpireport.yaml --force
 
 \b

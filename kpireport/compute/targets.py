@@ -36,7 +36,7 @@ from ..periods import Grain, days_in, freq, grain_of, parse_period
 from ..problems import Problem, ProblemLog
 
 _RANK = {Grain.MONTH: 0, Grain.QUARTER: 1, Grain.YEAR: 2}
-BUDGET_WORDS = frozenset({"budget", "budgets", "bütçe", "butce", "bütce", "plan"})
+BUDGET_WORDS = frozenset({"budget", "budgets", "bütçe", "butce", "bütce", "plan", "بودجه", "proračun", "proracun"})
 _BLANK = frozenset({"", "nan", "<na>", "none"})
 INDEX = ["kpi", "dimension", "member"]
 

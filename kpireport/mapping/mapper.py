@@ -277,15 +277,17 @@ def _best_for_table(headers: list[_Header], index: _Index, spec: TableSpec) -> _
 
 # --- units in headers ----------------------------------------------------------------------------
 
+# Unit words in English, Turkish, Slovenian (sekundah, ure, dni, let ...) and Persian (ثانیه, ساعت ...).
 _UNITS_SECONDS = (
     (re.compile(r"\b(?:ms|msec|millisecond|milliseconds)\b"), 0.001, "milliseconds"),
-    (re.compile(r"\b(?:s|sec|secs|second|seconds|sn|saniye)\b"), 1.0, "seconds"),
-    (re.compile(r"\b(?:m|min|mins|minute|minutes|dk|dak|dakika)\b"), 60.0, "minutes"),
-    (re.compile(r"\b(?:h|hr|hrs|hour|hours|sa|saat)\b"), 3600.0, "hours"),
-    (re.compile(r"\b(?:d|day|days|gun)\b"), 86400.0, "days"),
+    (re.compile(r"\b(?:s|sec|secs|second|seconds|sn|saniye|sekunda|sekunde|sekund|sekundah|ثانیه)\b"), 1.0,
+     "seconds"),
+    (re.compile(r"\b(?:m|min|mins|minute|minutes|dk|dak|dakika|minuta|minut|minutah|دقیقه)\b"), 60.0, "minutes"),
+    (re.compile(r"\b(?:h|hr|hrs|hour|hours|sa|saat|ura|ure|ur|urah|ساعت)\b"), 3600.0, "hours"),
+    (re.compile(r"\b(?:d|day|days|gun|dan|dni|dnevi|dneh|روز)\b"), 86400.0, "days"),
 )
-_UNITS_YEARS = ((re.compile(r"\b(?:month|months|mo|ay)\b"), 1 / 12, "months"),
-                (re.compile(r"\b(?:year|years|yr|yrs|yil)\b"), 1.0, "years"))
+_UNITS_YEARS = ((re.compile(r"\b(?:month|months|mo|ay|mesec|meseci|mesecih|mesecev|ماه)\b"), 1 / 12, "months"),
+                (re.compile(r"\b(?:year|years|yr|yrs|yil|leto|leta|let|letih|سال)\b"), 1.0, "years"))
 
 
 def duration_base(column: str) -> float | None:

@@ -3,7 +3,9 @@
 "Amount (USD)", "AMOUNT", "amount:" and "Tutar (TL)" must meet "amount" and "tutar": we fold
 case (Turkish dotted and dotless i included), drop accents, drop a unit in brackets, split
 camelCase ("InvoiceDate", "CustomerID"), turn punctuation into spaces and spell the words for
-"number" one way ("Order #", "Order Nr", "Order Number" -> "order no").
+"number" one way ("Order #", "Order Nr", "Order Number" -> "order no"). Letters of other
+scripts stay (a Persian header "تاریخ سفارش" is a key like any other); the Arabic forms of yeh
+and kaf that Persian text typed on an Arabic keyboard carries are folded into the Persian ones.
 
 `header_keys` adds a second, looser key without a trailing unit word ("Amount USD",
 "First reply time in minutes"), tried only when the exact key matches nothing.
@@ -17,7 +19,8 @@ from functools import lru_cache
 
 _BRACKETS = re.compile(r"[\(\[\{][^\)\]\}]*[\)\]\}]")
 _CAMEL = re.compile(r"(?<=[a-zçğıöşü0-9])(?=[A-ZÇĞİÖŞÜ])|(?<=[A-ZÇĞİÖŞÜ])(?=[A-ZÇĞİÖŞÜ][a-zçğıöşü]{2})")
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+_NON_WORD = re.compile(r"[\W_]+")
+_ARABIC = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
 _TURKISH = str.maketrans({"ı": "i", "İ": "i", "ş": "s", "Ş": "s", "ğ": "g", "Ğ": "g", "ç": "c", "Ç": "c",
                           "ö": "o", "Ö": "o", "ü": "u", "Ü": "u"})
 # Words for "number" in headers, spelt one way so that one synonym covers them all.
@@ -40,7 +43,7 @@ def normalize_header(text: object) -> str:
     s = str(text)
     s = _BRACKETS.sub(" ", s)
     s = _CAMEL.sub(" ", s)
-    s = s.translate(_TURKISH)
+    s = s.translate(_TURKISH).translate(_ARABIC)
     s = unicodedata.normalize("NFKD", s)
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).casefold()
     s = s.replace("#", " no ").replace("%", " pct ").replace("№", " no ")

@@ -22,7 +22,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ..compute.report import Report
 from ..config import Config
-from ..i18n import Translator
+from ..i18n import Translator, native_digits
 from .formats import percent_text
 
 if TYPE_CHECKING:
@@ -98,10 +98,12 @@ def describe(report: Report, t: Translator, f: Formatter, chart_id: str) -> tupl
 def _axis_formatter(unit: str, currency: str, locale: str) -> FuncFormatter:
     def fmt(v: float, _pos: int) -> str:
         if unit == "currency" and currency:
-            return format_compact_currency(v, currency, locale=locale, fraction_digits=1)
+            return native_digits(format_compact_currency(v, currency, locale=locale, fraction_digits=1,
+                                                         numbering_system="default"), locale)
         if unit == "percent":
             return percent_text(v, locale, 0)
-        return format_compact_decimal(v, locale=locale, fraction_digits=1)
+        return native_digits(format_compact_decimal(v, locale=locale, fraction_digits=1, numbering_system="default"),
+                             locale)
 
     return FuncFormatter(fmt)
 
@@ -116,7 +118,7 @@ def tick_labels(periods: list[pd.Period], t: Translator) -> list[str]:
     out = []
     for i, p in enumerate(periods):
         month = format_date(p.start_time.date(), "LLL", locale=t.locale)
-        out.append(f"{month}\n{p.year}" if i == 0 or p.month == 1 else month)
+        out.append(f"{month}\n{t.digits(str(p.year))}" if i == 0 or p.month == 1 else month)
     return out
 
 

@@ -7,7 +7,9 @@ Where the sign, the currency symbol and the percent sign go comes from the local
 patterns in babel (CLDR): `12.3%` and `$1,234` in en_US, `%12,3` and `₺1.234` in tr_TR,
 `12,3 %` and `1.234 €` in de_DE. Only the number of decimals is ours. The few words a value
 carries (percentage points, hours and minutes, days) come from the message catalog of the
-locale's language, or of the Translator passed in.
+locale's language, or of the Translator passed in. Where the locale writes its own digits
+(fa_IR: ۱۲٫۳٪), babel's separators for its default numbering system are used and the digits
+and percent sign swapped in (`i18n.native_digits`); the workbook keeps numbers as numbers.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import TYPE_CHECKING
 
 from babel import Locale
 from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
+
+from ..i18n import native_digits
 
 if TYPE_CHECKING:
     from ..i18n import Translator
@@ -64,8 +68,15 @@ def currency_pattern(locale: str, decimals: int = 0) -> str:
 
 
 def percent_text(fraction: float, locale: str = "en_US", decimals: int = 1, signed: bool = False) -> str:
-    """0.123 -> '12.3%' (en_US), '%12,3' (tr_TR), '12,3 %' (de_DE)."""
-    return format_percent(fraction, percent_pattern(locale, decimals, signed), locale=locale)
+    """0.123 -> '12.3%' (en_US), '%12,3' (tr_TR), '12,3 %' (de_DE), '۱۲٫۳٪' (fa_IR)."""
+    text = format_percent(fraction, percent_pattern(locale, decimals, signed), locale=locale,
+                          numbering_system="default")
+    return native_digits(text, locale)
+
+
+def decimal_text(value: float, pattern: str, locale: str = "en_US") -> str:
+    """A number in a babel pattern, with the locale's own separators and digits."""
+    return native_digits(format_decimal(value, pattern, locale=locale, numbering_system="default"), locale)
 
 
 def _excel_literal(text: str, symbol: str = "") -> str:
@@ -128,16 +139,23 @@ def unit_formats(currency: str = "USD", locale: str = "en_US", days_word: str | 
     }
 
 
-def format_duration(seconds: float, words: dict[str, str] | None = None) -> str:
+def format_duration(seconds: float, words: dict[str, str] | None = None, locale: str = "en_US") -> str:
+    """'2h 05min', '3d 4h' (words from the message file), in the locale's digits."""
+    return native_digits(_duration_text(seconds, words), locale)
+
+
+def _duration_text(seconds: float, words: dict[str, str] | None) -> str:
     w = words or {"d": "d", "h": "h", "min": "min"}
+    # Latin abbreviations stick to the number (2h, 2sa); words of other scripts (Persian ساعت) do not.
+    sep = " " if any(ord(ch) > 0x24F for ch in w["h"] + w["min"]) else ""
     minutes = round(seconds / 60)
     if minutes < 60:
         return f"{minutes} {w['min']}"
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours}{w['h']} {minutes:02d}{w['min']}" if minutes else f"{hours}{w['h']}"
+        return f"{hours}{sep}{w['h']} {minutes:02d}{sep}{w['min']}" if minutes else f"{hours}{sep}{w['h']}"
     days, hours = divmod(hours, 24)
-    return f"{days}{w['d']} {hours}{w['h']}"
+    return f"{days}{sep}{w['d']} {hours}{sep}{w['h']}"
 
 
 def format_value(value: float | None, unit: str, currency: str = "USD", locale: str = "en_US",
@@ -145,6 +163,11 @@ def format_value(value: float | None, unit: str, currency: str = "USD", locale: 
     """A value as a person reads it, in the report's locale (words in `t`'s language, else the locale's)."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return empty
+    return native_digits(_value_text(value, unit, currency, locale, days_word, t), locale)
+
+
+def _value_text(value: float, unit: str, currency: str, locale: str, days_word: str | None,
+                t: Translator | None) -> str:
     if unit == "percent":
         return percent_text(value, locale, 1)
     if unit == "currency" and not currency:  # no currency known: the number without a symbol
@@ -152,16 +175,16 @@ def format_value(value: float | None, unit: str, currency: str = "USD", locale: 
     if unit == "currency":
         decimals = 0 if abs(value) >= 100 else 2
         return format_currency(value, currency, format=currency_pattern(locale, decimals), locale=locale,
-                               currency_digits=False)
+                               currency_digits=False, numbering_system="default")
     if unit == "duration":
-        return format_duration(value, unit_words(locale, t))
+        return format_duration(value, unit_words(locale, t), locale)
     if unit == "days":
-        return f"{format_decimal(value, '#,##0.0', locale=locale)} {days_word or unit_words(locale, t)['days']}"
+        return f"{decimal_text(value, '#,##0.0', locale)} {days_word or unit_words(locale, t)['days']}"
     if unit == "count":
-        return format_decimal(value, "#,##0", locale=locale)
+        return decimal_text(value, "#,##0", locale)
     if unit == "score":
-        return format_decimal(value, "#,##0.0", locale=locale)
-    return format_decimal(value, "#,##0.00", locale=locale)
+        return decimal_text(value, "#,##0.0", locale)
+    return decimal_text(value, "#,##0.00", locale)
 
 
 def format_change(delta: float | None, unit: str, relative: float | None, locale: str = "en_US",
@@ -170,9 +193,9 @@ def format_change(delta: float | None, unit: str, relative: float | None, locale
     if delta is None or (isinstance(delta, float) and math.isnan(delta)):
         return "–"
     if unit == "percent":
-        pts = format_decimal(delta * 100, "+#,##0.0;-#,##0.0", locale=locale)
+        pts = decimal_text(delta * 100, "+#,##0.0;-#,##0.0", locale)
         return f"{pts} {unit_words(locale, t)['pp']}"
     if relative is None or math.isnan(relative) or math.isinf(relative):
-        sign = "+" if delta >= 0 else "−"
+        sign = native_digits("+" if delta >= 0 else "−", locale)
         return sign + format_value(abs(delta), unit, currency, locale, t=t)
     return percent_text(relative, locale, 1, signed=True)

@@ -50,7 +50,7 @@ def render_text_from_context(ctx: dict[str, Any]) -> str:
     counts = ctx["counts"]
     out += _heading(lb["sections"]["counts"])
     if counts["total"]:
-        out.append(" · ".join(f"{c['label']}: {c['count']}" for c in counts["items"]))
+        out.append(" · ".join(f"{c['label']}: {c['count_text']}" for c in counts["items"]))
         out += _wrap(counts["caption"])
     out += _wrap(counts["trend_note"])
 

@@ -19,9 +19,9 @@ EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!
                           "#EXTERNAL!", "#PYTHON!"})
 
 TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "x", "evet", "e", "doğru", "dogru", "var", "ja", "si", "oui",
-                        "✓", "✔", "☑", "✅"})
+                        "✓", "✔", "☑", "✅", "da", "بله", "آری", "درست"})
 FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "hayır", "hayir", "h", "yanlış", "yanlis", "yok", "-", "✗",
-                         "✘", "☐"})
+                         "✘", "☐", "ne", "خیر", "نه", "غلط"})
 
 MONTHS = {
     # English
@@ -152,7 +152,7 @@ def parse_bool(value: object) -> bool:
         return True
     if s in FALSE_WORDS:
         return False
-    raise ValueError(f"{value!r} is not yes/no (use Yes/No, True/False, 1/0, Evet/Hayır or x)")
+    raise ValueError(f"{value!r} is not yes/no (use Yes/No, True/False, 1/0, Evet/Hayır, Da/Ne, بله/خیر or x)")
 
 
 _ORIGIN_1900 = pd.Timestamp("1899-12-30")

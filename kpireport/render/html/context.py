@@ -6,9 +6,11 @@ the very same context, so both parts of the e-mail always say the same thing.
 
 Shape (every leaf is a `str` unless noted; lists may be empty, never missing):
 
-    lang, title, company, period, previous_period, generated, subtitle, preheader, heading
+    lang, dir (ltr|rtl), end (the side numbers align to: right, left in RTL), title, company, period,
+    previous_period, generated, subtitle, preheader, heading
     labels            the `html.*` messages as a nested dict (`labels.sections.movers`)
-    counts            {items: [{key, label, count (int)}], total (int), caption, trend_note}
+    counts            {items: [{key, label, count (int), count_text (in the locale's digits)}], total (int),
+                      caption, trend_note}
     tiles             [Kpi row] for the headline KPIs; tiles_intro names the compared periods
     attention         {intro, none, more, items: [Kpi row + {reason, guidance}]}
     movers            {intro, none, items: [Kpi row]}
@@ -141,7 +143,8 @@ class _Builder:
         words = [self.status_of(kid) for kid in self.computed_ids()]
         target_words = [w for w, b in words if b == "target"]
         trend_words = [w for w, b in words if b == "trend"]
-        items = [{"key": s, "label": self.t(f"status.{s}"), "count": target_words.count(s)} for s in TARGET_STATUSES]
+        items = [{"key": s, "label": self.t(f"status.{s}"), "count": target_words.count(s),
+                  "count_text": self.f.count(target_words.count(s))} for s in TARGET_STATUSES]
         total = len(target_words)
         trend_note = ""
         if trend_words and self.prev is not None:
@@ -319,6 +322,9 @@ class _Builder:
         n = {c["key"]: c["count"] for c in counts["items"]}
         return {
             "lang": self.lang,
+            # Right-to-left languages (babel says which): the page's dir, and the side numbers align to.
+            "dir": "rtl" if self.t.rtl else "ltr",
+            "end": "left" if self.t.rtl else "right",
             "title": tidy(self.t("html.subject", company=company, period=period)),
             "company": company,
             "heading": self.t("html.heading"),

@@ -6,11 +6,9 @@ formats.py cannot know: percentage points ("pp" / "puan") and duration units ("h
 
 from __future__ import annotations
 
-from babel.numbers import format_decimal
-
 from ...compute.report import finite_number
 from ...i18n import Translator
-from ..formats import format_change, format_duration, format_value, percent_text
+from ..formats import decimal_text, format_change, format_duration, format_value, percent_text
 
 ARROWS = {"up": "▲", "down": "▼", "flat": "▶", "none": ""}
 
@@ -32,7 +30,7 @@ class Formatter:
         if v is None:
             return self.empty
         if unit == "duration":
-            return format_duration(v, self._duration_words)
+            return format_duration(v, self._duration_words, self.locale)
         return format_value(v, unit, self.currency, self.locale, empty=self.empty, days_word=self.t("days_word"))
 
     def change(self, now: float | None, before: float | None, unit: str) -> str:
@@ -40,18 +38,18 @@ class Formatter:
             return self.empty
         delta = now - before
         if unit == "percent":
-            pts = format_decimal(delta * 100, "+#,##0.0;-#,##0.0", locale=self.locale)
+            pts = decimal_text(delta * 100, "+#,##0.0;-#,##0.0", self.locale)
             return f"{pts} {self.t('html.units.pp')}"
         if before <= 0:
             # A relative change from zero or a negative base (a loss turning into a profit)
             # is meaningless or misleading: show the absolute change in the KPI's unit.
-            return ("+" if delta >= 0 else "-") + self.value(abs(delta), unit)
+            return self.t.digits("+" if delta >= 0 else "-") + self.value(abs(delta), unit)
         return format_change(delta, unit, delta / before, self.locale, self.currency)
 
     def gap(self, value: float, target: float, unit: str) -> str:
         """How far a value is from its target, without sign: '12.3%' or '4.1 pp'."""
         if unit == "percent":
-            pts = format_decimal(abs(value - target) * 100, "#,##0.0", locale=self.locale)
+            pts = decimal_text(abs(value - target) * 100, "#,##0.0", self.locale)
             return f"{pts} {self.t('html.units.pp')}"
         if target:
             return percent_text(abs(value - target) / abs(target), self.locale, 1)
@@ -63,7 +61,7 @@ class Formatter:
         return percent_text(fraction, self.locale, 0)
 
     def count(self, n: float) -> str:
-        return format_decimal(n, "#,##0", locale=self.locale)
+        return decimal_text(n, "#,##0", self.locale)
 
 
 def direction_of(now: float | None, before: float | None, direction: str) -> tuple[str, str]:

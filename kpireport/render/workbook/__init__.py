@@ -70,6 +70,9 @@ def render_workbook(report: Report, config: Config, generated: dt.date) -> bytes
         # Arial 10's own row height: xlsxwriter's default (15 pt) is Calibri 11's, and on these
         # long sheets the difference is a sixth of the printed pages.
         sheets[key].set_default_row(ROW_HEIGHT)
+    if t.rtl:  # Persian reads right to left: column A on the right, as Excel does for an RTL sheet
+        for ws in sheets.values():
+            ws.right_to_left()
     write_measures(sheets["measures"], st, report, lay, t)
     write_targets(sheets["targets"], st, report, lay, t)
     write_kpis(sheets["kpis"], st, report, lay, t)
