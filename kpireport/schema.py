@@ -186,7 +186,7 @@ def with_language_words(schema: Schema) -> Schema:
         for c in spec.columns:
             words = [m.get(f"template.columns.{name}.{c.name}", "") for m in per_lang]
             cols.append(replace(c, synonyms=_merged(c.synonyms, words)))
-        tables[name] = TableSpec(name, _merged(spec.sheet_names, sheet_words), tuple(cols))
+        tables[name] = replace(spec, sheet_names=_merged(spec.sheet_names, sheet_words), columns=tuple(cols))
     return Schema(tables, schema.dimensions)
 
 

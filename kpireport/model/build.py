@@ -129,6 +129,8 @@ def _unique_people(db: Relational, tables: dict[str, pd.DataFrame], schema: Sche
     cust = tables.get("customers")
     if cust is None or "unique_id" not in cust.columns or "customer_id" not in cust.columns:
         return
+    if not cust["unique_id"].notna().any():  # an optional column left blank (a filled-in template)
+        return
     lookup = ("SELECT customer_id, any_value(unique_id) AS unique_id FROM customers "
               "WHERE unique_id IS NOT NULL GROUP BY customer_id")
     for name, spec in schema.tables.items():
@@ -261,7 +263,7 @@ def _dimensions(db: Relational, tables: dict[str, pd.DataFrame], schema: Schema,
             continue
         spec = schema.tables[name]
         for fk, other in spec.references:
-            if other not in tables or not db.has(name, fk):
+            if other not in tables or not db.has(name, fk) or not tables[name][fk].notna().any():
                 continue
             okey = schema.tables[other].key
             if okey is None or not db.has(other, okey):
