@@ -108,6 +108,35 @@ def rezip(data: bytes, replace: dict[str, Callable[[bytes], bytes]] | None = Non
     return out.getvalue()
 
 
+def move_sheet(data: bytes, part: str, target: str, transform: Callable[[bytes], bytes] | None = None) -> bytes:
+    """The same workbook with its sheet stored as `part` (any name is legal) and reached through the
+    workbook relationship `target` and a content-type Override, as the package format allows."""
+    rel = b'Target="worksheets/sheet1.xml"'
+    old = b"/" + SHEET.encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            name, body = info.filename, zin.read(info.filename)
+            if name == SHEET:
+                name, body = part, (transform or (lambda b: b))(body)
+            elif name == "xl/_rels/workbook.xml.rels":
+                assert rel in body
+                body = body.replace(rel, b'Target="' + target.encode() + b'"')
+            elif name == "[Content_Types].xml":
+                assert old in body
+                body = body.replace(old, b"/" + part.encode())
+            zout.writestr(_info(name), body)
+    return out.getvalue()
+
+
+def corner_cell(body: bytes) -> bytes:
+    """A sheet claiming A1:XFD1048576 with a value in that corner cell (17 billion cells to a reader)."""
+    import re
+
+    body = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', body, count=1)
+    return body.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+
+
 def patch_declared_size(data: bytes, member: str, size: int) -> bytes:
     """Rewrite a member's declared uncompressed size in its local and central headers."""
     buf = bytearray(data)
@@ -403,6 +432,25 @@ def _stray_odd(path: Path, ctx: Ctx) -> bytes:
 def _dimension_lies(path: Path, ctx: Ctx) -> bytes:
     return rezip(ctx.good, replace={SHEET: lambda b: _re_sub(rb'<dimension ref="[^"]*"/>',
                                                              b'<dimension ref="A1:XFD1048576"/>', b)})
+
+
+@case("renamed_sheet_part.xlsx", "7 KB: the sheet part named sheet1.bin, a value at XFD1048576", 12,
+      ("XFD1048576", "Delete that cell"))
+def _renamed_part(path: Path, ctx: Ctx) -> bytes:
+    return move_sheet(xlsx_bytes(order_rows(40, ctx.rng(path.name))), "xl/worksheets/sheet1.bin",
+                      "worksheets/sheet1.bin", corner_cell)
+
+
+@case("renamed_part_doctype.xlsx", "a DOCTYPE in a sheet part stored as xl/data/orders", 12, ("DOCTYPE",))
+def _renamed_doctype(path: Path, ctx: Ctx) -> bytes:
+    return move_sheet(ctx.good, "xl/data/orders", "data/orders", lambda b: b.replace(
+        b"?>", b'?><!DOCTYPE w [<!ENTITY e SYSTEM "file:///etc/passwd">]>', 1))
+
+
+@case("sheet_outside_xl.xlsx", "a valid sheet at /data/Orders.part (absolute target, harmless)", 0,
+      check=_has_revenue)
+def _sheet_outside(path: Path, ctx: Ctx) -> bytes:
+    return move_sheet(ctx.good, "data/Orders.part", "/data/Orders.part")
 
 
 @case("shared_strings_bomb.xlsx", "sharedStrings uniqueCount=4,000,000,000", 12, ("shared-string",))

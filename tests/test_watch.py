@@ -397,3 +397,39 @@ def test_fifty_dropped_files_each_end_up_once_and_unchanged(tmp_path: Path):
     started = [t for t, line in events if line == "processing slow export.csv"]
     assert len(started) == 1 and started[0] > slow_done[0], "the growing file was taken before it was complete"
     assert sum(line.startswith("processing ") for _, line in events) == 50
+
+
+# -- a hostile file in the queue ----------------------------------------------------------------------
+
+def test_watch_once_fails_the_7kb_abort_file_and_reports_the_good_files_behind_it(tmp_path: Path):
+    """The 7 KB workbook whose sheet part is not named *.xml and which holds a value at XFD1048576
+    once aborted the process (a Rust allocation of 512 GB), so every restart crashed on it again and
+    the files behind it were never reported. Run through the real CLI in a child process: an abort
+    would show as a negative exit code here instead of killing the test run."""
+    import random
+    import subprocess
+    import sys
+
+    from .hostile_corpus import corner_cell, move_sheet, order_rows, xlsx_bytes
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    bomb = move_sheet(xlsx_bytes(order_rows(40, random.Random(1))), "xl/worksheets/sheet1.bin",
+                      "worksheets/sheet1.bin", corner_cell)
+    assert len(bomb) < 8000
+    (inbox / "aa-first.xlsx").write_bytes(bomb)
+    small_orders_xlsx(inbox / "bb-good.xlsx", seed=3)
+    (inbox / "cc-good.csv").write_text("".join(orders_csv_lines(4)), encoding="utf-8")
+    os.utime(inbox / "aa-first.xlsx", (1, 1))  # the oldest: taken first
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-m", "kpireport", "watch", str(inbox), "--out", str(out), "--once",
+                             "--interval", "0.1", "-q"], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(root)}, cwd=root)
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr and "panicked" not in result.stderr, result.stderr
+    assert sorted(p.name for p in (inbox / PROCESSED).iterdir()) == ["bb-good.xlsx", "cc-good.csv"]
+    assert sorted(p.name for p in (inbox / FAILED).iterdir()) == ["aa-first.xlsx", "aa-first.xlsx.txt"]
+    reason = (inbox / FAILED / "aa-first.xlsx.txt").read_text(encoding="utf-8")
+    assert "XFD1048576" in reason and reason.count("\n") == 1
+    assert (inbox / FAILED / "aa-first.xlsx").read_bytes() == bomb
+    assert sorted(p.name for p in out.iterdir()) == ["bb-good", "cc-good"]

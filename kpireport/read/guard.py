@@ -11,9 +11,12 @@ zip containers (.xlsx, .xlsm, .ods)
   - declared sizes: total over MAX_TOTAL_UNCOMPRESSED, or one member over RATIO_MIN_BYTES that
     compresses more than MAX_MEMBER_RATIO times (a zip bomb); nested archives outside
     xl/embeddings/ (never opened by us or calamine; refused because Excel never writes them);
+  - parts are found the way readers find them (partmap.py: [Content_Types].xml, the workbook's
+    relationships, the content itself), never by name alone: any part name is legal;
   - every XML part is actually inflated (raw deflate, CRC checked), so a member that inflates
     beyond its declared size is caught, whatever the declarations say;
-  - XML with <!DOCTYPE or <!ENTITY (billion laughs, XXE) and UTF-16 XML parts are refused;
+  - XML with <!DOCTYPE or <!ENTITY (billion laughs, XXE) and UTF-16 XML parts are refused, in
+    any part that is XML by name, by content type or by content;
   - each worksheet's real extent: <dimension ref> is read but only as a hint; the sheet XML is
     scanned for every <c r="..."> (vectorised with numpy; non-canonical XML -- prefixes, cells
     without r, odd attribute order -- falls back to an exact expat pass), keeping the last row
@@ -34,7 +37,8 @@ truncating silently would change the data. The XML scan flags candidates so the 
 per-cell check only runs when needed (always for CSV and .xls).
 
 A file that passes is "proven" when every allocation calamine makes for it is bounded by what
-was measured (xlsx/ods); isolate.py may then read it in-process. defusedxml must import
+was measured (xlsx/ods): every sheet of the workbook was found and scanned exactly, and there
+is at least one. isolate.py reads only proven files in-process; the rest go to the child. defusedxml must import
 (`require_defusedxml`): openpyxl only defends against XML attacks when it is installed.
 """
 
@@ -55,6 +59,7 @@ from ..errors import (
     UnsafeContentError,
     UnsupportedFormatError,
 )
+from . import partmap
 from .sniff import sniff
 
 # --- limits: module constants, tuned here (the reasons are in the comments) ---
@@ -128,6 +133,7 @@ class Facts:
     long_text: bool = False     # some text run may exceed MAX_TEXT_CHARS: check cells after reading
     partial: bool = False       # a part too big for the exact scan was only size-checked
     shared_na_like: bool | None = None  # xl/sharedStrings.xml holds "NA"-like texts (None: not scanned)
+    unchecked: list[str] = field(default_factory=list)  # sheets whose part the cell scan never saw
 
     @property
     def extent(self) -> int:
@@ -161,7 +167,10 @@ def check(path: Path, kind: str | None = None) -> Facts:
         facts.long_text = True
         return facts  # not proven: BIFF records are bounded by the isolated reader only
     _ZipGuard(path, kind, facts).run()
-    facts.proven = not facts.partial and all(s.exact for s in facts.sheets)
+    # Proven means measured, not "nothing found": a workbook whose sheets the scan did not see
+    # (or with none) is read in the isolated child, under its limits.
+    facts.proven = bool(facts.sheets) and not facts.unchecked and not facts.partial and \
+        all(s.exact for s in facts.sheets)
     return facts
 
 
@@ -198,6 +207,7 @@ class _ZipGuard:
         self.path, self.kind, self.facts = path, kind, facts
         self.name = path.name
         self.budget = MAX_TOTAL_UNCOMPRESSED
+        self.scanned: set[str] = set()  # lower-case names of the parts that got the cell scan
 
     def run(self) -> None:
         self._check_end_record()
@@ -216,22 +226,71 @@ class _ZipGuard:
             self._judge(sheet)
 
     def _scan_members(self, infos: list) -> None:
-        sheet_names = self._sheet_parts(infos) if self.kind == "xlsx" else {}
+        """Every part a reader may parse, found through the package's own maps (partmap.py), never
+        by its name alone: worksheets get the cell scan, shared strings theirs, any other XML
+        the generic checks (DOCTYPE, UTF-16, inflated size)."""
+        parts = self._part_map(infos) if self.kind == "xlsx" else None
         with open(self.path, "rb") as fh:
             for info in infos:
-                lower = info.filename.lower()
-                if not lower.endswith((".xml", ".rels", ".vml")):
+                if info.filename.endswith("/"):
                     continue
-                if self.kind == "xlsx" and (info.filename in sheet_names or _is_sheet_part(info.filename)):
-                    sheet = SheetFacts(sheet_names.get(info.filename, _part_label(info.filename)), info.filename)
+                head = self._head(fh, info)
+                if parts is not None and parts.is_sheet(info.filename, head if partmap.looks_like_xml(head) else b""):
+                    label = parts.sheets.get(info.filename.lower(), _part_label(info.filename))
+                    sheet = SheetFacts(label, info.filename)
                     self._scan_sheet(fh, info, sheet)
                     self.facts.sheets.append(sheet)
-                elif self.kind == "xlsx" and lower == "xl/sharedstrings.xml":
+                    self.scanned.add(info.filename.lower())
+                elif parts is not None and parts.is_shared(info.filename):
                     self._scan_shared_strings(fh, info)
                 elif self.kind == "ods" and info.filename == "content.xml":
                     self._scan_ods(fh, info)
-                else:
+                    self.scanned.add("content.xml")
+                elif (parts.is_xml(info.filename, head) if parts is not None
+                      else info.filename.lower().endswith((".xml", ".rdf")) or partmap.looks_like_xml(head)):
                     self._scan_plain(fh, info)
+        if parts is not None:
+            self.facts.unchecked = [e.name for e in parts.entries if not (e.candidates & self.scanned)]
+            if not parts.entries:  # no sheet listed: nothing was measured for what a reader may open
+                self.facts.unchecked = [partmap.WORKBOOK]
+        elif self.kind == "ods" and "content.xml" not in self.scanned:
+            self.facts.unchecked = ["content.xml"]
+
+    def _head(self, fh, info, n: int = 4096) -> bytes:
+        """The first `n` inflated bytes of a member (to tell XML and worksheets by content)."""
+        if not info.file_size:
+            return b""
+        if info.header_offset < 0 or info.header_offset >= self.facts.size:
+            raise CorruptFileError(f"{self.name}: part {info.filename} is damaged.", _EXPORT_AGAIN)
+        fh.seek(info.header_offset)
+        local = fh.read(30)
+        if len(local) < 30 or not local.startswith(b"PK\x03\x04"):
+            raise CorruptFileError(f"{self.name}: part {info.filename} is damaged.", _EXPORT_AGAIN)
+        name_len, extra_len = struct.unpack_from("<HH", local, 26)
+        fh.seek(info.header_offset + 30 + name_len + extra_len)
+        raw = fh.read(min(info.compress_size, 65_536))
+        if info.compress_type != 8:
+            return raw[:n]
+        return zlib.decompressobj(-15).decompress(raw, n)
+
+    def _part_map(self, infos: list) -> partmap.PartMap:
+        """[Content_Types].xml, xl/workbook.xml and its relationships, read through the generic
+        checks (a DOCTYPE in any of them is refused), bounded in size."""
+        by_lower = {i.filename.lower(): i for i in infos}
+        texts = []
+        with open(self.path, "rb") as fh:
+            for lower in (partmap.CONTENT_TYPES, partmap.WORKBOOK, partmap.WORKBOOK_RELS):
+                info = by_lower.get(lower)
+                if info is None:
+                    texts.append(b"")
+                    continue
+                if info.file_size > MAX_WORKBOOK_PART_BYTES:
+                    raise TooLargeError(f"{self.name}: {info.filename} is {_mb(info.file_size)}; a workbook's is a "
+                                        "few kilobytes.", "Save it again from Excel.")
+                texts.append(b"".join(self._chunks(fh, info)))
+        self.budget = MAX_TOTAL_UNCOMPRESSED  # these parts are scanned again with the rest
+        self.facts.inflated = 0
+        return partmap.build(*texts)
 
     # -- the zip directory, from declarations only
 
@@ -387,37 +446,6 @@ class _ZipGuard:
             pass
 
     # -- worksheets
-
-    def _sheet_parts(self, infos: list) -> dict[str, str]:
-        """Worksheet part -> sheet name, from xl/workbook.xml and its relationships."""
-        names = {i.filename for i in infos}
-        by_name = {i.filename: i for i in infos}
-        if "xl/workbook.xml" not in names:
-            return {}
-        for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
-            if part in by_name and by_name[part].file_size > MAX_WORKBOOK_PART_BYTES:
-                raise TooLargeError(f"{self.name}: {part} is {_mb(by_name[part].file_size)}; a workbook's is a few "
-                                    "kilobytes.", "Save it again from Excel.")
-        with open(self.path, "rb") as fh:
-            wb = b"".join(self._chunks(fh, by_name["xl/workbook.xml"]))
-            rels = b"".join(self._chunks(fh, by_name["xl/_rels/workbook.xml.rels"])) \
-                if "xl/_rels/workbook.xml.rels" in names else b""
-        targets = {}
-        for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
-            rid = re.search(rb'\bId\s*=\s*["\']([^"\']*)', tag)
-            target = re.search(rb'\bTarget\s*=\s*["\']([^"\']*)', tag)
-            if rid and target:
-                t = target.group(1).decode("utf-8", "replace")
-                t = t[1:] if t.startswith("/xl/") else t if t.startswith("xl/") else f"xl/{t}"
-                targets[rid.group(1)] = t
-        out: dict[str, str] = {}
-        for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", wb):
-            name = re.search(rb'\bname\s*=\s*"([^"]*)"|\bname\s*=\s*\'([^\']*)\'', tag)
-            rid = re.search(rb'\b(?:r|relationships):id\s*=\s*["\']([^"\']*)', tag)
-            if name and rid and rid.group(1) in targets:
-                raw = (name.group(1) or name.group(2) or b"").decode("utf-8", "replace")
-                out[targets[rid.group(1)]] = _unescape(raw)
-        return out
 
     def _scan_sheet(self, fh, info, sheet: SheetFacts) -> None:
         from .xlsxpkg import ExtrasScan
@@ -918,18 +946,8 @@ def cell_ref(row: int, col: int) -> str:
     return f"{letters or 'A'}{row}"
 
 
-def _is_sheet_part(name: str) -> bool:
-    return name.startswith(("xl/worksheets/", "xl/dialogsheets/")) and name.count("/") == 2 and name.endswith(".xml")
-
-
 def _part_label(name: str) -> str:
     return name.rsplit("/", 1)[-1].removesuffix(".xml")
-
-
-def _unescape(text: str) -> str:
-    import html
-
-    return html.unescape(text)
 
 
 def _mb(n: int) -> str:
