@@ -137,6 +137,20 @@ def corner_cell(body: bytes) -> bytes:
     return body.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
 
 
+def shared_string_amplification(rows: list[list[object]], cells: int = 100_000, length: int = 30_000) -> bytes:
+    """`cells` cells all pointing at one shared string of `length` characters (under Excel's cell
+    limit, so each cell is legal): 3 billion characters once a reader copies it into every cell."""
+    good = xlsx_bytes(rows)
+    with zipfile.ZipFile(io.BytesIO(good)) as z:
+        table = z.read("xl/sharedStrings.xml")
+    index = table.split(b"<t>Ann Lee</t>")[0].count(b"<si>") - 1
+    first = len(rows) + 2
+    refs = "".join(f'<row r="{r}"><c r="H{r}" t="s"><v>{index}</v></c></row>' for r in range(first, first + cells))
+    return rezip(good, replace={
+        "xl/sharedStrings.xml": lambda b: b.replace(b"<t>Ann Lee</t>", b"<t>" + b"A" * length + b"</t>", 1),
+        SHEET: lambda b: b.replace(b"</sheetData>", refs.encode() + b"</sheetData>")})
+
+
 def patch_declared_size(data: bytes, member: str, size: int) -> bytes:
     """Rewrite a member's declared uncompressed size in its local and central headers."""
     buf = bytearray(data)
@@ -457,6 +471,12 @@ def _sheet_outside(path: Path, ctx: Ctx) -> bytes:
 def _sst_bomb(path: Path, ctx: Ctx) -> bytes:
     return rezip(ctx.good, replace={"xl/sharedStrings.xml": lambda b: _re_sub(rb'uniqueCount="\d+"',
                                                                               b'uniqueCount="4000000000"', b)})
+
+
+@case("shared_string_amplification.xlsx", "100,000 cells pointing at one 30,000-character shared string", 13,
+      ("/ Orders / G", "long shared texts"))
+def _sst_amplification(path: Path, ctx: Ctx) -> bytes:
+    return shared_string_amplification(order_rows(20, ctx.rng(path.name)))
 
 
 @case("ods_repeat_bomb.ods", "ODS value repeated 16,000 x 1,000,000 times", 12, ("repeated",))

@@ -59,7 +59,7 @@ from ..errors import (
     UnsafeContentError,
     UnsupportedFormatError,
 )
-from . import partmap
+from . import partmap, sharedtext
 from .sniff import sniff
 
 # --- limits: module constants, tuned here (the reasons are in the comments) ---
@@ -208,6 +208,8 @@ class _ZipGuard:
         self.name = path.name
         self.budget = MAX_TOTAL_UNCOMPRESSED
         self.scanned: set[str] = set()  # lower-case names of the parts that got the cell scan
+        self.sheet_infos: list = []      # (zip member, sheet name) of each scanned worksheet
+        self.shared_lengths: sharedtext.Lengths | None = None
 
     def run(self) -> None:
         self._check_end_record()
@@ -224,6 +226,7 @@ class _ZipGuard:
             raise CorruptFileError(f"{self.name}: the workbook is damaged or was cut short.", _EXPORT_AGAIN) from None
         for sheet in self.facts.sheets:
             self._judge(sheet)
+        self._check_amplification()
 
     def _scan_members(self, infos: list) -> None:
         """Every part a reader may parse, found through the package's own maps (partmap.py), never
@@ -240,6 +243,7 @@ class _ZipGuard:
                     sheet = SheetFacts(label, info.filename)
                     self._scan_sheet(fh, info, sheet)
                     self.facts.sheets.append(sheet)
+                    self.sheet_infos.append((info, sheet.name))
                     self.scanned.add(info.filename.lower())
                 elif parts is not None and parts.is_shared(info.filename):
                     self._scan_shared_strings(fh, info)
@@ -498,6 +502,7 @@ class _ZipGuard:
 
         declared, count = 0, 0
         lt_scan = _CellScan(cells=False)
+        lengths = self.shared_lengths = sharedtext.Lengths()
         na_like = False
         tail = b""  # pieces are cut before a '<': "<t>NA" may end one and "</t>" start the next
         for i, piece in enumerate(self._chunks(fh, info, generic=False)):
@@ -511,15 +516,47 @@ class _ZipGuard:
             count += piece.count(b"<si>") + piece.count(b"<si ") + piece.count(b":si>") + piece.count(b":si ") + \
                 piece.count(b"<si/>") + piece.count(b":si/>")
             lt_scan.feed(piece)
+            lengths.feed(piece)
             if lt_scan.declaration:
                 self._refuse_doctype(info)
             if lt_scan.long_text:
                 self.facts.long_text = True
+        lengths.finish()
         self.facts.shared_na_like = na_like
         if declared > 2 * count + SHARED_STRINGS_SLACK:
             raise UnsafeContentError(f"{self.name}: the shared-string table declares {declared:,} strings but holds "
                                      f"{count:,}; readers would reserve memory for all of them.",
                                      "Save the file again from Excel.")
+
+    def _check_amplification(self) -> None:
+        """Refuse cells that copy too much text out of long shared strings (sharedtext.py), from a
+        second pass over the sheets that runs only when the table holds long strings."""
+        lengths = self.shared_lengths
+        if lengths is None or not lengths.long:
+            return
+        refs = sharedtext.References(lengths.long)
+        budget, inflated = self.budget, self.facts.inflated
+        try:
+            with open(self.path, "rb") as fh:
+                for info, name in self.sheet_infos:
+                    for piece in self._chunks(fh, info, generic=False):
+                        refs.feed(piece, name)
+                        if refs.over():
+                            break
+                    if refs.over():
+                        break
+        except (OSError, EOFError, struct.error, zlib.error, ValueError):
+            raise CorruptFileError(f"{self.name}: the workbook is damaged or was cut short.", _EXPORT_AGAIN) from None
+        finally:
+            self.budget, self.facts.inflated = budget, inflated
+        if refs.over():
+            where = f"{self.name} / {refs.sheet} / {refs.first}" if refs.first else self.name
+            raise TooLargeError(
+                f"{where}: this cell and at least {refs.cells - 1:,} more repeat long shared texts "
+                f"({max(lengths.long.values()):,} characters at most) for over "
+                f"{sharedtext.MAX_SHARED_TEXT_CHARS // 1_000_000:,} million characters in all; a reader would copy "
+                "the text into every cell.",
+                "Delete the repeated long texts (or shorten them) and drop the file again.")
 
     # -- OpenDocument
 
