@@ -24,8 +24,8 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
     KPIs that only the user's config defines.
     """
     catalog = catalog or catalog_for(config)
-    sheets = read_inputs(inputs)
     problems = ProblemLog()
+    sheets = read_inputs(inputs, problems)  # files left out (links out of a folder, own reports) are noted
     mapped, problems = map_sheets(sheets, config.mapping, problems=problems, catalog=catalog)
     if not mapped:
         raise MissingDataError(

@@ -40,7 +40,8 @@ def validate(inputs: tuple[Path, ...], config_path: Path | None) -> None:
 
     config = load_cli_config(config_path)
     catalog = catalog_for(config)
-    files = expand(list(inputs))
+    problems = ProblemLog()
+    files = expand(list(inputs), problems)
     sheets = []
     failed: list[tuple[Path, KpiReportError]] = []
     click.echo("Files")
@@ -54,7 +55,6 @@ def validate(inputs: tuple[Path, ...], config_path: Path | None) -> None:
         sheets.extend(got)
         detail = got[0].detail if got and got[0].detail else f.suffix.lstrip(".")
         click.echo(f"  {f.name} ({detail}): {_plural(len(got), 'sheet')}")
-    problems = ProblemLog()
     mapped, problems = map_sheets(sheets, config.mapping, problems=problems, catalog=catalog)
     dataset = validate_sheets(mapped, problems, config.input_locale, catalog=catalog)
     _recognised(dataset)

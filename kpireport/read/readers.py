@@ -23,13 +23,14 @@ from collections import Counter
 from pathlib import Path
 
 from ..errors import CorruptFileError, InputError, NotAWorkbookError
+from ..problems import ProblemLog
 from . import fastsheet
+from .inputs import SUPPORTED, expand  # noqa: F401  (SUPPORTED: re-exported)
 from .isolate import column_texts, read_guarded
 from .sheet import RawSheet
 from .sniff import sniff
 from .xlsxpkg import Package, SheetExtras, package, scan_sheet, shared_na_like
 
-SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
 CSV_ENCODINGS = ("utf-8-sig", "cp1254")
 CSV_DELIMITERS = (",", ";", "\t", "|")
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe"}
@@ -264,25 +265,9 @@ def _read_csv(path: Path) -> RawSheet:
     return RawSheet(path.name, path.stem, rows, detail=detail)
 
 
-def expand(paths: list[Path]) -> list[Path]:
-    """Files named, plus the supported files inside named folders (Office lock files skipped)."""
-    out: list[Path] = []
-    for p in paths:
-        if p.is_dir():
-            out.extend(sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in SUPPORTED
-                              and not q.name.startswith(("~$", ".~lock", "."))))
-        elif p.exists():
-            out.append(p)
-        else:
-            raise InputError(f"{p}: no such file or folder.", "Check the path and try again.")
-    if not out:
-        raise InputError("no input files were found.",
-                         "Name .xlsx, .xls, .ods or .csv files, or a folder holding them.")
-    return out
-
-
-def read_inputs(paths: list[Path]) -> list[RawSheet]:
+def read_inputs(paths: list[Path], problems: ProblemLog | None = None) -> list[RawSheet]:
+    """Every sheet of every input file (inputs.py says which files; what it leaves out goes to `problems`)."""
     sheets: list[RawSheet] = []
-    for p in expand(paths):
+    for p in expand(paths, problems):
         sheets.extend(read_path(p))
     return sheets
