@@ -433,3 +433,88 @@ def test_watch_once_fails_the_7kb_abort_file_and_reports_the_good_files_behind_i
     assert "XFD1048576" in reason and reason.count("\n") == 1
     assert (inbox / FAILED / "aa-first.xlsx").read_bytes() == bomb
     assert sorted(p.name for p in out.iterdir()) == ["bb-good", "cc-good"]
+
+
+# -- writers that pause, reports that cannot be written, hostile names ----------------------------------
+
+def test_a_writer_that_only_paused_sends_the_file_back_and_it_is_reported_whole(tmp_path: Path):
+    calls: list[bytes] = []
+    inner = fake_process()
+
+    def process(path: Path, report_dir: Path) -> str:
+        calls.append(path.read_bytes())
+        return inner(path, report_dir)
+
+    w = watcher(tmp_path, process)
+    with open(w.inbox / "sales.csv", "wb") as writer:  # the writer keeps the file open throughout
+        writer.write(b"GOOD first half")
+        writer.flush()
+        assert w.poll() == [] and len(w.poll()) == 1  # stable over two polls: taken, moved to processed/
+        assert (w.inbox / PROCESSED / "sales.csv").exists()
+        writer.write(b" + second half")  # ... and the writer was not done
+        writer.flush()
+        w.poll()
+    assert not (w.inbox / PROCESSED / "sales.csv").exists(), "left growing in processed/"
+    assert (w.inbox / "sales.csv").read_bytes() == b"GOOD first half + second half"
+    w.run(once=True)
+    assert calls == [b"GOOD first half", b"GOOD first half + second half"]
+    assert sorted(p.name for p in (w.inbox / PROCESSED).iterdir()) == ["sales.csv"]
+    assert (w.out / "sales" / "report.txt").read_bytes() == b"report of GOOD first half + second half"
+    assert sorted(p.name for p in w.out.iterdir()) == ["sales"]
+
+
+def test_a_file_unchanged_after_the_move_stays_where_it_went(tmp_path: Path):
+    w = watcher(tmp_path, recheck_polls=2)
+    (w.inbox / "done.csv").write_bytes(b"GOOD")
+    w.run(once=True)
+    assert not w._moved, "once waits until the moved files were looked at again"
+    assert (w.inbox / PROCESSED / "done.csv").read_bytes() == b"GOOD"
+
+
+@pytest.mark.parametrize(("code", "words"), [(errno.ENOSPC, "No space left"), (errno.EACCES, "Permission denied"),
+                                             (errno.EROFS, "Read-only file system")])
+def test_a_report_that_cannot_be_written_leaves_the_file_in_the_inbox(tmp_path: Path, monkeypatch, code: int,
+                                                                     words: str):
+    import kpireport.deliver.files as files
+
+    def refuse(path, payload):
+        raise OSError(code, os.strerror(code))
+
+    lines: list[str] = []
+    w = watcher(tmp_path, report_processor(Config()), log=lines.append, retry_after=0.0)
+    small_orders_xlsx(w.inbox / "orders.xlsx", seed=5)
+    digest = sha256(w.inbox / "orders.xlsx")
+    monkeypatch.setattr(files, "_write_synced", refuse)
+    [outcome] = w.run(once=True)
+    assert outcome.held and not outcome.ok and outcome.moved_to == w.inbox / "orders.xlsx"
+    assert words in outcome.reason
+    assert sha256(w.inbox / "orders.xlsx") == digest
+    assert not list((w.inbox / FAILED).iterdir()) and not list((w.inbox / PROCESSED).iterdir())
+    assert not list(w.out.iterdir()), "a failed write left a report folder behind"
+    assert any(line.startswith("held orders.xlsx: its report cannot be written") and words in line for line in lines)
+    monkeypatch.undo()
+    [outcome] = w.run(once=True)  # the disk has room again: the same file, reported
+    assert outcome.ok and (w.inbox / PROCESSED / "orders.xlsx").exists()
+    assert (w.out / "orders" / "kpi-report.xlsx").exists()
+
+
+@pytest.mark.parametrize(("name", "folder"), [
+    ("a\nprocessed fake.xlsx -> x.csv", "a_processed fake.xlsx -_ x"),
+    ("invoice\u202excsv.csv", "invoice_xcsv"),
+    ("\x1b[31mred.csv", "_[31mred"),
+    (" .csv", "_"),
+    ("ends in dots....csv", "ends in dots"),
+    ("Siparişler 2026.csv", "Siparişler 2026"),
+])
+def test_names_are_safe_in_folders_and_logs(tmp_path: Path, name: str, folder: str):
+    lines: list[str] = []
+    w = watcher(tmp_path, log=lines.append)
+    (w.inbox / name).write_bytes(b"GOOD")
+    (w.inbox / ("BAD " + name)).write_bytes(b"BAD")
+    w.run(once=True)
+    assert sorted(p.name for p in w.out.iterdir()) == [folder]
+    assert (w.inbox / PROCESSED / name).read_bytes() == b"GOOD"  # the file itself keeps its name
+    for line in lines:
+        assert "\n" not in line and "\u202e" not in line and "\x1b" not in line, line
+    reason = (w.inbox / FAILED / f"BAD {name}.txt").read_text(encoding="utf-8")
+    assert reason.count("\n") == 1 and "\u202e" not in reason and "\x1b" not in reason
