@@ -524,6 +524,17 @@ def _corrupt(path: Path, ctx: Ctx) -> bytes:
     return _flip_member_bytes(ctx.good, SHEET, ctx.rng(path.name))
 
 
+@case("bit_flip_longer.xlsx", "one flipped bit: the sheet inflates past its declared size (damaged)", 5,
+      ("damaged", "checksum"))
+def _bit_flip_longer(path: Path, ctx: Ctx) -> bytes:
+    return damaged_member(ctx.good, SHEET, ctx.rng(path.name), longer=True)
+
+
+@case("bit_flip_same_size.xlsx", "one flipped bit: same size, other bytes (damaged)", 5, ("damaged", "checksum"))
+def _bit_flip_same(path: Path, ctx: Ctx) -> bytes:
+    return damaged_member(ctx.good, SHEET, ctx.rng(path.name), longer=False)
+
+
 @case("random_bytes.xlsx", "seeded random bytes", 4, ("not a workbook",))
 def _random(path: Path, ctx: Ctx) -> bytes:
     return b"\x00\x01" + ctx.rng(path.name).randbytes(20_000)
@@ -571,6 +582,34 @@ def _pdf(path: Path, ctx: Ctx) -> bytes:
 @case("letter.docx.xlsx", "a .docx renamed .xlsx", 4, ("Word document",))
 def _docx(path: Path, ctx: Ctx) -> bytes:
     return _zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
+
+
+@case("password.ods", "an encrypted OpenDocument spreadsheet (manifest encryption-data)", 6, ("password-protected",))
+def _encrypted_ods(path: Path, ctx: Ctx) -> bytes:
+    rng = ctx.rng(path.name)
+    manifest = (b'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+                b'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+                b'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+                b'manifest:full-path="content.xml" manifest:media-type="text/xml" manifest:size="5000"><manifest:'
+                b'encryption-data manifest:checksum-type="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0#sha256-1k"'
+                b' '
+                b'manifest:checksum="AAAA"><manifest:algorithm manifest:algorithm-name="http://www.w3.org/2001/04/'
+                b'xmlenc#aes256-cbc" manifest:initialisation-vector="AAAA"/></manifest:encryption-data></manifest:'
+                b"file-entry></manifest:manifest>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr(_info("mimetype", zipfile.ZIP_STORED), b"application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr(_info("content.xml", zipfile.ZIP_STORED), rng.randbytes(5000))  # ciphertext
+        z.writestr(_info("META-INF/manifest.xml"), manifest)
+    return out.getvalue()
+
+
+@case("wide_sheet.xlsx", "16,384 real headers over 63 rows (about a million cells: wide, not hostile)", 0,
+      codes=(7,))
+def _wide(path: Path, ctx: Ctx) -> None:
+    extra = [f"Attribute {i}" for i in range(16_384 - len(ORDER_HEADER))]
+    rows = [[*row, *range(len(extra))] for row in order_rows(63, ctx.rng(path.name))]
+    write_orders_xlsx(path, rows, header=[*ORDER_HEADER, *extra])
 
 
 # cell text beyond Excel's limit
@@ -666,6 +705,26 @@ def _flag_encrypted(data: bytes) -> bytes:
             struct.pack_into("<H", buf, pos + flag_at, struct.unpack_from("<H", buf, pos + flag_at)[0] | 1)
             pos = buf.find(sig, pos + 4)
     return bytes(buf)
+
+
+def damaged_member(data: bytes, member: str, rng: random.Random, longer: bool) -> bytes:
+    """`data` with one bit of `member`'s deflate stream flipped, chosen (seeded) so that the stream
+    still inflates, to more bytes than declared (longer) or to as many but other bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        info = z.getinfo(member)
+        original = z.read(member)
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_len + extra_len
+    for _ in range(10_000):
+        buf = bytearray(data)
+        buf[start + rng.randrange(info.compress_size)] ^= 1 << rng.randrange(8)
+        try:
+            out = zlib.decompressobj(-15).decompress(bytes(buf[start:start + info.compress_size]))
+        except zlib.error:
+            continue
+        if (len(out) > len(original)) if longer else (len(out) == len(original) and out != original):
+            return bytes(buf)
+    raise AssertionError("no such bit")
 
 
 def _flip_member_bytes(data: bytes, member: str, rng: random.Random) -> bytes:

@@ -20,10 +20,12 @@ zip containers (.xlsx, .xlsm, .ods)
   - each worksheet's real extent: <dimension ref> is read but only as a hint; the sheet XML is
     scanned for every <c r="..."> (vectorised with numpy; non-canonical XML -- prefixes, cells
     without r, odd attribute order -- falls back to an exact expat pass), keeping the last row
-    and column that hold a value. Refused: a value beyond MAX_COLUMNS columns, a value more than
+    and column that hold a value. Refused: a value beyond MAX_COLUMNS columns in a mostly empty
+    range (a legitimately wide, filled sheet passes), a value more than
     STRAY_MIN_EMPTY_ROWS rows below a sheet whose rows are mostly empty (a stray cell), an
     extent over MAX_SHEET_CELLS cells;
-  - sharedStrings uniqueCount far above the strings it holds;
+  - sharedStrings uniqueCount far above the strings it holds; cells repeating long shared strings
+    beyond a bound (shared-string amplification, sharedtext.py);
   - ODS: table:number-rows-repeated / number-columns-repeated are expanded arithmetically
     (never materialised) to the same extent rules; trailing empty repeats (LibreOffice writes
     1,048,576 x 1,024 of them) cost nothing and are allowed; repeats that conjure more than
@@ -71,12 +73,14 @@ MAX_CENTRAL_DIRECTORY_BYTES = 16 << 20
 MAX_TOTAL_UNCOMPRESSED = 1 << 30    # declared and actually inflated, all members together
 MAX_MEMBER_RATIO = 200              # real sheet XML compresses 8-15x; deflate tops out at ~1,030x
 RATIO_MIN_BYTES = 50_000_000        # ... so a >50 MB member compressed >200x is a bomb
-MAX_COLUMNS = 1_000                 # used columns (a value in column ALL or beyond is refused)
+MAX_COLUMNS = 1_000                 # a sheet wider than this must fill its range (else: a stray cell)
+SPARSE_FACTOR = 4                   # ... at least 1 cell in SPARSE_FACTOR of rows x columns
 MAX_SHEET_CELLS = 25_000_000        # rows x columns of one sheet's used range (1M rows x 25 columns)
 STRAY_MIN_EMPTY_ROWS = 100_000      # a value this many rows below mostly-empty rows is a stray cell
 MAX_TEXT_CHARS = 32_767             # Excel's own limit for one cell
 MAX_TAG_BYTES = 16 << 20            # one XML tag longer than this is hostile
 CHUNK = 4 << 20                     # inflate and scan in chunks of this size
+OVERRUN_CHECK_BYTES = 64 << 20      # a member past its declared size is inflated this much more to judge it
 MAX_WORKBOOK_PART_BYTES = 64 << 20  # xl/workbook.xml and its rels are read whole
 EXACT_SCAN_MAX_BYTES = 64 << 20     # expat (~1 us per element) only below this; larger: read isolated
 SHARED_STRINGS_SLACK = 100_000      # uniqueCount may exceed 2x the <si> count by this much
@@ -350,8 +354,12 @@ class _ZipGuard:
     # -- inflating, bounded and checked
 
     def _inflate(self, fh, info):
-        """Yield the member's bytes in chunks: never more than it declares, length checked (the CRC
-        is left to the reader, which fails on a mismatch anyway)."""
+        """Yield the member's bytes in chunks: never more than it declares, length and CRC checked.
+
+        A member that inflates beyond its declared size is either damaged (a flipped bit makes
+        deflate produce other output) or declared small on purpose: the rest of it is inflated,
+        without keeping it, up to OVERRUN_CHECK_BYTES more, and its CRC decides: damaged (exit 5)
+        when the stream breaks or the CRC differs, built to mislead (exit 12) when it matches."""
         if info.header_offset < 0 or info.header_offset >= self.facts.size:
             raise CorruptFileError(f"{self.name}: part {info.filename} is damaged.", _EXPORT_AGAIN)
         fh.seek(info.header_offset)
@@ -360,7 +368,7 @@ class _ZipGuard:
             raise CorruptFileError(f"{self.name}: part {info.filename} is damaged.", _EXPORT_AGAIN)
         name_len, extra_len = struct.unpack_from("<HH", local, 26)
         fh.seek(info.header_offset + 30 + name_len + extra_len)
-        left, out = info.compress_size, 0
+        left, out, crc = info.compress_size, 0, 0
         dec = zlib.decompressobj(-15) if info.compress_type == 8 else None
         limit = info.file_size
         try:
@@ -385,10 +393,9 @@ class _ZipGuard:
                         break
                     continue
                 out += len(data)
+                crc = zlib.crc32(data, crc)
                 if out > limit:
-                    raise UnsafeContentError(f"{self.name}: part {info.filename} unpacks to more than the "
-                                             f"{limit:,} bytes it declares; the file is built to mislead readers.",
-                                             "Do not open it; ask the sender for the original export.")
+                    self._overrun(fh, info, dec, left, crc)
                 self.budget -= len(data)
                 if self.budget < 0:
                     raise TooLargeError(f"{self.name}: the workbook unpacks to more than "
@@ -398,7 +405,41 @@ class _ZipGuard:
             raise CorruptFileError(f"{self.name}: part {info.filename} is damaged.", _EXPORT_AGAIN) from None
         if (dec is not None and not dec.eof and info.file_size) or out != info.file_size:
             raise CorruptFileError(f"{self.name}: part {info.filename} is damaged or was cut short.", _EXPORT_AGAIN)
+        if crc != info.CRC:
+            raise CorruptFileError(f"{self.name}: part {info.filename} is damaged (its checksum does not match).",
+                                   _EXPORT_AGAIN)
         self.facts.inflated += out
+
+    def _overrun(self, fh, info, dec, left: int, crc: int) -> None:
+        """The member inflates past its declared size: damaged, or built to mislead (see _inflate)."""
+        extra = 0
+        damaged = CorruptFileError(f"{self.name}: part {info.filename} is damaged (it unpacks to more than it "
+                                   "declares and its checksum does not match).", _EXPORT_AGAIN)
+        try:
+            while extra <= OVERRUN_CHECK_BYTES:
+                if dec is not None and dec.unconsumed_tail:
+                    data = dec.decompress(dec.unconsumed_tail, CHUNK)
+                elif left > 0:
+                    raw = fh.read(min(left, CHUNK // 4))
+                    if not raw:
+                        raise damaged
+                    left -= len(raw)
+                    data = dec.decompress(raw, CHUNK) if dec is not None else raw
+                elif dec is not None and not dec.eof:
+                    data = dec.decompress(b"", CHUNK)
+                    if not data:
+                        raise damaged
+                else:
+                    break
+                extra += len(data)
+                crc = zlib.crc32(data, crc)
+        except zlib.error:
+            raise damaged from None
+        if extra <= OVERRUN_CHECK_BYTES and crc != info.CRC:
+            raise damaged
+        raise UnsafeContentError(f"{self.name}: part {info.filename} unpacks to more than the {info.file_size:,} "
+                                 "bytes it declares, intact (its checksum matches); the file is built to mislead "
+                                 "readers.", "Do not open it; ask the sender for the original export.")
 
     def _chunks(self, fh, info, generic: bool = True):
         """Chunks cut at the last '<' (so no tag straddles two), after the generic XML checks."""
@@ -478,15 +519,17 @@ class _ZipGuard:
 
     def _judge(self, sheet: SheetFacts) -> None:
         where = f"{self.name} / {sheet.name}"
-        if sheet.max_col > MAX_COLUMNS:
+        # Far right of the data, in a mostly empty range: a stray cell. A sheet that really is wide
+        # (16,384 headers over a few dozen rows) fills its range and is only held to MAX_SHEET_CELLS.
+        if sheet.max_col > MAX_COLUMNS and sheet.cells * SPARSE_FACTOR < sheet.extent:
             raise UnsafeContentError(
-                f"{where}: cell {sheet.far_col_cell} holds a value in column {sheet.max_col:,}, far right of any "
-                f"table kpireport reads (up to {MAX_COLUMNS:,} columns); readers would allocate "
+                f"{where}: cell {sheet.far_col_cell} in column {sheet.max_col:,} is in use (a value, a formula or "
+                f"even an empty text), far right of the rest of the sheet; readers would allocate "
                 f"{sheet.extent:,} cells for it.", _FIX_STRAY)
         empty_rows = sheet.max_row - sheet.rows_with_data
         if empty_rows > STRAY_MIN_EMPTY_ROWS and sheet.max_row > 2 * sheet.rows_with_data:
             raise UnsafeContentError(
-                f"{where}: cell {sheet.far_row_cell} holds a value on row {sheet.max_row:,}, but only "
+                f"{where}: cell {sheet.far_row_cell} on row {sheet.max_row:,} is in use, but only "
                 f"{sheet.rows_with_data:,} rows hold data; readers would allocate {sheet.extent:,} cells for it.",
                 _FIX_STRAY)
         if sheet.extent > MAX_SHEET_CELLS:
@@ -911,8 +954,9 @@ class _ExactSheetScan:
         parser = _expat(self)
         budget_before = self.guard.budget
         inflated_before = self.guard.facts.inflated
+        chunks = self.guard._chunks(self.fh, self.info)
         try:
-            for piece in self.guard._chunks(self.fh, self.info):
+            for piece in chunks:
                 parser.Parse(piece, False)
             parser.Parse(b"", True)
         except _Refuse as exc:
@@ -921,6 +965,8 @@ class _ExactSheetScan:
             raise
         except Exception:  # malformed XML: calamine may read it anyway; leave the sheet unproven
             self.sheet.exact = False
+            for _ in chunks:  # ... but inflate the rest: a damaged member (its CRC) is still caught here
+                pass
         self.guard.budget = budget_before  # the second pass re-reads the same bytes
         self.guard.facts.inflated = inflated_before
         self.sheet.rows_with_data = len(self.rows)

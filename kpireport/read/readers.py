@@ -83,8 +83,8 @@ def _open_calamine(path: Path):
         with open(path, "rb") as fh:
             return CalamineWorkbook.from_filelike(fh)
     except Exception as exc:  # calamine raises several error types for damaged files
-        raise CorruptFileError(f"{path.name}: the workbook cannot be opened ({_short(exc)}).",
-                               "Open it in Excel or LibreOffice, save it again, and drop the new copy.") from None
+        raise CorruptFileError(f"{path.name}: the workbook cannot be opened ({plain_reason(exc)}).",
+                               "Open it in Excel or LibreOffice, save it again, and drop the new copy.") from exc
 
 
 def _calamine_sheet(path: Path, wb, name: str, hidden: bool, date1904: bool, detail: str) -> RawSheet:
@@ -93,8 +93,8 @@ def _calamine_sheet(path: Path, wb, name: str, hidden: bool, date1904: bool, det
         rows = sheet.to_python(skip_empty_area=False)
         merged = sheet.merged_cell_ranges or []
     except Exception as exc:
-        raise CorruptFileError(f"{path.name} / {name}: the sheet cannot be read ({_short(exc)}).",
-                               "Open the file in Excel, save it again and retry.") from None
+        raise CorruptFileError(f"{path.name} / {name}: the sheet cannot be read ({plain_reason(exc)}).",
+                               "Open the file in Excel, save it again and retry.") from exc
     cells = rows if isinstance(rows, list) and all(type(r) is list for r in rows[:1]) else [list(r) for r in rows]
     merges = tuple((int(a[0]), int(a[1]), int(b[0]), int(b[1])) for a, b in merged)
     return RawSheet(path.name, name, cells, hidden, merges, date1904=date1904, detail=detail)
@@ -186,9 +186,23 @@ def _xlsx_parts(path: Path) -> tuple[Package | None, dict[str, list[list[object]
         return None, {}
 
 
-def _short(exc: Exception) -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:160]
+_PLAIN = (
+    (("checksum", "crc"), "a part of it is damaged"),
+    (("password", "encrypt"), "it is password-protected"),
+    (("expecting", "xml", "unexpected", "eof", "syntax", "attribute", "tag"), "its XML is damaged"),
+    (("zip", "archive", "deflate", "inflate"), "the package is damaged"),
+)
+
+
+def plain_reason(exc: BaseException) -> str:
+    """What a reader's exception means, in words a user can act on. The reader's own text
+    ("Expecting alphanumeric character, got 3C") is for developers: it stays in the exception
+    chain, shown with --debug, never in the one-line message."""
+    text = str(exc).lower()
+    for needles, words in _PLAIN:
+        if any(n in text for n in needles):
+            return words
+    return "its contents are not laid out as Excel or LibreOffice write them"
 
 
 # --- CSV -------------------------------------------------------------------------------------
