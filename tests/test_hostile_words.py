@@ -115,3 +115,19 @@ def test_a_reader_crash_is_one_clean_line(code: int, payload: bytes, err: bytes)
     for leaked in ("unwrap", "panicked", "backtrace", "mod.rs"):
         assert leaked not in text, text
     assert text.startswith("x.xlsx: ") and info.value.exit_code == 5
+
+
+def test_the_readme_promises_what_the_tests_assert() -> None:
+    """The README's exit-code table and its bounds for refusals are the numbers the tests hold."""
+    import re
+
+    from kpireport.errors import EXIT_CODES
+
+    from . import test_hostile, test_hostile_sharedtext
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = {int(m.group(1)) for m in re.finditer(r"^\| (\d+) \| ", readme, re.MULTILINE)}
+    assert table == set(EXIT_CODES.values())
+    assert f"within {test_hostile.TIME_LIMIT} s and {test_hostile.MEMORY_LIMIT >> 30} GiB of address space" in readme
+    bound = f"under {test_hostile_sharedtext.PEAK_MB} MB peak memory and {test_hostile_sharedtext.SECONDS} s"
+    assert bound in " ".join(readme.split())
