@@ -140,3 +140,16 @@ def test_only_reports_given_is_an_input_error(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     with pytest.raises(InputError, match="reports kpireport wrote itself"):
         expand([tmp_path / "r" / "kpi-report.xlsx"])
+
+
+@pytest.mark.parametrize("at", [100, 8191, 8192, 50_000])
+def test_a_nul_anywhere_in_a_csv_is_binary_data(tmp_path: Path, csv_text: str, at: int) -> None:
+    """Sniffing reads the first 8 KiB; a NUL after them gets the same category (exit 4)."""
+    from kpireport.errors import NotAWorkbookError
+    from kpireport.read import read_path
+
+    data = csv_text.encode("utf-8")
+    path = tmp_path / "orders.csv"
+    path.write_bytes(data[:at] + b"\x00" + data[at:])
+    with pytest.raises(NotAWorkbookError, match="holds binary data"):
+        read_path(path)

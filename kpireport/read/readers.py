@@ -256,6 +256,9 @@ def _read_csv(path: Path) -> RawSheet:
         text, encoding = _decode(data)
     except InputError as exc:
         raise InputError(f"{path.name}: {exc.message}", exc.hint) from None
+    if "\x00" in text:  # sniffing saw only the first 8 KiB: a NUL further on is the same binary data
+        raise NotAWorkbookError(f"{path.name}: this is not a workbook or a CSV file (it holds binary data).",
+                                "Drop .xlsx, .xls, .ods or .csv files.")
     text = text.lstrip("\ufeff")
     first, _, rest = text.partition("\n")
     hint = first.strip().lower()
