@@ -153,3 +153,59 @@ def test_a_nul_anywhere_in_a_csv_is_binary_data(tmp_path: Path, csv_text: str, a
     path.write_bytes(data[:at] + b"\x00" + data[at:])
     with pytest.raises(NotAWorkbookError, match="holds binary data"):
         read_path(path)
+
+
+@pytest.mark.parametrize(("text", "rows"), [
+    ("a,b\n1,2\n", [["a", "b"], ["1", "2"]]),
+    ("a,b\r\n1,2\r\n", [["a", "b"], ["1", "2"]]),
+    ("a,b\r1,2\r", [["a", "b"], ["1", "2"]]),                       # old Mac line ends
+    ('a,b\n"x\ny",2\n', [["a", "b"], ["x\ny", "2"]]),               # a quoted line break
+    ('a,b\r\n"x\r\ny",2', [["a", "b"], ["x\r\ny", "2"]]),           # ... and no final newline
+    ("\ufeffa;b\n1;2\n", [["a", "b"], ["1", "2"]]),                 # BOM, semicolons
+    ("sep=|\na|b\n1|2\n", [["a", "b"], ["1", "2"]]),                # Excel's sep= line
+    ("a,b\n1,\n,2\n", [["a", "b"], ["1", None], [None, "2"]]),
+])
+def test_csv_lines_are_split_as_the_csv_module_would(tmp_path: Path, text: str, rows: list) -> None:
+    from kpireport.read import read_path
+
+    path = tmp_path / "t.csv"
+    path.write_bytes(text.encode("utf-8"))
+    [sheet] = read_path(path)
+    assert sheet.rows == rows
+
+
+def test_a_repeated_text_is_one_object(tmp_path: Path) -> None:
+    from kpireport.read import read_path
+
+    path = tmp_path / "t.csv"
+    path.write_text("Region,Revenue\n" + "".join(f"North,{i}\n" for i in range(1000)), encoding="utf-8")
+    [sheet] = read_path(path)
+    assert len({id(row[0]) for row in sheet.rows[1:]}) == 1
+
+
+def test_a_63_mb_csv_stays_under_1_gib(tmp_path: Path) -> None:
+    """1.3 million orders in 63 MB: the whole command, measured by a child with RUSAGE_CHILDREN
+    (before: 1.26 GB peak)."""
+    import datetime as dt
+    import random
+
+    rng = random.Random(1)
+    path = tmp_path / "orders.csv"
+    day0 = dt.date(2025, 1, 1)
+    dates = [(day0 + dt.timedelta(days=d)).isoformat() for d in range(600)]
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("Order ID,Order Date,Customer ID,Revenue,Cost,Region\n")
+        i = 0
+        while fh.tell() < 63_000_000:
+            fh.write(f"O{i:08d},{dates[i % 600]},C{rng.randint(1, 9999):05d},{rng.uniform(10, 900):.2f},"
+                     f"{rng.uniform(5, 400):.2f},{rng.choice(('North', 'South', 'East', 'West'))}\n")
+            i += 1
+    probe = ("import json, resource, subprocess, sys\n"
+             "r = subprocess.run([sys.executable, '-m', 'kpireport', 'generate', sys.argv[1], '--out', sys.argv[2],"
+             " '-q'], capture_output=True, text=True)\n"
+             "print(json.dumps([r.returncode, r.stderr, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss]))\n")
+    done = subprocess.run([sys.executable, "-c", probe, str(path), str(tmp_path / "out")], capture_output=True,
+                          text=True, timeout=300, env=ENV, cwd=ROOT)
+    code, stderr, peak_kb = json.loads(done.stdout)
+    assert code == 0, stderr
+    assert peak_kb << 10 < 1 << 30, f"peak {peak_kb >> 10} MB"
