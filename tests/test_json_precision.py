@@ -19,16 +19,18 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.mark.parametrize(("unit", "field", "value", "expected"), [
-    ("currency", "", 2469232.9420000003, 2469232.94),
+    ("currency", "", 2469232.9420000003, 2469232.942),
     ("currency", "", 0.1 + 0.2, 0.3),
-    ("currency", "attainment", 1.0123456789, 1.012346),      # a ratio of two amounts
-    ("percent", "", 0.123456789, 0.123457),                  # 12.3457 %
-    ("percent", "change_relative", -0.0000004, 0.0),         # never -0.0
-    ("count", "", 1234.56789, 1234.5679),
-    ("days", "", 12.3456, 12.35),
-    ("duration", "", 3600.04, 3600.0),
-    ("score", "", 4.256, 4.26),
-    ("ratio", "", 3.14159, 3.1416),
+    ("currency", "", 0.18125, 0.18125),                      # revenue per visitor keeps its fraction of a cent
+    ("currency", "", 1.23456789, 1.234568),
+    ("currency", "attainment", 1.0123456789, 1.01234568),    # a ratio of two amounts
+    ("percent", "", 0.0267362696123, 0.02673627),            # 2.673627 %
+    ("percent", "change_relative", -0.000000004, 0.0),       # never -0.0
+    ("count", "", 1234.56789012, 1234.56789),
+    ("days", "", 12.34567891, 12.345679),
+    ("duration", "", 3600.04321, 3600.043),
+    ("score", "", 4.256789012, 4.256789),
+    ("ratio", "", 3.14159265, 3.141593),
     ("unknown", "", 1.23456789, 1.234568),
     ("currency", "", float("nan"), None),
     ("currency", "", None, None),

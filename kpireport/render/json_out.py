@@ -3,10 +3,12 @@
 Values are raw numbers in their stored unit: percent as a fraction (0.25), duration in
 seconds, days in days; null where there is no value. The schema is documented in README.
 
-Each number is rounded to its unit's precision (DECIMALS: cents for money, 0.0001 % for a
-percent stored as a fraction), so the file says 2469232.94, not the float-sum artefact
-2469232.9420000003; ratios between two values (attainment, relative changes, shares) keep
-RELATIVE_DECIMALS. Only the JSON is rounded: the workbook keeps full precision for its formulas.
+Each number is rounded to its unit's precision (DECIMALS: six places for money, so per-visitor
+or per-unit amounts keep their fractions of a cent; 0.000001 % for a percent stored as a
+fraction), so the file says 2469232.942, not the float-sum artefact 2469232.9420000003;
+ratios between two values (attainment, relative changes, shares) keep RELATIVE_DECIMALS.
+Every value stays within a relative 1e-6 of the computed one for amounts over a cent. Only the
+JSON is rounded: the workbook keeps full precision for its formulas.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from typing import Any
 from ..compute.report import Report
 from ..periods import label
 
-DECIMALS = {"currency": 2, "percent": 6, "count": 4, "days": 2, "duration": 1, "ratio": 4, "score": 2}
-RELATIVE_DECIMALS = 6
+DECIMALS = {"currency": 6, "percent": 8, "count": 6, "days": 6, "duration": 3, "ratio": 6, "score": 6}
+RELATIVE_DECIMALS = 8
 _RELATIVE = frozenset({"attainment", "change_relative", "change_year_ago_relative", "share"})
 
 
