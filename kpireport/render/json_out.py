@@ -6,9 +6,10 @@ seconds, days in days; null where there is no value. The schema is documented in
 Each number is rounded to its unit's precision (DECIMALS: six places for money, so per-visitor
 or per-unit amounts keep their fractions of a cent; 0.000001 % for a percent stored as a
 fraction), so the file says 2469232.942, not the float-sum artefact 2469232.9420000003;
-ratios between two values (attainment, relative changes, shares) keep RELATIVE_DECIMALS.
-Every value stays within a relative 1e-6 of the computed one for amounts over a cent. Only the
-JSON is rounded: the workbook keeps full precision for its formulas.
+ratios between two values (attainment, relative changes, shares) keep RELATIVE_DECIMALS, and
+a small value keeps SIGNIFICANT digits whatever its unit, so every value stays within a
+relative 1e-8 of the computed one. Only the JSON is rounded: the workbook keeps full
+precision for its formulas.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from ..periods import label
 
 DECIMALS = {"currency": 6, "percent": 8, "count": 6, "days": 6, "duration": 3, "ratio": 6, "score": 6}
 RELATIVE_DECIMALS = 8
+SIGNIFICANT = 9  # ... but never fewer significant digits than this
 _RELATIVE = frozenset({"attainment", "change_relative", "change_year_ago_relative", "share"})
 
 
@@ -32,6 +34,8 @@ def _num(v: Any, decimals: int = 10) -> float | None:
     f = float(v)
     if math.isnan(f) or math.isinf(f):
         return None
+    if f != 0:  # small values keep SIGNIFICANT digits (a 0.0016 margin is not 0.00158321)
+        decimals = max(decimals, SIGNIFICANT - 1 - math.floor(math.log10(abs(f))))
     r = round(f, decimals)
     return 0.0 if r == 0 else r  # never -0.0
 
