@@ -33,12 +33,13 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]+")
 
 
 def one_line_text(text: str) -> str:
     """`text` on one line: control characters (newlines, ANSI escapes from hostile sheet or file
-    names) become spaces, runs of spaces collapse."""
+    names) and bidirectional or zero-width format characters (U+202E makes "x\u202eslx.exe" read
+    "xexe.xlsx") become spaces, runs of spaces collapse."""
     return " ".join(_CONTROL.sub(" ", text).split())
 
 

@@ -31,7 +31,7 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
     """
     catalog = catalog or catalog_for(config)
     problems = ProblemLog()
-    sheets = read_inputs(inputs, problems)
+    sheets = read_inputs(inputs, problems)  # files left out (links out of a folder, own reports) are noted
     mapped, problems = map_sheets(sheets, config.mapping, problems=problems, catalog=catalog)
     if not mapped:
         raise MissingDataError(

@@ -16,7 +16,18 @@ and folders. A file is processed once its size and modification time are the sam
 polls in a row and it can be opened for reading, so a file still being copied, saved or
 downloaded is left alone until its writer is done. An empty file waits `empty_settle`
 seconds more (a writer may not have started). A file that changes while its report is being
-made is not moved; it is watched again and reported whole.
+made is not moved; it is watched again and reported whole. A writer that only paused (longer
+than two polls) keeps writing to the file after it was moved: for `recheck_polls` polls after
+a move the file is looked at again, and one that changed goes back to INBOX to be taken again
+whole (its report folder is rewritten then), instead of growing in processed/.
+
+Not the file's fault. When the report cannot be written (--out unwritable, disk full: an
+OutputError), the file stays in INBOX, the log says why, and it is tried again after
+`retry_after` seconds; a report folder created by a failed attempt is removed, never left
+empty or half written.
+
+Names. Files keep their names; report folders and log lines never use one raw (safenames.py):
+a newline or U+202E in a name cannot forge a log line or a folder that lies about itself.
 
 Never lost, duplicated or changed. The dropped file is only ever read and then moved, never
 rewritten. Moves are hard links (which never replace an existing name) followed by removing
@@ -58,6 +69,7 @@ from typing import Any
 
 from .deliver.files import sync_dir as _sync_dir
 from .errors import InputError, KpiReportError, OutputError, one_line_text
+from .safenames import folder_name, shown
 
 PROCESSED, FAILED, JOURNAL = "processed", "failed", ".kpireport"
 IGNORED_SUFFIXES = (".tmp", ".temp", ".part", ".partial", ".crdownload", ".download", ".swp", "~")
@@ -82,6 +94,7 @@ class Outcome:
     report_dir: Path | None = None
     reason: str = ""       # the one-line error, for failed files
     summary: str = ""      # a one-line summary of the report, for processed files
+    held: bool = False     # the report could not be written: the file stays in the inbox (moved_to == source)
 
 
 Process = Callable[[Path, Path], str]  # (dropped file, report folder) -> one-line summary; raises on failure
@@ -93,6 +106,14 @@ class _Seen:
     mtime: int
     since: float
     stable: int = 0
+
+
+@dataclass
+class _Moved:
+    key: tuple[int, int]   # (size, mtime) the file was reported with
+    name: str              # its name in the inbox
+    folder: str            # PROCESSED or FAILED
+    polls: int             # polls left to watch it
 
 
 @dataclass
@@ -112,8 +133,12 @@ class Watcher:
     polls_to_settle: int = 1  # polls the size and mtime must stay unchanged (1: two equal readings)
     empty_settle: float = 10.0  # seconds an empty file must stay empty (a writer may not have started yet)
     clock: Callable[[], float] = time.monotonic
+    recheck_polls: int = 2  # polls a moved file is watched: a writer that only paused sends it back to the inbox
+    retry_after: float = 60.0  # seconds before a file whose report could not be written is tried again
     _seen: dict[str, _Seen] = field(default_factory=dict)
     _stuck: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _held: dict[str, tuple[tuple[int, int], float]] = field(default_factory=dict)
+    _moved: dict[Path, _Moved] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.inbox = Path(self.inbox)
@@ -162,12 +187,12 @@ class Watcher:
     def poll(self) -> list[Outcome]:
         """Look once: note sizes and times, process every file that has settled."""
         outcomes = []
+        self._recheck()
         current = self.candidates()
         names = {p.name for p in current}
-        for gone in set(self._seen) - names:
-            del self._seen[gone]
-        for gone in set(self._stuck) - names:
-            del self._stuck[gone]
+        for table in (self._seen, self._stuck, self._held):
+            for gone in set(table) - names:
+                del table[gone]
         for path in current:
             try:
                 st = path.stat()
@@ -179,6 +204,11 @@ class Watcher:
                 continue  # could not be moved before, and it has not changed since
             if stuck is not None:
                 del self._stuck[path.name]
+            held = self._held.get(path.name)
+            if held is not None:
+                if held[0] == key and self.clock() < held[1]:
+                    continue  # its report could not be written a moment ago: try again later
+                del self._held[path.name]
             seen = self._seen.get(path.name)
             if seen is None or (seen.size, seen.mtime) != key:
                 self._seen[path.name] = _Seen(*key, since=self.clock())
@@ -207,7 +237,8 @@ class Watcher:
         outcomes: list[Outcome] = []
         while not stop.is_set():
             outcomes += self.poll()
-            if once and all(self._stuck.get(p.name) is not None for p in self.candidates()):
+            if once and not self._moved and all(self._stuck.get(p.name) is not None or p.name in self._held
+                                                 for p in self.candidates()):
                 break
             wait(self.interval)
         return outcomes
@@ -220,11 +251,19 @@ class Watcher:
         made (someone saved it again), the file is left in place to be taken again, whole.
         """
         name = self._free_name(path.name)
-        report_dir = self.out / Path(name).stem
+        report_dir = self.out / folder_name(_split(name)[0])
+        existed = report_dir.exists()
         ok, summary, reason = True, "", ""
-        self.log(f"processing {path.name}")
+        self.log(f"processing {shown(path.name)}")
         try:
             summary = self.process(path, report_dir) or ""
+        except OutputError as exc:  # the report folder, not the file: leave the file where it is
+            _discard(report_dir, existed)
+            reason = exc.one_line()
+            self._held[path.name] = (key or (0, 0), self.clock() + self.retry_after)
+            self.log(f"held {shown(path.name)}: its report cannot be written ({reason}); it stays in the drop "
+                     f"folder and is tried again in {self.retry_after:g} s")
+            return Outcome(path, path, False, reason=reason, held=True)
         except KpiReportError as exc:
             ok, reason = False, exc.one_line()
         except (KeyboardInterrupt, SystemExit):
@@ -232,19 +271,49 @@ class Watcher:
         except BaseException as exc:  # a bug or a crash in a library: that file fails, the watcher goes on
             what = "ran out of memory" if isinstance(exc, MemoryError) else f"{type(exc).__name__}: {exc}"
             ok, reason = False, f"unexpected error ({one_line_text(what)[:300]}); please report it"
+        if not ok:
+            _discard(report_dir, existed)  # a write that failed half way (disk full) leaves no folder behind
         if key is not None and _key(path) != key:
-            self.log(f"{path.name} changed while it was being read; it will be taken again")
+            self.log(f"{shown(path.name)} changed while it was being read; it will be taken again")
             raise _Changed(path.name)
         try:
             dest = self._move(path, PROCESSED if ok else FAILED, name, reason)
         except OSError as exc:
-            self.log(f"cannot move {path.name} out of the drop folder ({exc.strerror or exc}); left in place")
+            self.log(f"cannot move {shown(path.name)} out of the drop folder ({exc.strerror or exc}); left in place")
             return None
+        if key is not None and self.recheck_polls > 0:
+            self._moved[dest] = _Moved(key, path.name, PROCESSED if ok else FAILED, self.recheck_polls)
         if ok:
-            self.log(f"processed {path.name} -> {report_dir}" + (f" ({summary})" if summary else ""))
+            self.log(f"processed {shown(path.name)} -> {shown(str(report_dir))}" + (f" ({summary})" if summary else ""))
             return Outcome(path, dest, True, report_dir, summary=summary)
-        self.log(f"failed {path.name}: {reason}")
+        self.log(f"failed {shown(path.name)}: {reason}")
         return Outcome(path, dest, False, reason=reason)
+
+    def _recheck(self) -> None:
+        """A file taken while its writer only paused keeps growing after the move (the writer still
+        holds it open): for `recheck_polls` polls after a move, a file whose size or time changed
+        goes back to the inbox, to be taken again whole once it settles (its report folder is
+        reused and rewritten then)."""
+        for dest, moved in list(self._moved.items()):
+            now = _key(dest)
+            if now == moved.key:
+                moved.polls -= 1
+                if moved.polls <= 0:
+                    del self._moved[dest]
+                continue
+            del self._moved[dest]
+            if now is None:
+                continue  # moved away by someone else: not ours any more
+            try:
+                _link_or_move(dest, self.inbox / moved.name)
+            except OSError as exc:
+                self.log(f"{shown(dest.name)} changed after it was taken, and cannot go back to the drop folder "
+                         f"({exc.strerror or exc}); left in {moved.folder}/")
+                continue
+            if moved.folder == FAILED:
+                Path(f"{dest}.txt").unlink(missing_ok=True)
+            self.log(f"{shown(moved.name)} changed after it was taken (its writer was not done); moved back to the "
+                     "drop folder to be taken again whole")
 
     def _free_name(self, name: str) -> str:
         """`name`, or name-2, name-3 ... so that processed/, failed/ (and its .txt) and OUT/<stem> are all free."""
@@ -252,7 +321,7 @@ class Watcher:
         n = 1
         while True:
             candidate = name if n == 1 else f"{stem}-{n}{suffix}"
-            cstem = _split(candidate)[0]
+            cstem = folder_name(_split(candidate)[0])
             taken = ((self.inbox / PROCESSED / candidate).exists() or (self.inbox / FAILED / candidate).exists()
                      or (self.inbox / FAILED / f"{candidate}.txt").exists())
             # A report folder without its file in processed/ is this file's own, from a run
@@ -266,7 +335,7 @@ class Watcher:
     def _claimed(self, stem: str) -> bool:
         """True when processed/ holds a file whose report folder is OUT/<stem> (any extension)."""
         try:
-            return any(_split(e.name)[0] == stem for e in os.scandir(self.inbox / PROCESSED))
+            return any(folder_name(_split(e.name)[0]) == stem for e in os.scandir(self.inbox / PROCESSED))
         except OSError:
             return True
 
@@ -364,6 +433,12 @@ def _readable(path: Path) -> bool:
         return True
     except OSError:
         return False
+
+
+def _discard(report_dir: Path, existed: bool) -> None:
+    """Remove a report folder this attempt created (a failed attempt's folder is empty or partial)."""
+    if not existed:
+        shutil.rmtree(report_dir, ignore_errors=True)
 
 
 def _same(a: Path, b: Path) -> bool:

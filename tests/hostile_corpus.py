@@ -108,6 +108,49 @@ def rezip(data: bytes, replace: dict[str, Callable[[bytes], bytes]] | None = Non
     return out.getvalue()
 
 
+def move_sheet(data: bytes, part: str, target: str, transform: Callable[[bytes], bytes] | None = None) -> bytes:
+    """The same workbook with its sheet stored as `part` (any name is legal) and reached through the
+    workbook relationship `target` and a content-type Override, as the package format allows."""
+    rel = b'Target="worksheets/sheet1.xml"'
+    old = b"/" + SHEET.encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            name, body = info.filename, zin.read(info.filename)
+            if name == SHEET:
+                name, body = part, (transform or (lambda b: b))(body)
+            elif name == "xl/_rels/workbook.xml.rels":
+                assert rel in body
+                body = body.replace(rel, b'Target="' + target.encode() + b'"')
+            elif name == "[Content_Types].xml":
+                assert old in body
+                body = body.replace(old, b"/" + part.encode())
+            zout.writestr(_info(name), body)
+    return out.getvalue()
+
+
+def corner_cell(body: bytes) -> bytes:
+    """A sheet claiming A1:XFD1048576 with a value in that corner cell (17 billion cells to a reader)."""
+    import re
+
+    body = re.sub(rb'<dimension ref="[^"]*"/>', b'<dimension ref="A1:XFD1048576"/>', body, count=1)
+    return body.replace(b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')
+
+
+def shared_string_amplification(rows: list[list[object]], cells: int = 100_000, length: int = 30_000) -> bytes:
+    """`cells` cells all pointing at one shared string of `length` characters (under Excel's cell
+    limit, so each cell is legal): 3 billion characters once a reader copies it into every cell."""
+    good = xlsx_bytes(rows)
+    with zipfile.ZipFile(io.BytesIO(good)) as z:
+        table = z.read("xl/sharedStrings.xml")
+    index = table.split(b"<t>Ann Lee</t>")[0].count(b"<si>") - 1
+    first = len(rows) + 2
+    refs = "".join(f'<row r="{r}"><c r="H{r}" t="s"><v>{index}</v></c></row>' for r in range(first, first + cells))
+    return rezip(good, replace={
+        "xl/sharedStrings.xml": lambda b: b.replace(b"<t>Ann Lee</t>", b"<t>" + b"A" * length + b"</t>", 1),
+        SHEET: lambda b: b.replace(b"</sheetData>", refs.encode() + b"</sheetData>")})
+
+
 def patch_declared_size(data: bytes, member: str, size: int) -> bytes:
     """Rewrite a member's declared uncompressed size in its local and central headers."""
     buf = bytearray(data)
@@ -405,10 +448,35 @@ def _dimension_lies(path: Path, ctx: Ctx) -> bytes:
                                                              b'<dimension ref="A1:XFD1048576"/>', b)})
 
 
+@case("renamed_sheet_part.xlsx", "7 KB: the sheet part named sheet1.bin, a value at XFD1048576", 12,
+      ("XFD1048576", "Delete that cell"))
+def _renamed_part(path: Path, ctx: Ctx) -> bytes:
+    return move_sheet(xlsx_bytes(order_rows(40, ctx.rng(path.name))), "xl/worksheets/sheet1.bin",
+                      "worksheets/sheet1.bin", corner_cell)
+
+
+@case("renamed_part_doctype.xlsx", "a DOCTYPE in a sheet part stored as xl/data/orders", 12, ("DOCTYPE",))
+def _renamed_doctype(path: Path, ctx: Ctx) -> bytes:
+    return move_sheet(ctx.good, "xl/data/orders", "data/orders", lambda b: b.replace(
+        b"?>", b'?><!DOCTYPE w [<!ENTITY e SYSTEM "file:///etc/passwd">]>', 1))
+
+
+@case("sheet_outside_xl.xlsx", "a valid sheet at /data/Orders.part (absolute target, harmless)", 0,
+      check=_has_revenue)
+def _sheet_outside(path: Path, ctx: Ctx) -> bytes:
+    return move_sheet(ctx.good, "data/Orders.part", "/data/Orders.part")
+
+
 @case("shared_strings_bomb.xlsx", "sharedStrings uniqueCount=4,000,000,000", 12, ("shared-string",))
 def _sst_bomb(path: Path, ctx: Ctx) -> bytes:
     return rezip(ctx.good, replace={"xl/sharedStrings.xml": lambda b: _re_sub(rb'uniqueCount="\d+"',
                                                                               b'uniqueCount="4000000000"', b)})
+
+
+@case("shared_string_amplification.xlsx", "100,000 cells pointing at one 30,000-character shared string", 13,
+      ("/ Orders / G", "long shared texts"))
+def _sst_amplification(path: Path, ctx: Ctx) -> bytes:
+    return shared_string_amplification(order_rows(20, ctx.rng(path.name)))
 
 
 @case("ods_repeat_bomb.ods", "ODS value repeated 16,000 x 1,000,000 times", 12, ("repeated",))
@@ -454,6 +522,17 @@ def _truncated_xls(path: Path, ctx: Ctx) -> bytes:
 @case("corrupt_member.xlsx", "64 random bytes inside the sheet's deflate stream", 5)
 def _corrupt(path: Path, ctx: Ctx) -> bytes:
     return _flip_member_bytes(ctx.good, SHEET, ctx.rng(path.name))
+
+
+@case("bit_flip_longer.xlsx", "one flipped bit: the sheet inflates past its declared size (damaged)", 5,
+      ("damaged", "checksum"))
+def _bit_flip_longer(path: Path, ctx: Ctx) -> bytes:
+    return damaged_member(ctx.good, SHEET, ctx.rng(path.name), longer=True)
+
+
+@case("bit_flip_same_size.xlsx", "one flipped bit: same size, other bytes (damaged)", 5, ("damaged", "checksum"))
+def _bit_flip_same(path: Path, ctx: Ctx) -> bytes:
+    return damaged_member(ctx.good, SHEET, ctx.rng(path.name), longer=False)
 
 
 @case("random_bytes.xlsx", "seeded random bytes", 4, ("not a workbook",))
@@ -503,6 +582,34 @@ def _pdf(path: Path, ctx: Ctx) -> bytes:
 @case("letter.docx.xlsx", "a .docx renamed .xlsx", 4, ("Word document",))
 def _docx(path: Path, ctx: Ctx) -> bytes:
     return _zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document/>"})
+
+
+@case("password.ods", "an encrypted OpenDocument spreadsheet (manifest encryption-data)", 6, ("password-protected",))
+def _encrypted_ods(path: Path, ctx: Ctx) -> bytes:
+    rng = ctx.rng(path.name)
+    manifest = (b'<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:'
+                b'opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" '
+                b'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry '
+                b'manifest:full-path="content.xml" manifest:media-type="text/xml" manifest:size="5000"><manifest:'
+                b'encryption-data manifest:checksum-type="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0#sha256-1k"'
+                b' '
+                b'manifest:checksum="AAAA"><manifest:algorithm manifest:algorithm-name="http://www.w3.org/2001/04/'
+                b'xmlenc#aes256-cbc" manifest:initialisation-vector="AAAA"/></manifest:encryption-data></manifest:'
+                b"file-entry></manifest:manifest>")
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        z.writestr(_info("mimetype", zipfile.ZIP_STORED), b"application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr(_info("content.xml", zipfile.ZIP_STORED), rng.randbytes(5000))  # ciphertext
+        z.writestr(_info("META-INF/manifest.xml"), manifest)
+    return out.getvalue()
+
+
+@case("wide_sheet.xlsx", "16,384 real headers over 63 rows (about a million cells: wide, not hostile)", 0,
+      codes=(7,))
+def _wide(path: Path, ctx: Ctx) -> None:
+    extra = [f"Attribute {i}" for i in range(16_384 - len(ORDER_HEADER))]
+    rows = [[*row, *range(len(extra))] for row in order_rows(63, ctx.rng(path.name))]
+    write_orders_xlsx(path, rows, header=[*ORDER_HEADER, *extra])
 
 
 # cell text beyond Excel's limit
@@ -598,6 +705,26 @@ def _flag_encrypted(data: bytes) -> bytes:
             struct.pack_into("<H", buf, pos + flag_at, struct.unpack_from("<H", buf, pos + flag_at)[0] | 1)
             pos = buf.find(sig, pos + 4)
     return bytes(buf)
+
+
+def damaged_member(data: bytes, member: str, rng: random.Random, longer: bool) -> bytes:
+    """`data` with one bit of `member`'s deflate stream flipped, chosen (seeded) so that the stream
+    still inflates, to more bytes than declared (longer) or to as many but other bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        info = z.getinfo(member)
+        original = z.read(member)
+    name_len, extra_len = struct.unpack_from("<HH", data, info.header_offset + 26)
+    start = info.header_offset + 30 + name_len + extra_len
+    for _ in range(10_000):
+        buf = bytearray(data)
+        buf[start + rng.randrange(info.compress_size)] ^= 1 << rng.randrange(8)
+        try:
+            out = zlib.decompressobj(-15).decompress(bytes(buf[start:start + info.compress_size]))
+        except zlib.error:
+            continue
+        if (len(out) > len(original)) if longer else (len(out) == len(original) and out != original):
+            return bytes(buf)
+    raise AssertionError("no such bit")
 
 
 def _flip_member_bytes(data: bytes, member: str, rng: random.Random) -> bytes:

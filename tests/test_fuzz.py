@@ -147,3 +147,82 @@ def test_cli_in_process_on_mutated_files(tmp_path_factory: pytest.TempPathFactor
         lines = [ln for ln in result.output.splitlines() if ln.strip()]
         assert len(lines) == 1 and lines[0].startswith("kpireport: error:"), result.output
         assert "Traceback" not in result.output
+
+
+# -- the package's structure: part names, relationship order, content where it is not expected -------
+
+_DIRS = ["xl/worksheets/", "xl/", "xl/data/", "XL/Sheets/", "data/", ""]
+_EXTS = ["", ".xml", ".bin", ".dat", ".XML", ".rels.txt"]
+_HOSTILE = [None, "corner cell", "orphan sheet", "doctype elsewhere", "renamed shared strings bomb"]
+
+
+def _package(sheet_part: str, absolute: bool, override: bool, corner: bool, order: int, extra: str | None,
+             extra_name: str) -> bytes:
+    """The seed workbook with its sheet stored as `sheet_part`, relationships shuffled, members
+    written in a shuffled order, and at most one hostile addition (see _HOSTILE)."""
+    import re
+
+    from .hostile_corpus import SHEET, corner_cell
+
+    rng = random.Random(order)
+    parts = dict(PARTS)
+    sheet = parts.pop(SHEET)
+    parts[sheet_part] = corner_cell(sheet) if corner else sheet
+    target = "/" + sheet_part if absolute or not sheet_part.lower().startswith("xl/") else sheet_part[3:]
+    rels = parts["xl/_rels/workbook.xml.rels"].replace(b'Target="worksheets/sheet1.xml"',
+                                                      b'Target="' + target.encode() + b'"')
+    head, _, rest = rels.partition(b"<Relationship ")
+    items = re.findall(rb"<Relationship [^>]*/>", b"<Relationship " + rest)
+    rng.shuffle(items)
+    parts["xl/_rels/workbook.xml.rels"] = head + b"".join(items) + b"</Relationships>"
+    if override:
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(b"/" + SHEET.encode(),
+                                                                            b"/" + sheet_part.encode())
+    if extra == "orphan sheet":
+        parts[extra_name] = corner_cell(sheet)
+    elif extra == "doctype elsewhere":
+        parts[extra_name] = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e "e">]><r>&e;</r>'
+    elif extra == "renamed shared strings bomb":
+        table = parts.pop("xl/sharedStrings.xml")
+        parts[extra_name] = re.sub(rb'uniqueCount="\d+"', b'uniqueCount="4000000000"', table, count=1)
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+            b'Target="sharedStrings.xml"', b'Target="/' + extra_name.encode() + b'"')
+    names = list(parts)
+    rng.shuffle(names)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for name in names:
+            z.writestr(_info(name), parts[name])
+    return out.getvalue()
+
+
+_NAME = st.text("abcdefgh123_", min_size=1, max_size=8)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(folder=st.sampled_from(_DIRS), stem=_NAME, ext=st.sampled_from(_EXTS), absolute=st.booleans(),
+       override=st.booleans(), order=st.integers(0, 1000), hostile=st.sampled_from(_HOSTILE),
+       extra_dir=st.sampled_from(_DIRS), extra_stem=_NAME, extra_ext=st.sampled_from(_EXTS))
+def test_package_structure_mutations(tmp_path_factory: pytest.TempPathFactory, folder, stem, ext, absolute, override,
+                                     order, hostile, extra_dir, extra_stem, extra_ext) -> None:
+    """Any part name is legal: a sheet under any name is read (and its content judged), content in
+    parts nobody expects is still checked, and the order of relationships or members changes
+    nothing. A file with hostile content is refused before any reader runs in this process (an
+    abort here would end the test run)."""
+    from kpireport.errors import TooLargeError, UnsafeContentError
+
+    sheet_part = folder + stem + ext
+    extra_name = extra_dir + "x" + extra_stem + extra_ext
+    if extra_name.lower() in {n.lower() for n in (*PARTS, sheet_part)}:
+        extra_name = "custom/" + extra_name
+    data = _package(sheet_part, absolute, override, hostile == "corner cell", order,
+                    hostile if hostile != "corner cell" else None, extra_name)
+    path = tmp_path_factory.mktemp("fuzzpkg") / "package.xlsx"
+    path.write_bytes(data)
+    if hostile is None:
+        dataset = _bounded(lambda: load_dataset([path], Config()))
+        assert len(dataset.tables["orders"]) == 40, sheet_part
+    else:
+        with pytest.raises((UnsafeContentError, TooLargeError)):
+            _bounded(lambda: load_dataset([path], Config()))

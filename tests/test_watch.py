@@ -397,3 +397,124 @@ def test_fifty_dropped_files_each_end_up_once_and_unchanged(tmp_path: Path):
     started = [t for t, line in events if line == "processing slow export.csv"]
     assert len(started) == 1 and started[0] > slow_done[0], "the growing file was taken before it was complete"
     assert sum(line.startswith("processing ") for _, line in events) == 50
+
+
+# -- a hostile file in the queue ----------------------------------------------------------------------
+
+def test_watch_once_fails_the_7kb_abort_file_and_reports_the_good_files_behind_it(tmp_path: Path):
+    """The 7 KB workbook whose sheet part is not named *.xml and which holds a value at XFD1048576
+    once aborted the process (a Rust allocation of 512 GB), so every restart crashed on it again and
+    the files behind it were never reported. Run through the real CLI in a child process: an abort
+    would show as a negative exit code here instead of killing the test run."""
+    import random
+    import subprocess
+    import sys
+
+    from .hostile_corpus import corner_cell, move_sheet, order_rows, xlsx_bytes
+
+    inbox, out = tmp_path / "inbox", tmp_path / "out"
+    inbox.mkdir()
+    bomb = move_sheet(xlsx_bytes(order_rows(40, random.Random(1))), "xl/worksheets/sheet1.bin",
+                      "worksheets/sheet1.bin", corner_cell)
+    assert len(bomb) < 8000
+    (inbox / "aa-first.xlsx").write_bytes(bomb)
+    small_orders_xlsx(inbox / "bb-good.xlsx", seed=3)
+    (inbox / "cc-good.csv").write_text("".join(orders_csv_lines(4)), encoding="utf-8")
+    os.utime(inbox / "aa-first.xlsx", (1, 1))  # the oldest: taken first
+    root = Path(__file__).resolve().parent.parent
+    result = subprocess.run([sys.executable, "-m", "kpireport", "watch", str(inbox), "--out", str(out), "--once",
+                             "--interval", "0.1", "-q"], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(root)}, cwd=root)
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr and "panicked" not in result.stderr, result.stderr
+    assert sorted(p.name for p in (inbox / PROCESSED).iterdir()) == ["bb-good.xlsx", "cc-good.csv"]
+    assert sorted(p.name for p in (inbox / FAILED).iterdir()) == ["aa-first.xlsx", "aa-first.xlsx.txt"]
+    reason = (inbox / FAILED / "aa-first.xlsx.txt").read_text(encoding="utf-8")
+    assert "XFD1048576" in reason and reason.count("\n") == 1
+    assert (inbox / FAILED / "aa-first.xlsx").read_bytes() == bomb
+    assert sorted(p.name for p in out.iterdir()) == ["bb-good", "cc-good"]
+
+
+# -- writers that pause, reports that cannot be written, hostile names ----------------------------------
+
+def test_a_writer_that_only_paused_sends_the_file_back_and_it_is_reported_whole(tmp_path: Path):
+    calls: list[bytes] = []
+    inner = fake_process()
+
+    def process(path: Path, report_dir: Path) -> str:
+        calls.append(path.read_bytes())
+        return inner(path, report_dir)
+
+    w = watcher(tmp_path, process)
+    with open(w.inbox / "sales.csv", "wb") as writer:  # the writer keeps the file open throughout
+        writer.write(b"GOOD first half")
+        writer.flush()
+        assert w.poll() == [] and len(w.poll()) == 1  # stable over two polls: taken, moved to processed/
+        assert (w.inbox / PROCESSED / "sales.csv").exists()
+        writer.write(b" + second half")  # ... and the writer was not done
+        writer.flush()
+        w.poll()
+    assert not (w.inbox / PROCESSED / "sales.csv").exists(), "left growing in processed/"
+    assert (w.inbox / "sales.csv").read_bytes() == b"GOOD first half + second half"
+    w.run(once=True)
+    assert calls == [b"GOOD first half", b"GOOD first half + second half"]
+    assert sorted(p.name for p in (w.inbox / PROCESSED).iterdir()) == ["sales.csv"]
+    assert (w.out / "sales" / "report.txt").read_bytes() == b"report of GOOD first half + second half"
+    assert sorted(p.name for p in w.out.iterdir()) == ["sales"]
+
+
+def test_a_file_unchanged_after_the_move_stays_where_it_went(tmp_path: Path):
+    w = watcher(tmp_path, recheck_polls=2)
+    (w.inbox / "done.csv").write_bytes(b"GOOD")
+    w.run(once=True)
+    assert not w._moved, "once waits until the moved files were looked at again"
+    assert (w.inbox / PROCESSED / "done.csv").read_bytes() == b"GOOD"
+
+
+@pytest.mark.parametrize(("code", "words"), [(errno.ENOSPC, "No space left"), (errno.EACCES, "Permission denied"),
+                                             (errno.EROFS, "Read-only file system")])
+def test_a_report_that_cannot_be_written_leaves_the_file_in_the_inbox(tmp_path: Path, monkeypatch, code: int,
+                                                                     words: str):
+    import kpireport.deliver.files as files
+
+    def refuse(path, payload):
+        raise OSError(code, os.strerror(code))
+
+    lines: list[str] = []
+    w = watcher(tmp_path, report_processor(Config()), log=lines.append, retry_after=0.0)
+    small_orders_xlsx(w.inbox / "orders.xlsx", seed=5)
+    digest = sha256(w.inbox / "orders.xlsx")
+    monkeypatch.setattr(files, "_write_synced", refuse)
+    [outcome] = w.run(once=True)
+    assert outcome.held and not outcome.ok and outcome.moved_to == w.inbox / "orders.xlsx"
+    assert words in outcome.reason
+    assert sha256(w.inbox / "orders.xlsx") == digest
+    assert not list((w.inbox / FAILED).iterdir()) and not list((w.inbox / PROCESSED).iterdir())
+    assert not list(w.out.iterdir()), "a failed write left a report folder behind"
+    assert any(line.startswith("held orders.xlsx: its report cannot be written") and words in line for line in lines)
+    monkeypatch.undo()
+    [outcome] = w.run(once=True)  # the disk has room again: the same file, reported
+    assert outcome.ok and (w.inbox / PROCESSED / "orders.xlsx").exists()
+    assert (w.out / "orders" / "kpi-report.xlsx").exists()
+
+
+@pytest.mark.parametrize(("name", "folder"), [
+    ("a\nprocessed fake.xlsx -> x.csv", "a_processed fake.xlsx -_ x"),
+    ("invoice\u202excsv.csv", "invoice_xcsv"),
+    ("\x1b[31mred.csv", "_[31mred"),
+    (" .csv", "_"),
+    ("ends in dots....csv", "ends in dots"),
+    ("Siparişler 2026.csv", "Siparişler 2026"),
+])
+def test_names_are_safe_in_folders_and_logs(tmp_path: Path, name: str, folder: str):
+    lines: list[str] = []
+    w = watcher(tmp_path, log=lines.append)
+    (w.inbox / name).write_bytes(b"GOOD")
+    (w.inbox / ("BAD " + name)).write_bytes(b"BAD")
+    w.run(once=True)
+    assert sorted(p.name for p in w.out.iterdir()) == [folder]
+    assert (w.inbox / PROCESSED / name).read_bytes() == b"GOOD"  # the file itself keeps its name
+    for line in lines:
+        assert "\n" not in line and "\u202e" not in line and "\x1b" not in line, line
+    reason = (w.inbox / FAILED / f"BAD {name}.txt").read_text(encoding="utf-8")
+    assert reason.count("\n") == 1 and "\u202e" not in reason and "\x1b" not in reason

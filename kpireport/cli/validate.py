@@ -42,10 +42,10 @@ def validate(inputs: tuple[Path, ...], config_path: Path | None) -> None:
 
     config = load_cli_config(config_path)
     catalog = catalog_for(config)
-    files, dropped = unique_files(expand(list(inputs)))
+    problems = ProblemLog()
+    files, dropped = unique_files(expand(list(inputs), problems))
     sheets = []
     failed: list[tuple[Path, KpiReportError]] = []
-    problems = ProblemLog()
     note_duplicates(dropped, problems)
     click.echo("Files")
     for skipped, kept in dropped:

@@ -22,7 +22,9 @@ For each file dropped into INBOX (.xlsx, .xlsm, .xls, .ods, .csv):
   INBOX/processed/<file>                             the file, moved unchanged, once reported
   INBOX/failed/<file> and <file>.txt                 the file, unchanged, and the one-line reason
 A file is picked up once its size and time stop changing between two polls, so a file still
-being copied or saved is left alone. Office lock files (~$...), hidden and temporary files
+being copied or saved is left alone; one that changes again just after it was taken goes back
+to INBOX. When a report cannot be written (--out unwritable, disk full) the file stays in INBOX
+and is tried again a minute later. Office lock files (~$...), hidden and temporary files
 (.tmp, .part, .crdownload) are ignored. A name already used in processed/ or failed/ gets a
 number (sales-2.xlsx); nothing is ever overwritten. All state is in the folders, so the
 watcher can be stopped (Ctrl-C) and started again at any time.
@@ -47,7 +49,7 @@ def watch(inbox: Path, out_dir: Path, config_path: Path | None, interval: float,
 
     Runs until Ctrl-C (or, with --once, until the folder holds nothing to do). A bad file
     never stops it: it goes to INBOX/failed/ with the reason next to it. Exit code 0 when
-    stopped; with --once, 3 if any file failed.
+    stopped; with --once, 3 if any file failed, 10 if a report could not be written.
     """
     from ..watch import Watcher, report_processor
 
@@ -76,11 +78,18 @@ def watch(inbox: Path, out_dir: Path, config_path: Path | None, interval: float,
             signal.signal(signal.SIGTERM, previous)
     if once:
         ok = sum(o.ok for o in outcomes)
-        failed = len(outcomes) - ok
+        held = sum(o.held for o in outcomes)
+        failed = len(outcomes) - ok - held
         if not quiet:
-            click.echo(f"{ok} processed, {failed} failed")
+            click.echo(f"{ok} processed, {failed} failed" + (f", {held} held (report not written)" if held else ""))
         if failed:
             from ..errors import InputError
 
             raise InputError(f"{failed} of {len(outcomes)} files could not be reported; see {inbox / 'failed'}.",
                              "Each failed file has a .txt next to it with the reason.")
+        if held:
+            from ..errors import OutputError
+
+            raise OutputError(f"the reports of {held} files could not be written to {out_dir}; the files stay in "
+                              f"{inbox}.", "Make the --out folder writable (and check the disk has space), then run "
+                                       "again.")

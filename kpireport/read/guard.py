@@ -11,16 +11,21 @@ zip containers (.xlsx, .xlsm, .ods)
   - declared sizes: total over MAX_TOTAL_UNCOMPRESSED, or one member over RATIO_MIN_BYTES that
     compresses more than MAX_MEMBER_RATIO times (a zip bomb); nested archives outside
     xl/embeddings/ (never opened by us or calamine; refused because Excel never writes them);
+  - parts are found the way readers find them (partmap.py: [Content_Types].xml, the workbook's
+    relationships, the content itself), never by name alone: any part name is legal;
   - every XML part is actually inflated (raw deflate, CRC checked), so a member that inflates
     beyond its declared size is caught, whatever the declarations say;
-  - XML with <!DOCTYPE or <!ENTITY (billion laughs, XXE) and UTF-16 XML parts are refused;
+  - XML with <!DOCTYPE or <!ENTITY (billion laughs, XXE) and UTF-16 XML parts are refused, in
+    any part that is XML by name, by content type or by content;
   - each worksheet's real extent: <dimension ref> is read but only as a hint; the sheet XML is
     scanned for every <c r="..."> (vectorised with numpy; non-canonical XML -- prefixes, cells
     without r, odd attribute order -- falls back to an exact expat pass), keeping the last row
-    and column that hold a value. Refused: a value beyond MAX_COLUMNS columns, a value more than
+    and column that hold a value. Refused: a value beyond MAX_COLUMNS columns in a mostly empty
+    range (a legitimately wide, filled sheet passes), a value more than
     STRAY_MIN_EMPTY_ROWS rows below a sheet whose rows are mostly empty (a stray cell), an
     extent over MAX_SHEET_CELLS cells;
-  - sharedStrings uniqueCount far above the strings it holds;
+  - sharedStrings uniqueCount far above the strings it holds; cells repeating long shared strings
+    beyond a bound (shared-string amplification, sharedtext.py);
   - ODS: table:number-rows-repeated / number-columns-repeated are expanded arithmetically
     (never materialised) to the same extent rules; trailing empty repeats (LibreOffice writes
     1,048,576 x 1,024 of them) cost nothing and are allowed; repeats that conjure more than
@@ -34,7 +39,8 @@ truncating silently would change the data. The XML scan flags candidates so the 
 per-cell check only runs when needed (always for CSV and .xls).
 
 A file that passes is "proven" when every allocation calamine makes for it is bounded by what
-was measured (xlsx/ods); isolate.py may then read it in-process. defusedxml must import
+was measured (xlsx/ods): every sheet of the workbook was found and scanned exactly, and there
+is at least one. isolate.py reads only proven files in-process; the rest go to the child. defusedxml must import
 (`require_defusedxml`): openpyxl only defends against XML attacks when it is installed.
 """
 
@@ -55,6 +61,7 @@ from ..errors import (
     UnsafeContentError,
     UnsupportedFormatError,
 )
+from . import partmap, sharedtext
 from .sniff import sniff
 
 # --- limits: module constants, tuned here (the reasons are in the comments) ---
@@ -66,12 +73,14 @@ MAX_CENTRAL_DIRECTORY_BYTES = 16 << 20
 MAX_TOTAL_UNCOMPRESSED = 1 << 30    # declared and actually inflated, all members together
 MAX_MEMBER_RATIO = 200              # real sheet XML compresses 8-15x; deflate tops out at ~1,030x
 RATIO_MIN_BYTES = 50_000_000        # ... so a >50 MB member compressed >200x is a bomb
-MAX_COLUMNS = 1_000                 # used columns (a value in column ALL or beyond is refused)
+MAX_COLUMNS = 1_000                 # a sheet wider than this must fill its range (else: a stray cell)
+SPARSE_FACTOR = 4                   # ... at least 1 cell in SPARSE_FACTOR of rows x columns
 MAX_SHEET_CELLS = 25_000_000        # rows x columns of one sheet's used range (1M rows x 25 columns)
 STRAY_MIN_EMPTY_ROWS = 100_000      # a value this many rows below mostly-empty rows is a stray cell
 MAX_TEXT_CHARS = 32_767             # Excel's own limit for one cell
 MAX_TAG_BYTES = 16 << 20            # one XML tag longer than this is hostile
 CHUNK = 4 << 20                     # inflate and scan in chunks of this size
+OVERRUN_CHECK_BYTES = 64 << 20      # a member past its declared size is inflated this much more to judge it
 MAX_WORKBOOK_PART_BYTES = 64 << 20  # xl/workbook.xml and its rels are read whole
 EXACT_SCAN_MAX_BYTES = 64 << 20     # expat (~1 us per element) only below this; larger: read isolated
 SHARED_STRINGS_SLACK = 100_000      # uniqueCount may exceed 2x the <si> count by this much
@@ -128,6 +137,7 @@ class Facts:
     long_text: bool = False     # some text run may exceed MAX_TEXT_CHARS: check cells after reading
     partial: bool = False       # a part too big for the exact scan was only size-checked
     shared_na_like: bool | None = None  # xl/sharedStrings.xml holds "NA"-like texts (None: not scanned)
+    unchecked: list[str] = field(default_factory=list)  # sheets whose part the cell scan never saw
 
     @property
     def extent(self) -> int:
@@ -161,7 +171,10 @@ def check(path: Path, kind: str | None = None) -> Facts:
         facts.long_text = True
         return facts  # not proven: BIFF records are bounded by the isolated reader only
     _ZipGuard(path, kind, facts).run()
-    facts.proven = not facts.partial and all(s.exact for s in facts.sheets)
+    # Proven means measured, not "nothing found": a workbook whose sheets the scan did not see
+    # (or with none) is read in the isolated child, under its limits.
+    facts.proven = bool(facts.sheets) and not facts.unchecked and not facts.partial and \
+        all(s.exact for s in facts.sheets)
     return facts
 
 
@@ -198,6 +211,9 @@ class _ZipGuard:
         self.path, self.kind, self.facts = path, kind, facts
         self.name = path.name
         self.budget = MAX_TOTAL_UNCOMPRESSED
+        self.scanned: set[str] = set()  # lower-case names of the parts that got the cell scan
+        self.sheet_infos: list = []      # (zip member, sheet name) of each scanned worksheet
+        self.shared_lengths: sharedtext.Lengths | None = None
 
     def run(self) -> None:
         self._check_end_record()
@@ -214,24 +230,75 @@ class _ZipGuard:
             raise CorruptFileError(f"{self.name}: the workbook is damaged or was cut short.", _EXPORT_AGAIN) from None
         for sheet in self.facts.sheets:
             self._judge(sheet)
+        self._check_amplification()
 
     def _scan_members(self, infos: list) -> None:
-        sheet_names = self._sheet_parts(infos) if self.kind == "xlsx" else {}
+        """Every part a reader may parse, found through the package's own maps (partmap.py), never
+        by its name alone: worksheets get the cell scan, shared strings theirs, any other XML
+        the generic checks (DOCTYPE, UTF-16, inflated size)."""
+        parts = self._part_map(infos) if self.kind == "xlsx" else None
         with open(self.path, "rb") as fh:
             for info in infos:
-                lower = info.filename.lower()
-                if not lower.endswith((".xml", ".rels", ".vml")):
+                if info.filename.endswith("/"):
                     continue
-                if self.kind == "xlsx" and (info.filename in sheet_names or _is_sheet_part(info.filename)):
-                    sheet = SheetFacts(sheet_names.get(info.filename, _part_label(info.filename)), info.filename)
+                head = self._head(fh, info)
+                if parts is not None and parts.is_sheet(info.filename, head if partmap.looks_like_xml(head) else b""):
+                    label = parts.sheets.get(info.filename.lower(), _part_label(info.filename))
+                    sheet = SheetFacts(label, info.filename)
                     self._scan_sheet(fh, info, sheet)
                     self.facts.sheets.append(sheet)
-                elif self.kind == "xlsx" and lower == "xl/sharedstrings.xml":
+                    self.sheet_infos.append((info, sheet.name))
+                    self.scanned.add(info.filename.lower())
+                elif parts is not None and parts.is_shared(info.filename):
                     self._scan_shared_strings(fh, info)
                 elif self.kind == "ods" and info.filename == "content.xml":
                     self._scan_ods(fh, info)
-                else:
+                    self.scanned.add("content.xml")
+                elif (parts.is_xml(info.filename, head) if parts is not None
+                      else info.filename.lower().endswith((".xml", ".rdf")) or partmap.looks_like_xml(head)):
                     self._scan_plain(fh, info)
+        if parts is not None:
+            self.facts.unchecked = [e.name for e in parts.entries if not (e.candidates & self.scanned)]
+            if not parts.entries:  # no sheet listed: nothing was measured for what a reader may open
+                self.facts.unchecked = [partmap.WORKBOOK]
+        elif self.kind == "ods" and "content.xml" not in self.scanned:
+            self.facts.unchecked = ["content.xml"]
+
+    def _head(self, fh, info, n: int = 4096) -> bytes:
+        """The first `n` inflated bytes of a member (to tell XML and worksheets by content)."""
+        if not info.file_size:
+            return b""
+        if info.header_offset < 0 or info.header_offset >= self.facts.size:
+            raise CorruptFileError(f"{self.name}: part {info.filename} is damaged.", _EXPORT_AGAIN)
+        fh.seek(info.header_offset)
+        local = fh.read(30)
+        if len(local) < 30 or not local.startswith(b"PK\x03\x04"):
+            raise CorruptFileError(f"{self.name}: part {info.filename} is damaged.", _EXPORT_AGAIN)
+        name_len, extra_len = struct.unpack_from("<HH", local, 26)
+        fh.seek(info.header_offset + 30 + name_len + extra_len)
+        raw = fh.read(min(info.compress_size, 65_536))
+        if info.compress_type != 8:
+            return raw[:n]
+        return zlib.decompressobj(-15).decompress(raw, n)
+
+    def _part_map(self, infos: list) -> partmap.PartMap:
+        """[Content_Types].xml, xl/workbook.xml and its relationships, read through the generic
+        checks (a DOCTYPE in any of them is refused), bounded in size."""
+        by_lower = {i.filename.lower(): i for i in infos}
+        texts = []
+        with open(self.path, "rb") as fh:
+            for lower in (partmap.CONTENT_TYPES, partmap.WORKBOOK, partmap.WORKBOOK_RELS):
+                info = by_lower.get(lower)
+                if info is None:
+                    texts.append(b"")
+                    continue
+                if info.file_size > MAX_WORKBOOK_PART_BYTES:
+                    raise TooLargeError(f"{self.name}: {info.filename} is {_mb(info.file_size)}; a workbook's is a "
+                                        "few kilobytes.", "Save it again from Excel.")
+                texts.append(b"".join(self._chunks(fh, info)))
+        self.budget = MAX_TOTAL_UNCOMPRESSED  # these parts are scanned again with the rest
+        self.facts.inflated = 0
+        return partmap.build(*texts)
 
     # -- the zip directory, from declarations only
 
@@ -287,8 +354,12 @@ class _ZipGuard:
     # -- inflating, bounded and checked
 
     def _inflate(self, fh, info):
-        """Yield the member's bytes in chunks: never more than it declares, length checked (the CRC
-        is left to the reader, which fails on a mismatch anyway)."""
+        """Yield the member's bytes in chunks: never more than it declares, length and CRC checked.
+
+        A member that inflates beyond its declared size is either damaged (a flipped bit makes
+        deflate produce other output) or declared small on purpose: the rest of it is inflated,
+        without keeping it, up to OVERRUN_CHECK_BYTES more, and its CRC decides: damaged (exit 5)
+        when the stream breaks or the CRC differs, built to mislead (exit 12) when it matches."""
         if info.header_offset < 0 or info.header_offset >= self.facts.size:
             raise CorruptFileError(f"{self.name}: part {info.filename} is damaged.", _EXPORT_AGAIN)
         fh.seek(info.header_offset)
@@ -297,7 +368,7 @@ class _ZipGuard:
             raise CorruptFileError(f"{self.name}: part {info.filename} is damaged.", _EXPORT_AGAIN)
         name_len, extra_len = struct.unpack_from("<HH", local, 26)
         fh.seek(info.header_offset + 30 + name_len + extra_len)
-        left, out = info.compress_size, 0
+        left, out, crc = info.compress_size, 0, 0
         dec = zlib.decompressobj(-15) if info.compress_type == 8 else None
         limit = info.file_size
         try:
@@ -322,10 +393,9 @@ class _ZipGuard:
                         break
                     continue
                 out += len(data)
+                crc = zlib.crc32(data, crc)
                 if out > limit:
-                    raise UnsafeContentError(f"{self.name}: part {info.filename} unpacks to more than the "
-                                             f"{limit:,} bytes it declares; the file is built to mislead readers.",
-                                             "Do not open it; ask the sender for the original export.")
+                    self._overrun(fh, info, dec, left, crc)
                 self.budget -= len(data)
                 if self.budget < 0:
                     raise TooLargeError(f"{self.name}: the workbook unpacks to more than "
@@ -335,7 +405,41 @@ class _ZipGuard:
             raise CorruptFileError(f"{self.name}: part {info.filename} is damaged.", _EXPORT_AGAIN) from None
         if (dec is not None and not dec.eof and info.file_size) or out != info.file_size:
             raise CorruptFileError(f"{self.name}: part {info.filename} is damaged or was cut short.", _EXPORT_AGAIN)
+        if crc != info.CRC:
+            raise CorruptFileError(f"{self.name}: part {info.filename} is damaged (its checksum does not match).",
+                                   _EXPORT_AGAIN)
         self.facts.inflated += out
+
+    def _overrun(self, fh, info, dec, left: int, crc: int) -> None:
+        """The member inflates past its declared size: damaged, or built to mislead (see _inflate)."""
+        extra = 0
+        damaged = CorruptFileError(f"{self.name}: part {info.filename} is damaged (it unpacks to more than it "
+                                   "declares and its checksum does not match).", _EXPORT_AGAIN)
+        try:
+            while extra <= OVERRUN_CHECK_BYTES:
+                if dec is not None and dec.unconsumed_tail:
+                    data = dec.decompress(dec.unconsumed_tail, CHUNK)
+                elif left > 0:
+                    raw = fh.read(min(left, CHUNK // 4))
+                    if not raw:
+                        raise damaged
+                    left -= len(raw)
+                    data = dec.decompress(raw, CHUNK) if dec is not None else raw
+                elif dec is not None and not dec.eof:
+                    data = dec.decompress(b"", CHUNK)
+                    if not data:
+                        raise damaged
+                else:
+                    break
+                extra += len(data)
+                crc = zlib.crc32(data, crc)
+        except zlib.error:
+            raise damaged from None
+        if extra <= OVERRUN_CHECK_BYTES and crc != info.CRC:
+            raise damaged
+        raise UnsafeContentError(f"{self.name}: part {info.filename} unpacks to more than the {info.file_size:,} "
+                                 "bytes it declares, intact (its checksum matches); the file is built to mislead "
+                                 "readers.", "Do not open it; ask the sender for the original export.")
 
     def _chunks(self, fh, info, generic: bool = True):
         """Chunks cut at the last '<' (so no tag straddles two), after the generic XML checks."""
@@ -388,37 +492,6 @@ class _ZipGuard:
 
     # -- worksheets
 
-    def _sheet_parts(self, infos: list) -> dict[str, str]:
-        """Worksheet part -> sheet name, from xl/workbook.xml and its relationships."""
-        names = {i.filename for i in infos}
-        by_name = {i.filename: i for i in infos}
-        if "xl/workbook.xml" not in names:
-            return {}
-        for part in ("xl/workbook.xml", "xl/_rels/workbook.xml.rels"):
-            if part in by_name and by_name[part].file_size > MAX_WORKBOOK_PART_BYTES:
-                raise TooLargeError(f"{self.name}: {part} is {_mb(by_name[part].file_size)}; a workbook's is a few "
-                                    "kilobytes.", "Save it again from Excel.")
-        with open(self.path, "rb") as fh:
-            wb = b"".join(self._chunks(fh, by_name["xl/workbook.xml"]))
-            rels = b"".join(self._chunks(fh, by_name["xl/_rels/workbook.xml.rels"])) \
-                if "xl/_rels/workbook.xml.rels" in names else b""
-        targets = {}
-        for tag in re.findall(rb"<(?:\w+:)?Relationship\b[^>]*>", rels):
-            rid = re.search(rb'\bId\s*=\s*["\']([^"\']*)', tag)
-            target = re.search(rb'\bTarget\s*=\s*["\']([^"\']*)', tag)
-            if rid and target:
-                t = target.group(1).decode("utf-8", "replace")
-                t = t[1:] if t.startswith("/xl/") else t if t.startswith("xl/") else f"xl/{t}"
-                targets[rid.group(1)] = t
-        out: dict[str, str] = {}
-        for tag in re.findall(rb"<(?:\w+:)?sheet\b[^>]*>", wb):
-            name = re.search(rb'\bname\s*=\s*"([^"]*)"|\bname\s*=\s*\'([^\']*)\'', tag)
-            rid = re.search(rb'\b(?:r|relationships):id\s*=\s*["\']([^"\']*)', tag)
-            if name and rid and rid.group(1) in targets:
-                raw = (name.group(1) or name.group(2) or b"").decode("utf-8", "replace")
-                out[targets[rid.group(1)]] = _unescape(raw)
-        return out
-
     def _scan_sheet(self, fh, info, sheet: SheetFacts) -> None:
         from .xlsxpkg import ExtrasScan
 
@@ -446,15 +519,17 @@ class _ZipGuard:
 
     def _judge(self, sheet: SheetFacts) -> None:
         where = f"{self.name} / {sheet.name}"
-        if sheet.max_col > MAX_COLUMNS:
+        # Far right of the data, in a mostly empty range: a stray cell. A sheet that really is wide
+        # (16,384 headers over a few dozen rows) fills its range and is only held to MAX_SHEET_CELLS.
+        if sheet.max_col > MAX_COLUMNS and sheet.cells * SPARSE_FACTOR < sheet.extent:
             raise UnsafeContentError(
-                f"{where}: cell {sheet.far_col_cell} holds a value in column {sheet.max_col:,}, far right of any "
-                f"table kpireport reads (up to {MAX_COLUMNS:,} columns); readers would allocate "
+                f"{where}: cell {sheet.far_col_cell} in column {sheet.max_col:,} is in use (a value, a formula or "
+                f"even an empty text), far right of the rest of the sheet; readers would allocate "
                 f"{sheet.extent:,} cells for it.", _FIX_STRAY)
         empty_rows = sheet.max_row - sheet.rows_with_data
         if empty_rows > STRAY_MIN_EMPTY_ROWS and sheet.max_row > 2 * sheet.rows_with_data:
             raise UnsafeContentError(
-                f"{where}: cell {sheet.far_row_cell} holds a value on row {sheet.max_row:,}, but only "
+                f"{where}: cell {sheet.far_row_cell} on row {sheet.max_row:,} is in use, but only "
                 f"{sheet.rows_with_data:,} rows hold data; readers would allocate {sheet.extent:,} cells for it.",
                 _FIX_STRAY)
         if sheet.extent > MAX_SHEET_CELLS:
@@ -470,6 +545,7 @@ class _ZipGuard:
 
         declared, count = 0, 0
         lt_scan = _CellScan(cells=False)
+        lengths = self.shared_lengths = sharedtext.Lengths()
         na_like = False
         tail = b""  # pieces are cut before a '<': "<t>NA" may end one and "</t>" start the next
         for i, piece in enumerate(self._chunks(fh, info, generic=False)):
@@ -483,15 +559,47 @@ class _ZipGuard:
             count += piece.count(b"<si>") + piece.count(b"<si ") + piece.count(b":si>") + piece.count(b":si ") + \
                 piece.count(b"<si/>") + piece.count(b":si/>")
             lt_scan.feed(piece)
+            lengths.feed(piece)
             if lt_scan.declaration:
                 self._refuse_doctype(info)
             if lt_scan.long_text:
                 self.facts.long_text = True
+        lengths.finish()
         self.facts.shared_na_like = na_like
         if declared > 2 * count + SHARED_STRINGS_SLACK:
             raise UnsafeContentError(f"{self.name}: the shared-string table declares {declared:,} strings but holds "
                                      f"{count:,}; readers would reserve memory for all of them.",
                                      "Save the file again from Excel.")
+
+    def _check_amplification(self) -> None:
+        """Refuse cells that copy too much text out of long shared strings (sharedtext.py), from a
+        second pass over the sheets that runs only when the table holds long strings."""
+        lengths = self.shared_lengths
+        if lengths is None or not lengths.long:
+            return
+        refs = sharedtext.References(lengths.long)
+        budget, inflated = self.budget, self.facts.inflated
+        try:
+            with open(self.path, "rb") as fh:
+                for info, name in self.sheet_infos:
+                    for piece in self._chunks(fh, info, generic=False):
+                        refs.feed(piece, name)
+                        if refs.over():
+                            break
+                    if refs.over():
+                        break
+        except (OSError, EOFError, struct.error, zlib.error, ValueError):
+            raise CorruptFileError(f"{self.name}: the workbook is damaged or was cut short.", _EXPORT_AGAIN) from None
+        finally:
+            self.budget, self.facts.inflated = budget, inflated
+        if refs.over():
+            where = f"{self.name} / {refs.sheet} / {refs.first}" if refs.first else self.name
+            raise TooLargeError(
+                f"{where}: this cell and at least {refs.cells - 1:,} more repeat long shared texts "
+                f"({max(lengths.long.values()):,} characters at most) for over "
+                f"{sharedtext.MAX_SHARED_TEXT_CHARS // 1_000_000:,} million characters in all; a reader would copy "
+                "the text into every cell.",
+                "Delete the repeated long texts (or shorten them) and drop the file again.")
 
     # -- OpenDocument
 
@@ -846,8 +954,9 @@ class _ExactSheetScan:
         parser = _expat(self)
         budget_before = self.guard.budget
         inflated_before = self.guard.facts.inflated
+        chunks = self.guard._chunks(self.fh, self.info)
         try:
-            for piece in self.guard._chunks(self.fh, self.info):
+            for piece in chunks:
                 parser.Parse(piece, False)
             parser.Parse(b"", True)
         except _Refuse as exc:
@@ -856,6 +965,8 @@ class _ExactSheetScan:
             raise
         except Exception:  # malformed XML: calamine may read it anyway; leave the sheet unproven
             self.sheet.exact = False
+            for _ in chunks:  # ... but inflate the rest: a damaged member (its CRC) is still caught here
+                pass
         self.guard.budget = budget_before  # the second pass re-reads the same bytes
         self.guard.facts.inflated = inflated_before
         self.sheet.rows_with_data = len(self.rows)
@@ -918,18 +1029,8 @@ def cell_ref(row: int, col: int) -> str:
     return f"{letters or 'A'}{row}"
 
 
-def _is_sheet_part(name: str) -> bool:
-    return name.startswith(("xl/worksheets/", "xl/dialogsheets/")) and name.count("/") == 2 and name.endswith(".xml")
-
-
 def _part_label(name: str) -> str:
     return name.rsplit("/", 1)[-1].removesuffix(".xml")
-
-
-def _unescape(text: str) -> str:
-    import html
-
-    return html.unescape(text)
 
 
 def _mb(n: int) -> str:

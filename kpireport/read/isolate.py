@@ -121,8 +121,9 @@ def read_in_process(path: Path, read):
         return read(path)
     except BaseException as exc:
         if type(exc).__name__ == "PanicException":  # pyo3 turns a Rust panic into this BaseException
-            raise CorruptFileError(f"{path.name}: the Excel reader failed on this file ({_first_line(exc)}).",
-                                   "Open it in Excel or LibreOffice, save it again and drop the new copy.") from None
+            raise CorruptFileError(f"{path.name}: the workbook cannot be read (the reader stopped on content it "
+                                   "does not understand).",
+                                   "Open it in Excel or LibreOffice, save it again and drop the new copy.") from exc
         raise
     finally:
         _state.inside = False
@@ -201,7 +202,8 @@ def _outcome(path: Path, facts, code: int, out: bytes, err: bytes, memory: int, 
         if tag == "oom":
             raise _out_of_memory(path, facts, memory)
         if tag == "panic":
-            raise CorruptFileError(f"{path.name}: the Excel reader failed on this file ({payload[1]}).",
+            raise CorruptFileError(f"{path.name}: the workbook cannot be read (the reader stopped on content it "
+                                   "does not understand).",
                                    "Open it in Excel or LibreOffice, save it again and drop the new copy.")
         raise RuntimeError(f"the reader failed on {path.name}: {payload[1]}: {payload[2]}\n{payload[3]}")
     text = err.decode("utf-8", "replace")

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import struct
 import zipfile
+import zlib
 from pathlib import Path
 
 from ..errors import CorruptFileError, EncryptedFileError, InputError, NotAWorkbookError, UnsupportedFormatError
@@ -112,6 +113,10 @@ def _zip_kind(path: Path) -> str:
             if "mimetype" in names:
                 mime = _small_member(zf, "mimetype")
                 if mime.startswith(b"application/vnd.oasis.opendocument.spreadsheet"):
+                    if _ods_encrypted(zf, names):
+                        raise EncryptedFileError(f"{path.name}: the spreadsheet is password-protected.",
+                                                 "Open it in LibreOffice, remove the password (File > Properties > "
+                                                 "Security, or save a copy without it), and drop it again.")
                     return "ods"
                 for prefix, what in _ODF_KINDS.items():
                     if mime.startswith(prefix):
@@ -134,6 +139,18 @@ def _zip_kind(path: Path) -> str:
         raise CorruptFileError(f"{path.name}: the workbook is damaged or was cut short.", _EXPORT_AGAIN) from None
     raise NotAWorkbookError(f"{path.name}: this is a zip archive, not a workbook.",
                             "Unpack it and drop the workbooks inside.")
+
+
+def _ods_encrypted(zf: zipfile.ZipFile, names: set[str]) -> bool:
+    """An encrypted OpenDocument file lists <manifest:encryption-data> for its parts in
+    META-INF/manifest.xml (the parts themselves are ciphertext, which would read as "damaged")."""
+    if "META-INF/manifest.xml" not in names:
+        return False
+    try:
+        with zf.open("META-INF/manifest.xml") as fh:
+            return b"encryption-data" in fh.read(1 << 20)
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError, zlib.error):
+        return False
 
 
 def _small_member(zf: zipfile.ZipFile, name: str) -> bytes:

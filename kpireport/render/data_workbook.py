@@ -16,6 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from .. import marker
+
 MAX_DATA_ROWS = 1_048_575  # an Excel sheet's rows under its header row
 
 
@@ -51,6 +53,7 @@ def write_data_workbook(tables: dict[str, pd.DataFrame], path: Path, max_rows: i
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
                                          "strings_to_formulas": False, "strings_to_urls": False})
     try:
+        wb.set_custom_property(marker.PROPERTY, marker.DATA_WORKBOOK)  # never read back as input (marker.py)
         head = wb.add_format({"bold": True, "bg_color": "#1F3864", "font_color": "#FFFFFF"})
         date = wb.add_format({"num_format": "yyyy-mm-dd", "align": "left"})
         stamp = wb.add_format({"num_format": "yyyy-mm-dd hh:mm", "align": "left"})

@@ -2,6 +2,14 @@
 
 Values are raw numbers in their stored unit: percent as a fraction (0.25), duration in
 seconds, days in days; null where there is no value. The schema is documented in README.
+
+Each number is rounded to its unit's precision (DECIMALS: six places for money, so per-visitor
+or per-unit amounts keep their fractions of a cent; 0.000001 % for a percent stored as a
+fraction), so the file says 2469232.942, not the float-sum artefact 2469232.9420000003;
+ratios between two values (attainment, relative changes, shares) keep RELATIVE_DECIMALS, and
+a small value keeps SIGNIFICANT digits whatever its unit, so every value stays within a
+relative 1e-8 of the computed one. Only the JSON is rounded: the workbook keeps full
+precision for its formulas.
 """
 
 from __future__ import annotations
@@ -14,12 +22,28 @@ from typing import Any
 from ..compute.report import Report
 from ..periods import label
 
+DECIMALS = {"currency": 6, "percent": 8, "count": 6, "days": 6, "duration": 3, "ratio": 6, "score": 6}
+RELATIVE_DECIMALS = 8
+SIGNIFICANT = 9  # ... but never fewer significant digits than this
+_RELATIVE = frozenset({"attainment", "change_relative", "change_year_ago_relative", "share"})
 
-def _num(v: Any) -> float | None:
+
+def _num(v: Any, decimals: int = 10) -> float | None:
     if v is None:
         return None
     f = float(v)
-    return None if math.isnan(f) or math.isinf(f) else round(f, 10)
+    if math.isnan(f) or math.isinf(f):
+        return None
+    if f != 0:  # small values keep SIGNIFICANT digits (a 0.0016 margin is not 0.00158321)
+        decimals = max(decimals, SIGNIFICANT - 1 - math.floor(math.log10(abs(f))))
+    r = round(f, decimals)
+    return 0.0 if r == 0 else r  # never -0.0
+
+
+def _in(unit: str):
+    """A rounder for numbers of `unit` (ratios of two values of it: RELATIVE_DECIMALS)."""
+    decimals = DECIMALS.get(unit, 6)
+    return lambda v, field="": _num(v, RELATIVE_DECIMALS if field in _RELATIVE else decimals)
 
 
 def report_dict(report: Report, generated: dt.date | None = None) -> dict[str, Any]:
@@ -28,6 +52,7 @@ def report_dict(report: Report, generated: dt.date | None = None) -> dict[str, A
     for k in report.computed:
         row = report.values.loc[k.id]
         c = report.comparison(k.id)
+        n = _in(k.unit)
         kpis[k.id] = {
             "name": k.name.get("en"),
             "names": dict(k.name),
@@ -35,23 +60,24 @@ def report_dict(report: Report, generated: dt.date | None = None) -> dict[str, A
             "unit": k.unit,
             "direction": k.direction,
             "period": label(p),
-            "value": _num(c["value"]),
-            "target": _num(c["target"]),
+            "value": n(c["value"]),
+            "target": n(c["target"]),
             "target_kind": c["target_kind"],
-            "attainment": _num(c["attainment"]),
+            "attainment": n(c["attainment"], "attainment"),
             "status": c["status"],
             "status_basis": c["status_basis"],
-            "previous": _num(c["previous"]),
-            "change": _num(c["change"]),
-            "change_relative": _num(c["change_relative"]),
-            "same_period_last_year": _num(c["year_ago"]),
-            "change_year_ago": _num(c["change_year_ago"]),
-            "change_year_ago_relative": _num(c["change_year_ago_relative"]),
-            "year_to_date": _num(c["ytd"]),
+            "previous": n(c["previous"]),
+            "change": n(c["change"]),
+            "change_relative": n(c["change_relative"], "change_relative"),
+            "same_period_last_year": n(c["year_ago"]),
+            "change_year_ago": n(c["change_year_ago"]),
+            "change_year_ago_relative": n(c["change_year_ago_relative"], "change_year_ago_relative"),
+            "year_to_date": n(c["ytd"]),
             "typed": report.is_typed(k.id),
             "note": c["note"],
-            "values": {label(q): _num(row[q]) for q in report.periods},
-            "targets": {label(q): report.target(k.id, q) for q in report.periods if report.target(k.id, q) is not None},
+            "values": {label(q): n(row[q]) for q in report.periods},
+            "targets": {label(q): n(report.target(k.id, q)) for q in report.periods
+                        if report.target(k.id, q) is not None},
             "statuses": {label(q): report.status.at[k.id, q] for q in report.periods if report.status.at[k.id, q]},
         }
     return {
@@ -66,7 +92,8 @@ def report_dict(report: Report, generated: dt.date | None = None) -> dict[str, A
                               if not report.catalog.kpis[kid].hidden},
         "breakdowns": [
             {"kpi": b.kpi, "dimension": b.dimension,
-             "members": [{"member": str(m), **{c: (_num(v) if c != "status" else v) for c, v in r.items()}}
+             "members": [{"member": str(m), **{c: (_breakdown_num(report, b.kpi, c, v) if c != "status" else v)
+                                               for c, v in r.items()}}
                          for m, r in b.values.iterrows()]}
             for b in report.breakdowns
         ],
@@ -76,6 +103,13 @@ def report_dict(report: Report, generated: dt.date | None = None) -> dict[str, A
             for x in report.problems
         ],
     }
+
+
+def _breakdown_num(report: Report, kpi: str, column: str, v: Any) -> float | None:
+    if column == "rank":
+        return _num(v, 0)
+    unit = report.catalog.kpis[kpi].unit if kpi in report.catalog.kpis else ""
+    return _in(unit)(v, column)
 
 
 def render_json(report: Report, generated: dt.date | None = None) -> str:

@@ -13,6 +13,7 @@ import io
 
 import xlsxwriter
 
+from ... import marker
 from ...compute.report import Report
 from ...config import Config
 from ...i18n import Translator
@@ -99,6 +100,7 @@ def render_workbook(report: Report, config: Config, generated: dt.date) -> bytes
         "comments": t("workbook.properties.comments"),
         "created": dt.datetime.combine(generated, dt.time(0, 0)),
     })
+    wb.set_custom_property(marker.PROPERTY, marker.KPI_WORKBOOK)  # never read back as input (marker.py)
     wb.set_custom_property("kpireport period", str(report.period))
     wb.set_custom_property("kpireport grain", lay.grain.value)
     wb.close()
