@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -31,7 +30,8 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
     """
     catalog = catalog or catalog_for(config)
     problems = ProblemLog()
-    sheets = read_inputs(inputs, problems)  # files left out (links out of a folder, own reports) are noted
+    files = expand(inputs, problems)  # once: a pipe is copied once; links out of a folder, own reports noted
+    sheets = read_inputs(files, problems)
     mapped, problems = map_sheets(sheets, config.mapping, problems=problems, catalog=catalog)
     if not mapped:
         raise MissingDataError(
@@ -40,26 +40,18 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
         )
     dataset = validate(mapped, problems, config.input_locale, catalog=catalog)
     check_input(dataset)
-    props = first_properties(expand(inputs))
+    props = first_properties(files)
     dataset.company, dataset.title, dataset.currency = props.company, props.title, props.currency
-    as_of, said = _as_of(inputs, config)
+    as_of, said = _as_of(files, config)
     return apply_model(dataset, as_of=as_of, as_of_said=said)
 
 
-def _as_of(inputs: list[Path], config: Config) -> tuple[pd.Timestamp | None, str]:
+def _as_of(files: list[Path], config: Config) -> tuple[pd.Timestamp | None, str]:
     """The day a snapshot without dates describes: the config's as_of, else the newest input
     file's modified date (a churn list exported today tells how the last month ended)."""
     if config.as_of is not None:
         return pd.Timestamp(config.as_of), "as_of in the config"
-    newest = 0.0
-    for path in inputs:
-        if path.is_file():
-            newest = max(newest, path.stat().st_mtime)
-            continue
-        for seen, (folder, _, names) in enumerate(os.walk(path)):  # links are not followed
-            newest = max([newest, *(os.stat(os.path.join(folder, n)).st_mtime for n in names)])
-            if seen > 1_000:
-                break
+    newest = max((f.stat().st_mtime for f in files), default=0.0)
     if not newest:
         return None, ""
     return pd.Timestamp.fromtimestamp(newest).normalize(), "the input files' modified date"
