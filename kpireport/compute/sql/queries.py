@@ -223,15 +223,14 @@ def _distinct_in_spans(i: int, m: Measure, r: _Rows, spans_rel: str, groups_rel:
     if m.agg == "count":
         rows = f"{rows} AND {r.kp[i]}"
     grouped = f"_g_idx, _member, {value}"
+    joined = f"FROM rows JOIN {groups_rel} ON _b BETWEEN _g_lo AND _g_hi"
     if key is not None:
-        firsts = (f"SELECT {grouped} AS _val, MIN(_b) AS _first FROM rows JOIN {groups_rel} ON _b BETWEEN _g_lo AND _g_hi "
+        firsts = (f"SELECT {grouped} AS _val, MIN(_b) AS _first {joined} "
                   f"WHERE {rows} AND {r.kp[i]} GROUP BY {grouped}, {key}")
     elif n > 1:
-        firsts = (f"SELECT _g_idx, _member, {value} AS _val, _b AS _first FROM rows "
-                  f"JOIN {groups_rel} ON _b BETWEEN _g_lo AND _g_hi WHERE {rows}")
+        firsts = f"SELECT {grouped} AS _val, _b AS _first {joined} WHERE {rows}"
     else:
-        firsts = (f"SELECT {grouped} AS _val, MIN(_b) AS _first FROM rows JOIN {groups_rel} ON _b BETWEEN _g_lo AND _g_hi "
-                  f"WHERE {rows} GROUP BY {grouped}")
+        firsts = f"SELECT {grouped} AS _val, MIN(_b) AS _first {joined} WHERE {rows} GROUP BY {grouped}"
     ranked = (f"SELECT _g_idx, _member, _first, ROW_NUMBER() OVER (PARTITION BY _g_idx, _member, _val "
               f"ORDER BY _first) AS _rn FROM ({firsts}) f")
     return [f"q{i} AS (SELECT _g_idx, _member, _first FROM ({ranked}) k WHERE _rn = {n})",
