@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 BLANK = "(blank)"
 # Dimensions whose cells may hold several members ("#sale #summer"): a row counts for each.
 MULTI_VALUED = frozenset({"hashtag"})
@@ -48,6 +50,11 @@ def trimmed(expr: str) -> str:
 def clean_text(expr: str) -> str:
     """Text trimmed and lower-cased, as conditions compare it."""
     return f"LOWER({trimmed(expr)})"
+
+
+def timestamp(value: object) -> str:
+    """A timestamp literal (microseconds)."""
+    return f"TIMESTAMP '{pd.Timestamp(value).strftime('%Y-%m-%d %H:%M:%S.%f')}'"
 
 
 def as_double(expr: str, numeric: bool) -> str:

@@ -127,10 +127,13 @@ def listing(ms: list[Measure], cols: Columns, src: Dated, by: str) -> str:
     return f"SELECT {member} AS _member, {', '.join(f'n{i}' for i in range(len(ms)))} FROM ({inner}) g"
 
 
-def periods(ms: list[Measure], cols: Columns, src: Dated, by: str | None, bucket: str, lo: int, hi: int) -> str:
-    """All flow measures of one table and date column per report period (bucket lo..hi) and member."""
+def periods(ms: list[Measure], cols: Columns, src: Dated, by: str | None, bucket: str, lo: int, hi: int,
+            first: str, last: str) -> str:
+    """All flow measures of one table and date column per report period (bucket lo..hi) and member.
+    `first` / `last` bound the dates as SQL literals (a cheap filter before the arithmetic)."""
     r = _Rows(ms, cols, src, by, {})
-    ctes = [f"rows AS ({r.select(bucket, f'{bucket} BETWEEN {lo} AND {hi}')})"]
+    inside = f"{src.date_sql} BETWEEN {first} AND {last} AND {bucket} BETWEEN {lo} AND {hi}"
+    ctes = [f"rows AS ({r.select(bucket, inside)})"]
     aggs = ["_b", "_member"]
     joins = []
     for i, m in enumerate(ms):
