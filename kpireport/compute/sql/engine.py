@@ -26,7 +26,7 @@ from . import queries as q
 from .compiler import Columns, kind_of, nonblank
 from .frames import Span, period_map, span_days, spans_frame, window_span
 
-_FILLED = ("sum", "count", "nunique", "stock", "last")
+_ZERO_WHEN_EMPTY = ("sum", "count", "nunique")  # flows; min, max and mean have no value without rows
 
 
 class MeasureEngine:
@@ -240,7 +240,7 @@ class MeasureEngine:
         res = self._frame(q.periods(ms, cols, src, by, bucket, min(pos), max(pos), first, last))
         have = self._frame(q.listing(ms, cols, src, by)) if by and cols.has(by) else None
         rows = {b: [i for i, x in enumerate(pos) if x == b] for b in set(pos)}
-        return {m.id: _grid(res, i, len(periods), by, m.agg in _FILLED[:3], "_b", rows, have)
+        return {m.id: _grid(res, i, len(periods), by, m.agg in _ZERO_WHEN_EMPTY, "_b", rows, have)
                 for i, m in enumerate(ms)}
 
     def _spans(self, ms: list[Measure], spans: list[Span], freq: str, by: str | None,
@@ -254,7 +254,7 @@ class MeasureEngine:
         res = self._frame(q.spans(ms, cols, src, by, srel, grel))
         self._con.unregister(srel)
         self._con.unregister(grel)
-        return {m.id: _grid(res, i, len(spans), by, m.agg in _FILLED[:3]) for i, m in enumerate(ms)}
+        return {m.id: _grid(res, i, len(spans), by, m.agg in _ZERO_WHEN_EMPTY) for i, m in enumerate(ms)}
 
     def _stocks(self, ms: list[Measure], periods: list[pd.Period], by: str | None,
                 fys: int) -> dict[str, pd.DataFrame]:
@@ -287,7 +287,7 @@ def _month(ts: pd.Timestamp) -> int:
     return ts.year * 12 + ts.month - 1
 
 
-_MONTHS = {"M": 1, "Q": 3, "Y": 12}
+_MONTHS = {"M": 1, "Q": 3, "Y": 12, "A": 12}  # months per report period, by frequency letter
 
 
 def _grid(res: pd.DataFrame, i: int, n: int, by: str | None, filled: bool, at: str = "_idx",
