@@ -135,22 +135,20 @@ def periods(ms: list[Measure], cols: Columns, src: Dated, by: str | None, bucket
     inside = f"{src.date_sql} BETWEEN {first} AND {last} AND {bucket} BETWEEN {lo} AND {hi}"
     ctes = [f"rows AS ({r.select(bucket, inside)})"]
     aggs = ["_b", "_member"]
-    joins = []
+    distinct: dict[str, list[tuple[int, str, int]]] = {}  # value SQL -> (measure, per-value count, at least)
     for i, m in enumerate(ms):
         rows = r.counted(i)
         aggs.append(f"COUNT(*) FILTER (WHERE {rows}) AS n{i}")
-        if m.agg == "nunique" and (m.min_count > 1 or r.k[i] is not None):
-            times = f"COUNT(DISTINCT CASE WHEN {r.kp[i]} THEN {r.k[i]} END)" if r.k[i] else "COUNT(*)"
-            ctes.append(f"mc{i} AS (SELECT _b, _member, COUNT(*) AS a FROM (SELECT _b, _member FROM rows "
-                        f"WHERE {rows} GROUP BY _b, _member, {r.v[i]} HAVING {times} >= {int(m.min_count)}) g "
-                        f"GROUP BY _b, _member)")
-            joins.append(i)
+        if m.agg == "nunique":
+            times = (f"COUNT(DISTINCT {r.k[i]}) FILTER (WHERE {rows} AND {r.kp[i]})" if r.k[i]
+                     else f"COUNT(*) FILTER (WHERE {rows})")
+            distinct.setdefault(r.v[i], []).append((i, times, int(m.min_count)))  # type: ignore[index]
+            continue
+        if m.agg == "count" and r.k[i]:
+            distinct.setdefault(r.k[i], []).append((i, f"COUNT(*) FILTER (WHERE {rows} AND {r.kp[i]})", 1))
             continue
         if m.agg == "count":
-            agg = (f"COUNT(DISTINCT {r.k[i]}) FILTER (WHERE {rows} AND {r.kp[i]})" if r.k[i]
-                   else f"COUNT(*) FILTER (WHERE {rows})")
-        elif m.agg == "nunique":
-            agg = f"COUNT(DISTINCT {r.v[i]}) FILTER (WHERE {rows})"
+            agg = f"COUNT(*) FILTER (WHERE {rows})"
         elif m.agg == "sum":
             agg = f"{d.exact_sum(r.v[i])} FILTER (WHERE {rows})"  # type: ignore[arg-type]
         elif m.agg == "mean":
@@ -159,9 +157,17 @@ def periods(ms: list[Measure], cols: Columns, src: Dated, by: str | None, bucket
             agg = f"{m.agg.upper()}({r.v[i]}) FILTER (WHERE {rows})"
         aggs.append(f"{agg} AS a{i}")
     ctes.append(f"agg AS (SELECT {', '.join(aggs)} FROM rows GROUP BY _b, _member)")
-    select = ["agg.*"] + [f"mc{i}.a AS a{i}" for i in joins]
-    on = " ".join(f"LEFT JOIN mc{i} ON agg._b = mc{i}._b AND agg._member = mc{i}._member" for i in joins)
-    return f"WITH {', '.join(ctes)} SELECT {', '.join(select)} FROM agg {on}"
+    select, joins = ["agg.*"], []
+    for j, (value, uses) in enumerate(distinct.items()):
+        # distinct counts sharing a value (buyers, repeat buyers) from one count per value
+        per_value = ", ".join(f"{times} AS c{i}" for i, times, _ in uses)
+        counted = ", ".join(f"COUNT(*) FILTER (WHERE c{i} >= {least}) AS a{i}" for i, _, least in uses)
+        ctes.append(f"dv{j} AS (SELECT _b, _member, {per_value} FROM rows WHERE {value} IS NOT NULL "
+                    f"GROUP BY _b, _member, {value})")
+        ctes.append(f"dc{j} AS (SELECT _b, _member, {counted} FROM dv{j} GROUP BY _b, _member)")
+        select += [f"dc{j}.a{i}" for i, _, _ in uses]
+        joins.append(f"LEFT JOIN dc{j} ON agg._b = dc{j}._b AND agg._member = dc{j}._member")
+    return f"WITH {', '.join(ctes)} SELECT {', '.join(select)} FROM agg {' '.join(joins)}"
 
 
 def spans(ms: list[Measure], cols: Columns, src: Dated, by: str | None, spans_rel: str, groups_rel: str) -> str:
