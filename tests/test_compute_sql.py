@@ -228,3 +228,16 @@ def test_a_view_replaces_its_table_and_its_columns_count() -> None:
     assert engine.has("t", "status") and not engine.has("t", "customer_id")
     m = measure("sum", "price", where=(Condition("status", "ne", "cancelled"),))
     assert engine.per_period([m], MONTHS)["m"][""].tolist() == [15.0, 7.0, 0.0]
+
+
+def test_year_to_date_on_order_lines_counts_distinct_orders() -> None:
+    frame = pd.DataFrame({"day": dt(["2026-01-02", "2026-01-02", "2026-02-03", "2026-02-04", "2026-02-05",
+                                     "2026-03-05"]),
+                          "c": text(["A", "A", "A", "B", "B", "B"]), "k": text(["O1", "O1", "O2", "O3", "O3", "O4"])})
+    spans = [(pd.Timestamp("2026-01-01"), p.end_time) for p in MONTHS]
+    got = MeasureEngine({"t": frame}).per_span(
+        [measure("nunique", "c", id="repeat", min_count=2, key="k"), measure("count", id="orders", key="k")],
+        spans, MONTHS)
+    # A's second order is in February, B's in March; orders to date: O1; O1-O3; O1-O4
+    assert got["repeat"].tolist() == [0.0, 1.0, 2.0]
+    assert got["orders"].tolist() == [1.0, 3.0, 4.0]

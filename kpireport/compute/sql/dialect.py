@@ -88,6 +88,14 @@ def floor_div(expr: str, k: int) -> str:
     return f"CAST(FLOOR(({expr}) / {float(k)!r}) AS BIGINT)"
 
 
+def nth_smallest(expr: str, n: int, where: str = "TRUE") -> str:
+    """An aggregate: the n-th smallest value of expr among the group's rows where `where` holds
+    (NULL when there are fewer)."""
+    if n == 1:
+        return f"MIN({expr}) FILTER (WHERE {where})"
+    return f"LIST_EXTRACT(MIN({expr}, {int(n)}) FILTER (WHERE {where}), {int(n)})"
+
+
 def exact_sum(expr: str) -> str:
     """A compensated (Kahan-Babuska) sum: rounds like math.fsum for report data, whatever the row order."""
     return f"FSUM({expr})"

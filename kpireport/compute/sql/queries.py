@@ -176,14 +176,25 @@ def spans(ms: list[Measure], cols: Columns, src: Dated, by: str | None, spans_re
     `spans_rel` has (_s_idx, _s_lo, _s_hi, _s_g) in day numbers, `groups_rel` (_g_idx, _g_lo,
     _g_hi): the spans that start on the same day form a group. Sums are compensated sums of
     per-day compensated sums (the one place where a span's sum is not over its rows directly).
+
+    A distinct count needs no row per span either: within a group (spans starting on day lo) a
+    value counts in the span ending on day hi when its `min_count`-th row (or distinct key; a
+    keyed count is the count of distinct keys) falls on or before hi. So each value gets that
+    qualifying day once per group, and a span counts the values that qualified by its end.
     """
     r = _Rows(ms, cols, src, by, {})
     ctes = [f"rows AS NOT MATERIALIZED ({r.select(d.day_number(src.date_sql))})"]
     parts, combined, answers, names = [], [], [], []
+    shared: dict[str, list[tuple[int, str, int]]] = {}  # value SQL -> (measure, its rows, n-th)
     for i, m in enumerate(ms):
         if is_distinct(m, cols):
-            ctes.extend(_distinct_in_spans(i, m, r, spans_rel, groups_rel))
             answers.append(i)
+            if m.agg == "count":  # distinct keys: each key's first day
+                shared.setdefault(r.k[i], []).append((i, f"{r.counted(i, False)} AND {r.kp[i]}", 1))  # type: ignore[arg-type]
+            elif r.k[i] is None:  # each value's n-th row
+                shared.setdefault(r.v[i], []).append((i, r.counted(i), int(m.min_count)))  # type: ignore[arg-type]
+            else:  # each value's n-th distinct key: the keys' first days first
+                ctes.extend(_keyed_in_spans(i, m, r, groups_rel))
             continue
         rows = r.counted(i)
         names += [f"n{i}", f"a{i}"]
@@ -198,6 +209,15 @@ def spans(ms: list[Measure], cols: Columns, src: Dated, by: str | None, spans_re
         else:
             parts.append(f"{m.agg.upper()}({r.v[i]}) FILTER (WHERE {rows}) AS p{i}")
             combined.append(f"{m.agg.upper()}(p{i}) AS a{i}")
+    for j, (value, uses) in enumerate(shared.items()):
+        # per value and group, the day each measure's value qualifies (its first, or n-th, row)
+        days = ", ".join(f"{d.nth_smallest('_b', n, rows)} AS q{i}" for i, rows, n in uses)
+        ctes.append(f"fv{j} AS (SELECT _g_idx, _member, {days} FROM rows JOIN {groups_rel} "
+                    f"ON _b BETWEEN _g_lo AND _g_hi WHERE {value} IS NOT NULL GROUP BY _g_idx, _member, {value})")
+        ctes += [f"q{i} AS (SELECT _g_idx, _member, q{i} AS _first FROM fv{j} WHERE q{i} IS NOT NULL)"
+                 for i, _, _ in uses]
+    ctes += [f"r{i} AS (SELECT _s_idx AS _idx, _member, COUNT(*) AS a FROM q{i} JOIN {spans_rel} "
+             f"ON _s_g = _g_idx AND _first <= _s_hi GROUP BY _s_idx, _member)" for i in answers]
     keys = []
     if parts:
         ctes.append(f"part AS (SELECT _b, _member, {', '.join(parts)} FROM rows GROUP BY _b, _member)")
@@ -217,34 +237,15 @@ def spans(ms: list[Measure], cols: Columns, src: Dated, by: str | None, spans_re
     return f"WITH {', '.join(ctes)} SELECT {', '.join(select)} FROM keys {' '.join(joins)}"
 
 
-def _distinct_in_spans(i: int, m: Measure, r: _Rows, spans_rel: str, groups_rel: str) -> list[str]:
-    """A distinct count over spans that share their first day, without a row per span.
-
-    Within a group (spans starting on day lo) a value counts in the span ending on day hi when
-    its `min_count`-th distinct key (its n-th row without a key; a keyed count is the count of
-    distinct keys, n = 1) first occurs on or before hi. So each value gets that qualifying day
-    once per group, and a span counts the values that qualified by its end.
-    """
-    rows = r.counted(i, value=m.agg == "nunique")
-    value = r.v[i] if m.agg == "nunique" else r.k[i]
-    key = r.k[i] if m.agg == "nunique" else None
-    n = int(m.min_count) if m.agg == "nunique" else 1
-    if m.agg == "count":
-        rows = f"{rows} AND {r.kp[i]}"
-    grouped = f"_g_idx, _member, {value}"
-    joined = f"FROM rows JOIN {groups_rel} ON _b BETWEEN _g_lo AND _g_hi"
-    if key is not None:
-        firsts = (f"SELECT {grouped} AS _val, MIN(_b) AS _first {joined} "
-                  f"WHERE {rows} AND {r.kp[i]} GROUP BY {grouped}, {key}")
-    elif n > 1:
-        firsts = f"SELECT {grouped} AS _val, _b AS _first {joined} WHERE {rows}"
-    else:
-        firsts = f"SELECT {grouped} AS _val, MIN(_b) AS _first {joined} WHERE {rows} GROUP BY {grouped}"
-    ranked = (f"SELECT _g_idx, _member, _first, ROW_NUMBER() OVER (PARTITION BY _g_idx, _member, _val "
-              f"ORDER BY _first) AS _rn FROM ({firsts}) f")
-    return [f"q{i} AS (SELECT _g_idx, _member, _first FROM ({ranked}) k WHERE _rn = {n})",
-            f"r{i} AS (SELECT _s_idx AS _idx, _member, COUNT(*) AS a FROM q{i} JOIN {spans_rel} "
-            f"ON _s_g = _g_idx AND _first <= _s_hi GROUP BY _s_idx, _member)"]
+def _keyed_in_spans(i: int, m: Measure, r: _Rows, groups_rel: str) -> list[str]:
+    """The qualifying day of each value of a distinct count with a key (line-level data): the
+    day its `min_count`-th distinct key first occurs in the group, from each key's first day."""
+    grouped = f"_g_idx, _member, {r.v[i]}"
+    firsts = (f"SELECT {grouped} AS _val, MIN(_b) AS _first FROM rows JOIN {groups_rel} ON _b BETWEEN _g_lo AND "
+              f"_g_hi WHERE {r.counted(i)} AND {r.kp[i]} GROUP BY {grouped}, {r.k[i]}")
+    nth = d.nth_smallest("_first", int(m.min_count))
+    return [f"q{i} AS (SELECT _g_idx, _member, {nth} AS _first FROM ({firsts}) f "
+            f"GROUP BY _g_idx, _member, _val HAVING {nth} IS NOT NULL)"]
 
 
 def _active(start: str, end: str | None, as_of: str) -> tuple[str, str]:
