@@ -241,3 +241,10 @@ def test_year_to_date_on_order_lines_counts_distinct_orders() -> None:
     # A's second order is in February, B's in March; orders to date: O1; O1-O3; O1-O4
     assert got["repeat"].tolist() == [0.0, 1.0, 2.0]
     assert got["orders"].tolist() == [1.0, 3.0, 4.0]
+
+
+@pytest.mark.parametrize("amounts", [[0.1] * 10, [19.99, 5.01, 0.07, 1234.56, 0.3, 0.6], [1e6 + 0.01] * 7 + [0.03] * 3])
+def test_sums_round_like_math_fsum(amounts) -> None:
+    frame = pd.DataFrame({"day": dt(["2026-01-15"] * len(amounts)), "x": num(amounts)})
+    got = jan(frame, measure("sum", "x"))[""]
+    assert got == math.fsum(amounts)  # exactly: 1.0 for ten times 0.1, not 0.9999999999999999
