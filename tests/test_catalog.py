@@ -189,6 +189,12 @@ def test_later_layers_win_key_by_key() -> None:
      "'min_count' only applies to agg 'nunique'"),
     ({"measures": {"m": {"table": "orders", "agg": "stock", "date": "order_date", "window": 3}}},
      "'window' only applies to flows"),
+    ({"measures": {"m": {"table": "orders", "agg": "sum", "value": "revenue", "date": "order_date",
+                         "key": "order_id"}}}, "'key' only applies to agg 'count' or 'nunique'"),
+    ({"measures": {"m": {"table": "orders", "agg": "count", "date": "order_date", "key": "basket"}}},
+     "key 'key' names column 'basket'"),
+    ({"measures": {"m": {"table": "orders", "agg": "sum", "date": "order_date", "value": "days(revenue)"}}},
+     "days() takes a difference of two dates"),
     ({"measures": {"m": {"table": "orders", "agg": "count", "date": "order_date", "where": {"colour": True}}}},
      "names column 'colour'"),
 ])

@@ -228,3 +228,23 @@ def test_a_view_replaces_its_table_and_its_columns_count() -> None:
     assert engine.has("t", "status") and not engine.has("t", "customer_id")
     m = measure("sum", "price", where=(Condition("status", "ne", "cancelled"),))
     assert engine.per_period([m], MONTHS)["m"][""].tolist() == [15.0, 7.0, 0.0]
+
+
+def test_year_to_date_on_order_lines_counts_distinct_orders() -> None:
+    frame = pd.DataFrame({"day": dt(["2026-01-02", "2026-01-02", "2026-02-03", "2026-02-04", "2026-02-05",
+                                     "2026-03-05"]),
+                          "c": text(["A", "A", "A", "B", "B", "B"]), "k": text(["O1", "O1", "O2", "O3", "O3", "O4"])})
+    spans = [(pd.Timestamp("2026-01-01"), p.end_time) for p in MONTHS]
+    got = MeasureEngine({"t": frame}).per_span(
+        [measure("nunique", "c", id="repeat", min_count=2, key="k"), measure("count", id="orders", key="k")],
+        spans, MONTHS)
+    # A's second order is in February, B's in March; orders to date: O1; O1-O3; O1-O4
+    assert got["repeat"].tolist() == [0.0, 1.0, 2.0]
+    assert got["orders"].tolist() == [1.0, 3.0, 4.0]
+
+
+@pytest.mark.parametrize("amounts", [[0.1] * 10, [19.99, 5.01, 0.07, 1234.56, 0.3, 0.6], [1e6 + 0.01] * 7 + [0.03] * 3])
+def test_sums_round_like_math_fsum(amounts) -> None:
+    frame = pd.DataFrame({"day": dt(["2026-01-15"] * len(amounts)), "x": num(amounts)})
+    got = jan(frame, measure("sum", "x"))[""]
+    assert got == math.fsum(amounts)  # exactly: 1.0 for ten times 0.1, not 0.9999999999999999

@@ -16,7 +16,7 @@ from ..errors import CatalogError
 from ..resources import data_file
 from ..schema import Schema, default_schema
 from ..yamlfile import parse_yaml
-from .formula import FUNCTIONS, FormulaSyntaxError, measure_names, names, parse, target_names
+from .formula import FUNCTIONS, BinOp, Call, FormulaSyntaxError, measure_names, names, parse, target_names, walk
 from .model import AGGREGATIONS, CONDITION_OPS, DIRECTIONS, UNITS, Catalog, Category, Condition, Kpi, Measure
 
 _KPI_KEYS = {"name", "category", "unit", "direction", "formula", "description", "guidance", "tolerance",
@@ -92,6 +92,11 @@ def _measure(path: Path, mid: str, raw: Any, schema: Schema) -> Measure:
             expr = parse(str(raw["value"]))
         except FormulaSyntaxError as exc:
             raise CatalogError(f"{where}: key 'value': {exc}") from None
+        for call in (n for n in walk(expr) if isinstance(n, Call) and n.func in ("days", "seconds")):
+            arg = call.args[0]
+            if not (isinstance(arg, BinOp) and arg.op == "-"):
+                raise CatalogError(f"{where}: key 'value': {call.func}() takes a difference of two dates",
+                                   f"For example {call.func}(resolved_at - created_at).")
         bad = names(expr) - cols - _ROW_NAMES
         if bad:
             raise CatalogError(

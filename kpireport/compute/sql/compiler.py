@@ -16,11 +16,13 @@ from dataclasses import dataclass
 
 from ...catalog.formula import BinOp, Call, Neg, Node, Num, Ref
 from ...catalog.model import Condition, Measure
+from ...errors import CatalogError
 from . import dialect as d
 
 
-class MeasureSQLError(ValueError):
-    """A measure the SQL compiler cannot express (the message names the measure and the fix)."""
+class MeasureSQLError(CatalogError):
+    """A measure the SQL compiler cannot express: a bad definition (the message names the
+    measure and the fix), reported like any catalog error, never as a traceback."""
 
 
 @dataclass(frozen=True)

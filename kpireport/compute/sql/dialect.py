@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 BLANK = "(blank)"
 # Dimensions whose cells may hold several members ("#sale #summer"): a row counts for each.
 MULTI_VALUED = frozenset({"hashtag"})
@@ -50,6 +52,11 @@ def clean_text(expr: str) -> str:
     return f"LOWER({trimmed(expr)})"
 
 
+def timestamp(value: object) -> str:
+    """A timestamp literal (microseconds)."""
+    return f"TIMESTAMP '{pd.Timestamp(value).strftime('%Y-%m-%d %H:%M:%S.%f')}'"
+
+
 def as_double(expr: str, numeric: bool) -> str:
     """A column as a float; text that is no number gives NULL (like pandas' to_numeric(errors='coerce'))."""
     return f"CAST({expr} AS DOUBLE)" if numeric else f"TRY_CAST({expr} AS DOUBLE)"
@@ -79,6 +86,14 @@ def day_number(expr: str) -> str:
 def floor_div(expr: str, k: int) -> str:
     """Integer division rounding down (negative numbers too)."""
     return f"CAST(FLOOR(({expr}) / {float(k)!r}) AS BIGINT)"
+
+
+def nth_smallest(expr: str, n: int, where: str = "TRUE") -> str:
+    """An aggregate: the n-th smallest value of expr among the group's rows where `where` holds
+    (NULL when there are fewer)."""
+    if n == 1:
+        return f"MIN({expr}) FILTER (WHERE {where})"
+    return f"LIST_EXTRACT(MIN({expr}, {int(n)}) FILTER (WHERE {where}), {int(n)})"
 
 
 def exact_sum(expr: str) -> str:

@@ -23,10 +23,10 @@ import pandas as pd
 from ...catalog.model import Measure
 from . import dialect as d
 from . import queries as q
-from .compiler import Columns, kind_of
+from .compiler import Columns, kind_of, nonblank
 from .frames import Span, period_map, span_days, spans_frame, window_span
 
-_FILLED = ("sum", "count", "nunique", "stock", "last")
+_ZERO_WHEN_EMPTY = ("sum", "count", "nunique")  # flows; min, max and mean have no value without rows
 
 
 class MeasureEngine:
@@ -106,20 +106,21 @@ class MeasureEngine:
 
     def _key_info(self, table: str, col: str) -> tuple[str, bool]:
         """(SQL true where the key column names an entity, whether every entity has one row).
-        Blank spellings are found once over the column, so rows are not trimmed one by one."""
+
+        A registered table's key is encoded once (`_codes`: blank keys get no code), which also
+        tells whether any key repeats; a view's key is asked of the engine."""
         if (table, col) not in self._keys:
-            c = d.ident(col)
-            src = d.ident(self._source[table])
-            blanks = [r[0] for r in self._con.execute(
-                f"SELECT DISTINCT {c} FROM {src} WHERE {d.trimmed(c)} = ''").fetchall()]
-            present = f"({c} IS NOT NULL" + (f" AND {c} NOT IN ({', '.join(d.text(b) for b in blanks)}))"
-                                             if blanks else ")")
-            df = self._frames.get(table)
-            if df is not None and col in df.columns and not blanks:
-                unique = bool(df[col].dropna().is_unique)
+            code = self._codes(table, col, True)
+            if code is not None:
+                codes = self._frames[table][code]
+                present = f"({d.ident(code)} IS NOT NULL)"
+                unique = bool(codes.nunique() == codes.notna().sum())
             else:
+                c = d.ident(col)
+                present = nonblank(c)
                 unique = bool(self._con.execute(
-                    f"SELECT COUNT(DISTINCT {c}) = COUNT({c}) FROM {src} WHERE {present}").fetchall()[0][0])  # type: ignore[index]
+                    f"SELECT COUNT(DISTINCT {c}) = COUNT({c}) FROM {d.ident(self._source[table])} "
+                    f"WHERE {present}").fetchall()[0][0])
             self._keys[(table, col)] = (present, unique)
         return self._keys[(table, col)]
 
@@ -234,10 +235,12 @@ class MeasureEngine:
         origin = min(_month(p.start_time) for p in periods)
         pos = [(_month(p.start_time) - origin) // months for p in periods]
         bucket = q.period_bucket(src.date_sql, origin, months)
-        res = self._frame(q.periods(ms, cols, src, by, bucket, min(pos), max(pos)))
+        first = d.timestamp(min(p.start_time for p in periods))
+        last = d.timestamp(max(p.end_time for p in periods))
+        res = self._frame(q.periods(ms, cols, src, by, bucket, min(pos), max(pos), first, last))
         have = self._frame(q.listing(ms, cols, src, by)) if by and cols.has(by) else None
         rows = {b: [i for i, x in enumerate(pos) if x == b] for b in set(pos)}
-        return {m.id: _grid(res, i, len(periods), by, m.agg in _FILLED[:3], "_b", rows, have)
+        return {m.id: _grid(res, i, len(periods), by, m.agg in _ZERO_WHEN_EMPTY, "_b", rows, have)
                 for i, m in enumerate(ms)}
 
     def _spans(self, ms: list[Measure], spans: list[Span], freq: str, by: str | None,
@@ -251,7 +254,7 @@ class MeasureEngine:
         res = self._frame(q.spans(ms, cols, src, by, srel, grel))
         self._con.unregister(srel)
         self._con.unregister(grel)
-        return {m.id: _grid(res, i, len(spans), by, m.agg in _FILLED[:3]) for i, m in enumerate(ms)}
+        return {m.id: _grid(res, i, len(spans), by, m.agg in _ZERO_WHEN_EMPTY) for i, m in enumerate(ms)}
 
     def _stocks(self, ms: list[Measure], periods: list[pd.Period], by: str | None,
                 fys: int) -> dict[str, pd.DataFrame]:
@@ -284,7 +287,7 @@ def _month(ts: pd.Timestamp) -> int:
     return ts.year * 12 + ts.month - 1
 
 
-_MONTHS = {"M": 1, "Q": 3, "Y": 12}
+_MONTHS = {"M": 1, "Q": 3, "Y": 12, "A": 12}  # months per report period, by frequency letter
 
 
 def _grid(res: pd.DataFrame, i: int, n: int, by: str | None, filled: bool, at: str = "_idx",

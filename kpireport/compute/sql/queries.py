@@ -127,27 +127,28 @@ def listing(ms: list[Measure], cols: Columns, src: Dated, by: str) -> str:
     return f"SELECT {member} AS _member, {', '.join(f'n{i}' for i in range(len(ms)))} FROM ({inner}) g"
 
 
-def periods(ms: list[Measure], cols: Columns, src: Dated, by: str | None, bucket: str, lo: int, hi: int) -> str:
-    """All flow measures of one table and date column per report period (bucket lo..hi) and member."""
+def periods(ms: list[Measure], cols: Columns, src: Dated, by: str | None, bucket: str, lo: int, hi: int,
+            first: str, last: str) -> str:
+    """All flow measures of one table and date column per report period (bucket lo..hi) and member.
+    `first` / `last` bound the dates as SQL literals (a cheap filter before the arithmetic)."""
     r = _Rows(ms, cols, src, by, {})
-    ctes = [f"rows AS ({r.select(bucket, f'{bucket} BETWEEN {lo} AND {hi}')})"]
+    inside = f"{src.date_sql} BETWEEN {first} AND {last} AND {bucket} BETWEEN {lo} AND {hi}"
+    ctes = [f"rows AS ({r.select(bucket, inside)})"]
     aggs = ["_b", "_member"]
-    joins = []
+    distinct: dict[str, list[tuple[int, str, int]]] = {}  # value SQL -> (measure, per-value count, at least)
     for i, m in enumerate(ms):
         rows = r.counted(i)
         aggs.append(f"COUNT(*) FILTER (WHERE {rows}) AS n{i}")
-        if m.agg == "nunique" and (m.min_count > 1 or r.k[i] is not None):
-            times = f"COUNT(DISTINCT CASE WHEN {r.kp[i]} THEN {r.k[i]} END)" if r.k[i] else "COUNT(*)"
-            ctes.append(f"mc{i} AS (SELECT _b, _member, COUNT(*) AS a FROM (SELECT _b, _member FROM rows "
-                        f"WHERE {rows} GROUP BY _b, _member, {r.v[i]} HAVING {times} >= {int(m.min_count)}) g "
-                        f"GROUP BY _b, _member)")
-            joins.append(i)
+        if m.agg == "nunique":
+            times = (f"COUNT(DISTINCT {r.k[i]}) FILTER (WHERE {rows} AND {r.kp[i]})" if r.k[i]
+                     else f"COUNT(*) FILTER (WHERE {rows})")
+            distinct.setdefault(r.v[i], []).append((i, times, int(m.min_count)))  # type: ignore[index]
+            continue
+        if m.agg == "count" and r.k[i]:
+            distinct.setdefault(r.k[i], []).append((i, f"COUNT(*) FILTER (WHERE {rows} AND {r.kp[i]})", 1))
             continue
         if m.agg == "count":
-            agg = (f"COUNT(DISTINCT {r.k[i]}) FILTER (WHERE {rows} AND {r.kp[i]})" if r.k[i]
-                   else f"COUNT(*) FILTER (WHERE {rows})")
-        elif m.agg == "nunique":
-            agg = f"COUNT(DISTINCT {r.v[i]}) FILTER (WHERE {rows})"
+            agg = f"COUNT(*) FILTER (WHERE {rows})"
         elif m.agg == "sum":
             agg = f"{d.exact_sum(r.v[i])} FILTER (WHERE {rows})"  # type: ignore[arg-type]
         elif m.agg == "mean":
@@ -156,9 +157,17 @@ def periods(ms: list[Measure], cols: Columns, src: Dated, by: str | None, bucket
             agg = f"{m.agg.upper()}({r.v[i]}) FILTER (WHERE {rows})"
         aggs.append(f"{agg} AS a{i}")
     ctes.append(f"agg AS (SELECT {', '.join(aggs)} FROM rows GROUP BY _b, _member)")
-    select = ["agg.*"] + [f"mc{i}.a AS a{i}" for i in joins]
-    on = " ".join(f"LEFT JOIN mc{i} ON agg._b = mc{i}._b AND agg._member = mc{i}._member" for i in joins)
-    return f"WITH {', '.join(ctes)} SELECT {', '.join(select)} FROM agg {on}"
+    select, joins = ["agg.*"], []
+    for j, (value, uses) in enumerate(distinct.items()):
+        # distinct counts sharing a value (buyers, repeat buyers) from one count per value
+        per_value = ", ".join(f"{times} AS c{i}" for i, times, _ in uses)
+        counted = ", ".join(f"COUNT(*) FILTER (WHERE c{i} >= {least}) AS a{i}" for i, _, least in uses)
+        ctes.append(f"dv{j} AS (SELECT _b, _member, {per_value} FROM rows WHERE {value} IS NOT NULL "
+                    f"GROUP BY _b, _member, {value})")
+        ctes.append(f"dc{j} AS (SELECT _b, _member, {counted} FROM dv{j} GROUP BY _b, _member)")
+        select += [f"dc{j}.a{i}" for i, _, _ in uses]
+        joins.append(f"LEFT JOIN dc{j} ON agg._b = dc{j}._b AND agg._member = dc{j}._member")
+    return f"WITH {', '.join(ctes)} SELECT {', '.join(select)} FROM agg {' '.join(joins)}"
 
 
 def spans(ms: list[Measure], cols: Columns, src: Dated, by: str | None, spans_rel: str, groups_rel: str) -> str:
@@ -167,14 +176,25 @@ def spans(ms: list[Measure], cols: Columns, src: Dated, by: str | None, spans_re
     `spans_rel` has (_s_idx, _s_lo, _s_hi, _s_g) in day numbers, `groups_rel` (_g_idx, _g_lo,
     _g_hi): the spans that start on the same day form a group. Sums are compensated sums of
     per-day compensated sums (the one place where a span's sum is not over its rows directly).
+
+    A distinct count needs no row per span either: within a group (spans starting on day lo) a
+    value counts in the span ending on day hi when its `min_count`-th row (or distinct key; a
+    keyed count is the count of distinct keys) falls on or before hi. So each value gets that
+    qualifying day once per group, and a span counts the values that qualified by its end.
     """
     r = _Rows(ms, cols, src, by, {})
     ctes = [f"rows AS NOT MATERIALIZED ({r.select(d.day_number(src.date_sql))})"]
     parts, combined, answers, names = [], [], [], []
+    shared: dict[str, list[tuple[int, str, int]]] = {}  # value SQL -> (measure, its rows, n-th)
     for i, m in enumerate(ms):
         if is_distinct(m, cols):
-            ctes.extend(_distinct_in_spans(i, m, r, spans_rel, groups_rel))
             answers.append(i)
+            if m.agg == "count":  # distinct keys: each key's first day
+                shared.setdefault(r.k[i], []).append((i, f"{r.counted(i, False)} AND {r.kp[i]}", 1))  # type: ignore[arg-type]
+            elif r.k[i] is None:  # each value's n-th row
+                shared.setdefault(r.v[i], []).append((i, r.counted(i), int(m.min_count)))  # type: ignore[arg-type]
+            else:  # each value's n-th distinct key: the keys' first days first
+                ctes.extend(_keyed_in_spans(i, m, r, groups_rel))
             continue
         rows = r.counted(i)
         names += [f"n{i}", f"a{i}"]
@@ -189,6 +209,15 @@ def spans(ms: list[Measure], cols: Columns, src: Dated, by: str | None, spans_re
         else:
             parts.append(f"{m.agg.upper()}({r.v[i]}) FILTER (WHERE {rows}) AS p{i}")
             combined.append(f"{m.agg.upper()}(p{i}) AS a{i}")
+    for j, (value, uses) in enumerate(shared.items()):
+        # per value and group, the day each measure's value qualifies (its first, or n-th, row)
+        days = ", ".join(f"{d.nth_smallest('_b', n, rows)} AS q{i}" for i, rows, n in uses)
+        ctes.append(f"fv{j} AS (SELECT _g_idx, _member, {days} FROM rows JOIN {groups_rel} "
+                    f"ON _b BETWEEN _g_lo AND _g_hi WHERE {value} IS NOT NULL GROUP BY _g_idx, _member, {value})")
+        ctes += [f"q{i} AS (SELECT _g_idx, _member, q{i} AS _first FROM fv{j} WHERE q{i} IS NOT NULL)"
+                 for i, _, _ in uses]
+    ctes += [f"r{i} AS (SELECT _s_idx AS _idx, _member, COUNT(*) AS a FROM q{i} JOIN {spans_rel} "
+             f"ON _s_g = _g_idx AND _first <= _s_hi GROUP BY _s_idx, _member)" for i in answers]
     keys = []
     if parts:
         ctes.append(f"part AS (SELECT _b, _member, {', '.join(parts)} FROM rows GROUP BY _b, _member)")
@@ -208,35 +237,15 @@ def spans(ms: list[Measure], cols: Columns, src: Dated, by: str | None, spans_re
     return f"WITH {', '.join(ctes)} SELECT {', '.join(select)} FROM keys {' '.join(joins)}"
 
 
-def _distinct_in_spans(i: int, m: Measure, r: _Rows, spans_rel: str, groups_rel: str) -> list[str]:
-    """A distinct count over spans that share their first day, without a row per span.
-
-    Within a group (spans starting on day lo) a value counts in the span ending on day hi when
-    its `min_count`-th distinct key (its n-th row without a key; a keyed count is the count of
-    distinct keys, n = 1) first occurs on or before hi. So each value gets that qualifying day
-    once per group, and a span counts the values that qualified by its end.
-    """
-    rows = r.counted(i, value=m.agg == "nunique")
-    value = r.v[i] if m.agg == "nunique" else r.k[i]
-    key = r.k[i] if m.agg == "nunique" else None
-    n = int(m.min_count) if m.agg == "nunique" else 1
-    if m.agg == "count":
-        rows = f"{rows} AND {r.kp[i]}"
-    grouped = f"_g_idx, _member, {value}"
-    if key is not None:
-        firsts = (f"SELECT {grouped} AS _val, MIN(_b) AS _first FROM rows JOIN {groups_rel} ON _b BETWEEN _g_lo AND _g_hi "
-                  f"WHERE {rows} AND {r.kp[i]} GROUP BY {grouped}, {key}")
-    elif n > 1:
-        firsts = (f"SELECT _g_idx, _member, {value} AS _val, _b AS _first FROM rows "
-                  f"JOIN {groups_rel} ON _b BETWEEN _g_lo AND _g_hi WHERE {rows}")
-    else:
-        firsts = (f"SELECT {grouped} AS _val, MIN(_b) AS _first FROM rows JOIN {groups_rel} ON _b BETWEEN _g_lo AND _g_hi "
-                  f"WHERE {rows} GROUP BY {grouped}")
-    ranked = (f"SELECT _g_idx, _member, _first, ROW_NUMBER() OVER (PARTITION BY _g_idx, _member, _val "
-              f"ORDER BY _first) AS _rn FROM ({firsts}) f")
-    return [f"q{i} AS (SELECT _g_idx, _member, _first FROM ({ranked}) k WHERE _rn = {n})",
-            f"r{i} AS (SELECT _s_idx AS _idx, _member, COUNT(*) AS a FROM q{i} JOIN {spans_rel} "
-            f"ON _s_g = _g_idx AND _first <= _s_hi GROUP BY _s_idx, _member)"]
+def _keyed_in_spans(i: int, m: Measure, r: _Rows, groups_rel: str) -> list[str]:
+    """The qualifying day of each value of a distinct count with a key (line-level data): the
+    day its `min_count`-th distinct key first occurs in the group, from each key's first day."""
+    grouped = f"_g_idx, _member, {r.v[i]}"
+    firsts = (f"SELECT {grouped} AS _val, MIN(_b) AS _first FROM rows JOIN {groups_rel} ON _b BETWEEN _g_lo AND "
+              f"_g_hi WHERE {r.counted(i)} AND {r.kp[i]} GROUP BY {grouped}, {r.k[i]}")
+    nth = d.nth_smallest("_first", int(m.min_count))
+    return [f"q{i} AS (SELECT _g_idx, _member, {nth} AS _first FROM ({firsts}) f "
+            f"GROUP BY _g_idx, _member, _val HAVING {nth} IS NOT NULL)"]
 
 
 def _active(start: str, end: str | None, as_of: str) -> tuple[str, str]:
