@@ -49,7 +49,10 @@ def check_period(dataset: Dataset, period: pd.Period, grain: Grain, fiscal_year_
     last = dataset.last_date()
     if last is None:
         return  # choose_periods says "no dated rows"
-    _check_inside(period, dataset.first_date() or last, last, grain, fiscal_year_start)
+    first = dataset.first_date() or last
+    if (span := dataset.kpi_sheet_span()) is not None:  # months typed in a KPI sheet are data too
+        last = max(last, span[1])
+    _check_inside(period, first, last, grain, fiscal_year_start)
 
 
 def _check_inside(period: pd.Period, first: pd.Timestamp, last: pd.Timestamp, grain: Grain,
