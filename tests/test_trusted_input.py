@@ -286,7 +286,7 @@ def _undated_targets(tmp_path: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize(("make", "code", "says"), [
-    (_bad_dates, 3, "0 of 7 rows are usable"),
+    (_bad_dates, 7, "0 of 7 rows are usable"),
     (_named_but_unreadable, 3, "required column(s) order_date not found"),
     (_no_table, 7, "no input table was recognised"),
     (_customers, 0, ""),

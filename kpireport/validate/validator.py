@@ -363,16 +363,6 @@ def _drop_stray_dates(table: str, got: list, sources: list[Source], problems: Pr
     return out
 
 
-def _flag_unusable(sources: list[Source], problems: ProblemLog) -> None:
-    """A recognised sheet with rows none of which could be used is an error, not an empty table:
-    the report would say "no data" for a file full of it."""
-    for s in sources:
-        if s.kind == "records" and s.rows_read > 0 and s.rows_used == 0:
-            problems.add(Problem(f"recognised as table {s.table!r} but 0 of {s.rows_read:,} rows are usable: every row "
-                                 "lacks a required value or has one that cannot be read (see the issues by cell)",
-                                 file=s.file, sheet=s.sheet, table=s.table, severity=Severity.ERROR))
-
-
 def _carry_errors(excel_errors: dict[tuple[str, str], int], table: str, sources: tuple[str, ...], target: str) -> None:
     n = sum(excel_errors.get((table, s), 0) for s in sources)
     if n:
@@ -406,7 +396,6 @@ def validate(mapped: list[MappedSheet], problems: ProblemLog | None = None, loca
         frames = [f for f, *_ in got if not f.empty] or [got[0][0]]
         df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
         tables[name] = _derive(name, df, excel_errors, problems)
-    _flag_unusable(sources, problems)
     kpi_sheet = empty_kpi_sheet()
     if kpi_frames:
         from .kpisheet import combine
