@@ -26,9 +26,12 @@ def stray_mask(dates: pd.Series) -> np.ndarray:
     out = np.zeros(len(dates), dtype=bool)
     if valid.sum() < 3:
         return out
-    d = pd.DatetimeIndex(dates[valid])
-    months = (d.year * 12 + d.month - 1).to_numpy()
-    distinct, counts = np.unique(months, return_counts=True)
+    months = dates.to_numpy()[valid].astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+    low = int(months.min())
+    per_month = np.bincount(months - low)  # a few thousand bins at most (pandas dates span 1677-2262)
+    distinct = np.flatnonzero(per_month)
+    counts = per_month[distinct]
+    distinct = distinct + low
     if len(distinct) < 2:
         return out
     limit = max(STRAY_ROWS, STRAY_SHARE * len(months))
