@@ -338,6 +338,8 @@ def _drop_stray_dates(table: str, got: list, sources: list[Source], problems: Pr
     if col is None or not all(col in f.columns for f in frames):
         return got
     dates = pd.concat([f[col] for f in frames], ignore_index=True)
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        return got
     stray = stray_mask(dates)
     if not stray.any():
         return got
