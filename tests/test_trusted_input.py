@@ -18,7 +18,7 @@ import pytest
 import xlsxwriter
 
 from kpireport.catalog import default_catalog
-from kpireport.compute.engine import may_be_blank, must_be_filled
+from kpireport.compute.availability import may_be_blank, must_be_filled
 from kpireport.compute.partial import partial_first
 from kpireport.compute.report import Unavailable
 from kpireport.dataset import Dataset, placing_date
