@@ -58,16 +58,31 @@ def _as_of(files: list[Path], config: Config) -> tuple[pd.Timestamp | None, str]
 
 
 def check_input(dataset: Dataset) -> None:
-    """What `generate` and `validate` both refuse, so that they agree on every input: an error in
-    the input (a sheet named or mapped as a table that cannot be read as one, a table with no
-    usable row, a config mapping that names no table). Warnings and notes never stop a run."""
+    """What `generate` and `validate` both refuse, so that they agree on every input.
+
+    An error in the input (a sheet named or mapped as a table that cannot be read as one, a
+    config mapping that names no table) is an input error (exit 3). A recognised sheet with
+    rows none of which is usable ("0 of 7,043 rows") is missing data (exit 7): reporting the
+    rest would show its KPIs as "no data" for a file full of it. Warnings never stop a run.
+    """
     errors = [p for p in dataset.problems if p.severity is Severity.ERROR]
-    if not errors:
-        return
-    more = f" (and {len(errors) - 1:,} more errors)" if len(errors) > 1 else ""
-    raise InputError(f"{errors[0].one_line().removeprefix('error: ')}{more}.",
-                     "Fix it in the source file or map it in the config; a file or sheet that is not meant to be "
-                     "read can be marked 'ignore' under mapping: sheets. `kpireport validate` lists every issue.")
+    if errors:
+        more = f" (and {len(errors) - 1:,} more errors)" if len(errors) > 1 else ""
+        raise InputError(f"{errors[0].one_line().removeprefix('error: ')}{more}.",
+                         "Fix it in the source file or map it in the config; a file or sheet that is not meant to "
+                         "be read can be marked 'ignore' under mapping: sheets. `kpireport validate` lists every "
+                         "issue.")
+    for s in unusable(dataset):
+        raise MissingDataError(
+            f"{s.file} / {s.sheet}: recognised as table {s.table!r} but 0 of {s.rows_read:,} rows are usable: "
+            "every row lacks a required value or has one that cannot be read.",
+            "`kpireport validate` shows why by cell; fix the column or map another one in the config, or mark the "
+            "sheet 'ignore' under mapping: sheets.")
+
+
+def unusable(dataset: Dataset) -> list:
+    """Recognised record sheets that had rows and kept none."""
+    return [s for s in dataset.sources if s.kind == "records" and s.rows_read > 0 and s.rows_used == 0]
 
 def identity(config: Config, dataset: Dataset) -> tuple[str, str]:
     """(company, currency) of a report: never the sample company's, never a guess.

@@ -18,7 +18,7 @@ import pytest
 import xlsxwriter
 
 from kpireport.catalog import default_catalog
-from kpireport.compute.engine import may_be_blank, must_be_filled
+from kpireport.compute.availability import may_be_blank, must_be_filled
 from kpireport.compute.partial import partial_first
 from kpireport.compute.report import Unavailable
 from kpireport.dataset import Dataset, placing_date
@@ -286,7 +286,7 @@ def _undated_targets(tmp_path: Path) -> list[Path]:
 
 
 @pytest.mark.parametrize(("make", "code", "says"), [
-    (_bad_dates, 3, "0 of 7 rows are usable"),
+    (_bad_dates, 7, "0 of 7 rows are usable"),
     (_named_but_unreadable, 3, "required column(s) order_date not found"),
     (_no_table, 7, "no input table was recognised"),
     (_customers, 0, ""),

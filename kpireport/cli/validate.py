@@ -2,10 +2,12 @@
 
 Prints the files read, each sheet recognised (sheet -> table, how, header row, rows read and
 used), the header mapping (their header -> our column, ignored headers), the sheets not used,
-every issue by cell, and which KPIs can and cannot be computed. Exit codes: 0 when at least
-one table was recognised and nothing is an error; otherwise the code of the first file that
-could not be read, 7 (missing data) when no table was recognised, 3 (input error) when a
-table was recognised but errors were found.
+every issue by cell, and which KPIs can and cannot be computed. Exit codes are those `generate`
+would give on the same input: 0 when at least one table was recognised and nothing is an error;
+otherwise the code of the first file that could not be read, 7 (missing data) when no table was
+recognised, 3 (input error) when a table was recognised but errors were found, 7 again when a
+recognised table has no usable row (pipeline.check_input) or no row is dated. Files given twice
+are read once and listed; sheets the config marks 'ignore' are listed as not used.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ def validate(inputs: tuple[Path, ...], config_path: Path | None) -> None:
     KPIs can be computed. Writes nothing."""
     from ..compute.engine import choose_periods
     from ..mapping import map_sheets
-    from ..pipeline import catalog_for
+    from ..pipeline import catalog_for, check_input
     from ..problems import ProblemLog
     from ..read.duplicates import describe, note_duplicates, unique_files
     from ..read.readers import expand, read_path
@@ -73,10 +75,11 @@ def validate(inputs: tuple[Path, ...], config_path: Path | None) -> None:
                                "Name each sheet after its table (Orders, Customers, Leads, ...) or map it in the "
                                "config (mapping: sheets).")
     if errors:
-        # the condition pipeline.check_input refuses in generate: the two exit alike
+        # the first condition pipeline.check_input refuses in generate: the two exit alike
         raise InputError(f"{_plural(errors, 'error')} found in the input; see the issues above.",
                          "Fix them in the source files or map the columns in the config (a file or sheet not meant "
                          "to be read can be marked 'ignore' under mapping: sheets), then validate again.")
+    check_input(dataset)  # and the rest of it: a table with no usable row
     choose_periods(dataset, config.grain, config.fiscal_year_start, None)  # generate's "no dated rows" (exit 7)
     click.echo(f"OK: {_plural(len(dataset.sources), 'table')} recognised, no errors.")
 
@@ -101,7 +104,8 @@ def _recognised(dataset) -> None:
                   else f"header rows {s.header_row - 1}-{s.header_row}")
         unit = "KPI row" if s.kind == "kpi sheet" else "row"
         extra = [f"by {s.recognised_by}"] if s.recognised_by else []
-        extra += [header, f"{_plural(s.rows_read, unit)} read, {s.rows_used:,} used"]
+        extra += [header, f"{_plural(s.rows_read, unit)} read, {s.rows_used:,} used"
+                  + (" - no usable row" if s.rows_read and not s.rows_used else "")]
         if s.excel_errors:
             extra.append(f"{_plural(s.excel_errors, 'cell')} with Excel errors")
         if s.hidden_rows:

@@ -12,8 +12,14 @@ rows than the limit is history, whatever the gap.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
+
+from ..dataset import Source, placing_date
+from ..mapping.normalize import cell_ref
+from ..problems import Problem, ProblemLog, Severity
 
 GAP_MONTHS = 6
 STRAY_ROWS = 2
@@ -26,9 +32,12 @@ def stray_mask(dates: pd.Series) -> np.ndarray:
     out = np.zeros(len(dates), dtype=bool)
     if valid.sum() < 3:
         return out
-    d = pd.DatetimeIndex(dates[valid])
-    months = (d.year * 12 + d.month - 1).to_numpy()
-    distinct, counts = np.unique(months, return_counts=True)
+    months = dates.to_numpy()[valid].astype("datetime64[M]").astype(np.int64)  # months since 1970-01
+    low = int(months.min())
+    per_month = np.bincount(months - low)  # a few thousand bins at most (pandas dates span 1677-2262)
+    distinct = np.flatnonzero(per_month)
+    counts = per_month[distinct]
+    distinct = distinct + low
     if len(distinct) < 2:
         return out
     limit = max(STRAY_ROWS, STRAY_SHARE * len(months))
@@ -59,3 +68,42 @@ def main_range(dates: pd.Series, stray: np.ndarray) -> str:
     if kept.empty:
         return ""
     return f"{kept.min():%Y-%m} to {kept.max():%Y-%m}"
+
+
+def drop_stray_dates(table: str, got: list, sources: list[Source], problems: ProblemLog) -> list:
+    """Leave out, cell by cell, the rows of an event table dated far outside the rest: they would
+    move the default period or open empty periods by the hundred.
+
+    `got` holds, per sheet of the table, (rows, index of its Source, 0-based sheet row of each
+    row, the MappedSheet); the same comes back without the stray rows, the Sources' rows_used
+    lowered to match."""
+    col = placing_date(table)
+    frames = [f for f, *_ in got]
+    if col is None or not all(col in f.columns for f in frames):
+        return got
+    dates = pd.concat([f[col] for f in frames], ignore_index=True)
+    if not pd.api.types.is_datetime64_any_dtype(dates):
+        return got
+    stray = stray_mask(dates)
+    if not stray.any():
+        return got
+    rest = main_range(dates, stray)
+    out, start = [], 0
+    for df, i, kept, m in got:
+        mine = stray[start:start + len(df)]
+        start += len(df)
+        if not mine.any():
+            out.append((df, i, kept, m))
+            continue
+        j = m.columns.get(col)
+        where = {"file": m.sheet.file, "sheet": m.sheet.sheet, "table": table}
+        for pos in np.flatnonzero(mine):
+            problems.add(Problem(f"date far outside the rest of the column's dates ({df[col].iloc[pos]:%Y-%m-%d}; "
+                                 f"the others run {rest}); row left out. Correct the date if the row belongs",
+                                 cell=cell_ref(int(kept[pos]), j) if j is not None else "",
+                                 column=m.headers.get(j, col) if j is not None else col,
+                                 severity=Severity.WARNING, **where))
+        n = int(mine.sum())
+        sources[i] = replace(sources[i], rows_used=sources[i].rows_used - n)
+        out.append((df.loc[~mine].reset_index(drop=True), i, kept[~mine], m))
+    return out
