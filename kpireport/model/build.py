@@ -259,9 +259,9 @@ def _ratings_from_tickets(db: Relational, tables: dict[str, pd.DataFrame], schem
 
 def _dimensions(db: Relational, tables: dict[str, pd.DataFrame], schema: Schema, log: ProblemLog) -> None:
     for name in _dependency_order(schema):
-        if name not in tables:
-            continue
         spec = schema.tables[name]
+        if name not in tables or (spec.header is not None and spec.header in tables):
+            continue  # lines joined to their header live on in it
         for fk, other in spec.references:
             if other not in tables or not db.has(name, fk) or not tables[name][fk].notna().any():
                 continue
