@@ -40,6 +40,13 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
         )
     dataset = validate(mapped, problems, config.input_locale, catalog=catalog)
     check_input(dataset)
+    return modelled(dataset, files, config)
+
+
+def modelled(dataset: Dataset, files: list[Path], config: Config) -> Dataset:
+    """The validated tables through the semantic model (related files joined, snapshots dated),
+    with the company and currency the input workbooks name: what `generate` and `validate` both
+    go on from."""
     props = first_properties(files)
     dataset.company, dataset.title, dataset.currency = props.company, props.title, props.currency
     as_of, said = _as_of(files, config)

@@ -189,3 +189,17 @@ def test_call_centre_export(tmp_path):
     for kid, value in expected.items():
         assert report.value(kid) == pytest.approx(value), kid
     assert ("Answered (Y/N)", "answered") in report.sources[0].mapping  # recognised, not ignored
+
+
+@pytest.mark.parametrize("shape", ["marketplace", "churn_snapshot"])
+def test_validate_sees_what_generate_computes(tmp_path, shape):
+    """validate goes through the same semantic model: joined and snapshot tables give the same KPIs."""
+    data = tmp_path / "exports"
+    data.mkdir()
+    getattr(export_shapes, shape)(data)
+    done = subprocess.run([sys.executable, "-m", "kpireport", "validate", str(data)], capture_output=True, text=True,
+                          cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    listed = done.stdout.split("from records", 1)[1].split("cannot be computed", 1)[0]
+    report = run([data], Config())
+    assert {k.strip(" ,\n") for k in listed.split(":", 1)[1].split(",")} == {k.id for k in report.computed}

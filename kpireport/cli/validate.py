@@ -36,7 +36,7 @@ def validate(inputs: tuple[Path, ...], config_path: Path | None) -> None:
     KPIs can be computed. Writes nothing."""
     from ..compute.engine import choose_periods
     from ..mapping import map_sheets
-    from ..pipeline import catalog_for, check_input
+    from ..pipeline import catalog_for, check_input, modelled
     from ..problems import ProblemLog
     from ..read.duplicates import describe, note_duplicates, unique_files
     from ..read.readers import expand, read_path
@@ -64,6 +64,8 @@ def validate(inputs: tuple[Path, ...], config_path: Path | None) -> None:
         click.echo(f"  {f.name} ({detail}): {_plural(len(got), 'sheet')}")
     mapped, problems = map_sheets(sheets, config.mapping, problems=problems, catalog=catalog)
     dataset = validate_sheets(mapped, problems, config.input_locale, catalog=catalog)
+    if dataset.tables:  # joins, derived customers and dated snapshots, as generate sees them
+        dataset = modelled(dataset, [f for f in files if all(f != g for g, _ in failed)], config)
     _recognised(dataset)
     _not_used(sheets, dataset)
     errors = _issues(dataset)
