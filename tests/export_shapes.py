@@ -217,3 +217,16 @@ ID0006,Stewart,2026-10-31,10:00:29,Contract related,N,N,,,
 ID0007,Diane,2026-09-30,11:20:00,Streaming,Y,Y,20,00:03:00,5
 """)
     return {"tickets_opened": 6.0, "csat": 14 / 5, "first_response_time": 337 / 5, "average_handle_time": 613 / 5}
+
+
+def campaign_responses(folder: Path) -> dict[str, float]:
+    """A marketing campaign response list: one contacted customer per row, enrolment date only,
+    one yes/no (1/0) column per campaign. Read as customers: 2 enrolled in October."""
+    _csv(folder / "marketing_campaign.csv", """
+ID,Year_Birth,Education,Marital_Status,Income,Dt_Customer,Recency,MntWines,AcceptedCmp1,AcceptedCmp2,Complain,Response
+5524,1957,Graduation,Single,58138,2026-09-04,58,635,0,0,0,1
+2174,1954,Graduation,Single,46344,2026-10-08,38,11,0,0,0,0
+4141,1965,Graduation,Together,71613,2026-10-21,26,426,0,1,0,0
+6182,1984,Graduation,Together,26646,2026-09-10,26,11,0,0,1,0
+""")
+    return {"new_customers": 2.0}

@@ -203,3 +203,10 @@ def test_validate_sees_what_generate_computes(tmp_path, shape):
     listed = done.stdout.split("from records", 1)[1].split("cannot be computed", 1)[0]
     report = run([data], Config())
     assert {k.strip(" ,\n") for k in listed.split(":", 1)[1].split(",")} == {k.id for k in report.computed}
+
+
+def test_campaign_response_list_is_read_as_customers(tmp_path):
+    expected = export_shapes.campaign_responses(tmp_path)
+    report = run([tmp_path], Config(), period=OCTOBER)
+    assert report.value("new_customers") == expected["new_customers"]
+    assert {s.table for s in report.sources} == {"customers"}
