@@ -61,6 +61,9 @@ def main(ctx: click.Context, debug: bool) -> None:
     """kpireport: KPI workbooks and e-mail summaries from your CRM, sales and finance exports."""
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    from ..duck import tame_allocators
+
+    tame_allocators()  # before any worker thread starts: a run must fit an address-space limit
 
 
 def load_cli_config(path: Path | None) -> Config:

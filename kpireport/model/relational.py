@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-import duckdb
 import numpy as np
 import pandas as pd
 
+from ..duck import connect
 from ..schema import TableSpec
 
 ROW = "__row"  # each table's row number: results keep the input's row order
@@ -30,7 +30,7 @@ class Relational:
     """A DuckDB connection with the run's tables registered under their canonical names."""
 
     def __init__(self, tables: Mapping[str, pd.DataFrame]) -> None:
-        self.con = duckdb.connect(":memory:")
+        self.con = connect()
         self.columns: dict[str, list[str]] = {}
         for name, df in tables.items():
             self.register(name, df)

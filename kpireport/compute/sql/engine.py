@@ -16,11 +16,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 
-import duckdb
 import numpy as np
 import pandas as pd
 
 from ...catalog.model import Measure
+from ...duck import connect
 from . import dialect as d
 from . import queries as q
 from .compiler import Columns, kind_of, nonblank
@@ -38,7 +38,7 @@ class MeasureEngine:
     """
 
     def __init__(self, tables: Mapping[str, pd.DataFrame], views: Mapping[str, str] | None = None) -> None:
-        self._con = duckdb.connect()
+        self._con = connect()
         self._names = itertools.count()
         self._source: dict[str, str] = {}
         self._frames: dict[str, pd.DataFrame] = {}  # the registered tables that no view replaces
