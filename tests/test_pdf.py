@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import unicodedata
 from dataclasses import replace
 
 import pypdf
@@ -46,6 +48,23 @@ def english(report) -> bytes:
 @pytest.fixture(scope="module")
 def turkish(report) -> bytes:
     return render_pdf(report, replace(TR, company=COMPANY), GENERATED)
+
+
+@pytest.fixture(scope="module")
+def persian(report) -> bytes:
+    return render_pdf(report, Config(language="fa", locale="fa_IR", currency="IRR", company=COMPANY), GENERATED)
+
+
+def xs(data: bytes, page: int) -> dict[str, float]:
+    """Where each piece of text on a page starts, in points from the left edge (the last one drawn wins)."""
+    found: dict[str, float] = {}
+
+    def visit(text, cm, tm, _font, _size) -> None:
+        if text.strip():
+            found[text.strip()] = tm[4] * cm[0] + cm[4]
+
+    pypdf.PdfReader(io.BytesIO(data)).pages[page].extract_text(visitor_text=visit)
+    return found
 
 
 @pytest.mark.parametrize(("fixture", "expected"), [
@@ -145,3 +164,51 @@ def test_a_long_table_repeats_its_header_and_never_splits_a_row() -> None:
     for i in range(70):
         hits = [text for text in texts if f"Member {i:02d} ${1000 + i}" in text]
         assert len(hits) == 1, i
+
+
+PERSIAN_PHRASES = ["گزارش شاخص‌های کلیدی عملکرد", "شاخص‌های اصلی", "درآمد (فروش خالص)", "سود ناخالص",
+                   "در مسیر هدف", "آنچه نیاز به توجه دارد", "نرخ ریزش مشتری", "مشتریان از دست رفته", "روندها",
+                   "تفکیک‌ها", "درآمد (فروش خالص) به تفکیک منطقه", "نماینده فروش"]
+
+
+@pytest.mark.parametrize("phrase", PERSIAN_PHRASES, ids=[f"phrase{i}" for i in range(len(PERSIAN_PHRASES))])
+def test_a_persian_summary_is_shaped_text_that_reads_back_in_persian(persian, phrase: str) -> None:
+    # Shaped glyphs map back to the letters typed (NFKC folds any presentation form a reader returns).
+    text = unicodedata.normalize("NFKC", " ".join(pages(persian)))
+    assert unicodedata.normalize("NFKC", phrase) in text
+
+
+def test_a_persian_summary_writes_every_number_in_persian_digits(persian) -> None:
+    texts = pages(persian)
+    assert not re.search("[0-9]", " ".join(texts)), "a 0-9 digit in the Persian PDF"
+    assert set("۰۱۲۳۴۵۶۷۸۹") <= set(" ".join(texts))
+    for n, text in enumerate(texts, start=1):  # the page numbers too, total included
+        assert text.endswith(f"صفحه {'۰۱۲۳۴۵۶۷۸۹'[n]} از {'۰۱۲۳۴۵۶۷۸۹'[len(texts)]}"), text[-30:]
+
+
+def _start_side(data: bytes, page: int, needle: str) -> str:
+    x = next(x for text, x in xs(data, page).items() if needle in text)
+    return "left" if x < 595 / 2 else "right"
+
+
+@pytest.mark.parametrize(("fixture", "needle", "side"), [
+    # the running header and the title: the company at the reading side
+    ("english", "Ayşe Gıda & Co.", "left"),
+    ("persian", "Ayşe Gıda & Co.", "right"),
+    # a breakdown table's first column (the region) and its title
+    ("english", "North", "left"),
+    ("persian", "North", "right"),
+    ("english", "Revenue (net sales) by region", "left"),
+    ("persian", "درآمد (فروش خالص) به تفکیک منطقه", "right"),
+    # the page number at the far side
+    ("english", "Page 3 of 3", "right"),
+    ("persian", "صفحه ۳ از ۳", "left"),
+])
+def test_a_right_to_left_summary_is_laid_out_from_the_right(request, fixture: str, needle: str, side: str) -> None:
+    assert _start_side(request.getfixturevalue(fixture), 2, needle) == side
+
+
+def test_a_persian_table_runs_its_columns_from_the_right(persian, english) -> None:
+    # the region, then its actual, then the share: right to left in Persian, left to right in English
+    fa, en = xs(persian, 2), xs(english, 2)
+    assert fa["North"] > fa["۶۷٪"] and en["North"] < en["67%"]

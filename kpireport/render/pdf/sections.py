@@ -2,7 +2,8 @@
 
 The context (render/html/context.py) already holds every number as text in the report's
 locale and every word translated, so the PDF says exactly what the HTML says; these functions
-only place it. Each block is measured before it is drawn and kept on one page.
+only place it. Each block is measured before it is drawn and kept on one page. Positions are
+worked out from the reading side and mirrored by `pdf.mx` for right-to-left languages.
 """
 
 from __future__ import annotations
@@ -27,10 +28,13 @@ def title_block(pdf: SummaryPdf, ctx: dict[str, Any]) -> None:
     if ctx["company"]:
         pdf.set_font(FONT, "B", 18)
         pdf.set_text_color(NAVY)
-        pdf.multi_cell(pdf.content_width, 8, ctx["company"], align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        with pdf.own_direction():
+            pdf.multi_cell(pdf.content_width, 8, ctx["company"], align=pdf.start, new_x=XPos.LMARGIN,
+                           new_y=YPos.NEXT)
     pdf.set_font(FONT, "B", 13)
     pdf.set_text_color(INK)
-    pdf.cell(pdf.content_width, 7, f"{ctx['heading']} · {ctx['period']}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(pdf.content_width, 7, f"{ctx['heading']} · {ctx['period']}", align=pdf.start,
+             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.paragraph(f"{ctx['subtitle']} · {ctx['generated']}", size=9, colour=MUTED, gap=2)
 
 
@@ -44,7 +48,7 @@ def counts(pdf: SummaryPdf, ctx: dict[str, Any]) -> None:
         y = pdf.get_y()
         for i, item in enumerate(items):
             border, fill, ink = STATUS[item["key"]]
-            x = MARGIN + i * (w + GUTTER)
+            x = pdf.mx(MARGIN + i * (w + GUTTER), w)
             pdf.set_fill_color(fill)
             pdf.rect(x, y, w, 15, style="F")
             pdf.set_fill_color(border)
@@ -52,7 +56,7 @@ def counts(pdf: SummaryPdf, ctx: dict[str, Any]) -> None:
             pdf.set_text_color(ink)
             pdf.set_font(FONT, "B", 16)
             pdf.set_xy(x, y + 2)
-            pdf.cell(w, 7, str(item["count"]), align="C")
+            pdf.cell(w, 7, pdf.digits(str(item["count"])), align="C")
             pdf.set_font(FONT, "B", 8.5)
             pdf.set_xy(x, y + 9.5)
             pdf.cell(w, 4, item["label"], align="C")
@@ -86,30 +90,34 @@ def _tile(pdf: SummaryPdf, x: float, y: float, w: float, tile: dict[str, Any]) -
     pdf.set_font(FONT, "B", size)
     pdf.set_text_color(MUTED)
     pdf.set_xy(x + 3, y + 3)
-    pdf.multi_cell(inner, size * 0.46, name, align="L")
+    pdf.multi_cell(inner, size * 0.46, name, align=pdf.start)
     pdf.set_font(FONT, "B", 15)
     pdf.set_text_color(INK)
     pdf.set_xy(x + 3, y + 11.5)
-    pdf.cell(inner, 7, tile["value"])
-    pdf.pill(x + 3, y + 19.5, tile["status"], tile["status_label"])
+    pdf.cell(inner, 7, tile["value"], align=pdf.start)
+    pill_w = pdf.pill_width(tile["status_label"])
+    pdf.pill(x + 3 + inner - pill_w if pdf.rtl else x + 3, y + 19.5, tile["status"], tile["status_label"])
     pdf.set_font(FONT, "", 7.5)
     pdf.set_text_color(MUTED)
     pdf.set_xy(x + 3, y + 24.5)
-    pdf.cell(inner, LINE, tile["target_line"])
+    pdf.cell(inner, LINE, tile["target_line"], align=pdf.start)
     if tile["change_dir"] != "none":
-        pdf.set_xy(x + 3, y + 24.5 + LINE)
         pdf.set_font(FONT, "B", 7.5)
         pdf.set_text_color(TONES.get(tile["change_tone"], MUTED))
         change = f"{tile['arrow']} {tile['change']}"
-        pdf.cell(pdf.get_string_width(change) + 1.5, LINE, change)
+        change_w = pdf.get_string_width(change) + 1.5
+        # The change, then what it is measured against, from the tile's reading side.
+        pdf.set_xy(x + 3 + inner - change_w if pdf.rtl else x + 3, y + 24.5 + LINE)
+        pdf.cell(change_w, LINE, change, align=pdf.start)
         pdf.set_font(FONT, "", 7.5)
         pdf.set_text_color(MUTED)
-        pdf.cell(inner - pdf.get_string_width(change) - 1.5, LINE, tile["vs"])
+        pdf.set_x(x + 3 if pdf.rtl else x + 3 + change_w)
+        pdf.cell(inner - change_w, LINE, tile["vs"], align=pdf.start)
     if tile["year_ago"]:
         pdf.set_font(FONT, "", 7.5)
         pdf.set_text_color(MUTED)
         pdf.set_xy(x + 3, y + 24.5 + 2 * LINE)
-        pdf.cell(inner, LINE, tile["year_ago"])
+        pdf.cell(inner, LINE, tile["year_ago"], align=pdf.start)
 
 
 def tiles(pdf: SummaryPdf, ctx: dict[str, Any]) -> None:
@@ -125,7 +133,7 @@ def tiles(pdf: SummaryPdf, ctx: dict[str, Any]) -> None:
         pdf.keep(TILE_H)
         y = pdf.get_y()
         for i, tile in enumerate(row[start:start + TILES_PER_ROW]):
-            _tile(pdf, MARGIN + i * (w + GUTTER), y, w, tile)
+            _tile(pdf, pdf.mx(MARGIN + i * (w + GUTTER), w), y, w, tile)
         pdf.set_xy(MARGIN, y + TILE_H + GUTTER)
 
 
@@ -155,25 +163,26 @@ def attention(pdf: SummaryPdf, ctx: dict[str, Any]) -> None:
         pdf.set_fill_color("#fafbfc")
         pdf.rect(MARGIN, y, pdf.content_width, height_mm, style="F")
         pdf.set_fill_color(border)
-        pdf.rect(MARGIN, y, 1.4, height_mm, style="F")
-        x = MARGIN + 4
+        pdf.rect(pdf.mx(MARGIN, 1.4), y, 1.4, height_mm, style="F")
+        x = MARGIN + 4  # the text box is inset 4 mm on both sides, so it needs no mirroring
         pdf.set_font(FONT, "B", 9.5)
         pdf.set_text_color(INK)
-        pdf.set_xy(x, y + 3)
         name_w = min(pdf.get_string_width(item["name"]) + 2, inner - 60)
-        pdf.cell(name_w, 4.5, item["name"])
-        pdf.pill(x + name_w + 1, y + 3.3, item["status"], item["status_label"])
+        pdf.set_xy(pdf.mx(x, name_w), y + 3)
+        pdf.cell(name_w, 4.5, item["name"], align=pdf.start)
+        pill_w = pdf.pill_width(item["status_label"])
+        pdf.pill(pdf.mx(x + name_w + 1, pill_w), y + 3.3, item["status"], item["status_label"])
         pdf.set_font(FONT, "B", 10)
         pdf.set_xy(x, y + 3)
-        pdf.cell(inner, 4.5, item["value"], align="R")
+        pdf.cell(inner, 4.5, item["value"], align=pdf.end)
         pdf.set_font(FONT, "", 8.5)
         pdf.set_text_color(INK)
         pdf.set_xy(x, y + 8.5)
-        pdf.multi_cell(inner, LINE, item["reason"], align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+        pdf.multi_cell(inner, LINE, item["reason"], align=pdf.start, new_x=XPos.LEFT, new_y=YPos.NEXT)
         if guidance[id(item)]:
             pdf.set_text_color(MUTED)
             pdf.set_x(x)
-            pdf.multi_cell(inner, LINE, guidance[id(item)], align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
+            pdf.multi_cell(inner, LINE, guidance[id(item)], align=pdf.start, new_x=XPos.LEFT, new_y=YPos.NEXT)
         pdf.set_xy(MARGIN, y + height_mm + 2)
     pdf.paragraph(a["more"], size=8.5, colour=MUTED)
 
@@ -192,13 +201,16 @@ def charts(pdf: SummaryPdf, ctx: dict[str, Any], pngs: dict[str, bytes]) -> None
         pdf.set_font(FONT, "B", 9.5)
         pdf.set_text_color(INK)
         pdf.set_x(MARGIN)
-        pdf.cell(w, 5.5, chart["title"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(w, 5.5, chart["title"], align=pdf.start, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         pdf.image(io.BytesIO(pngs[chart["id"]]), x=MARGIN, y=pdf.get_y(), w=w, h=h, alt_text=chart["alt"])
         pdf.set_xy(MARGIN, pdf.get_y() + h + 2.5)
 
 
-def _columns(b: dict[str, Any], t: dict[str, str], width: float) -> list[tuple[str, str, float, str]]:
-    """(key, header, width, align) of a breakdown table, as the HTML shows them."""
+def _columns(b: dict[str, Any], t: dict[str, str], width: float,
+             rtl: bool = False) -> list[tuple[str, str, float, str]]:
+    """(key, header, width, align) of a breakdown table from left to right, as the HTML shows them.
+
+    In RTL the columns run from the right (reversed) and every alignment is mirrored."""
     cols: list[tuple[str, str, float, str]] = []
     if b["leaderboard"]:
         cols.append(("rank", t["rank"], 8, "C"))
@@ -213,6 +225,8 @@ def _columns(b: dict[str, Any], t: dict[str, str], width: float) -> list[tuple[s
         cols.append(("attainment", t["attainment"], 23, "R"))
         cols.append(("status", t["status"], 24, "C"))
     fixed = sum(c[2] for c in cols)
+    if rtl:
+        cols = [(k, h, w, {"L": "R", "R": "L"}.get(a, a)) for k, h, w, a in reversed(cols)]
     return [(k, h, w or width - fixed, a) for k, h, w, a in cols]
 
 
@@ -281,12 +295,12 @@ def breakdowns(pdf: SummaryPdf, ctx: dict[str, Any]) -> None:
     first = ctx["breakdowns"][0]
     pdf.heading(ctx["labels"]["sections"]["breakdowns"], follow=8 + ROW_H * (2 + min(3, len(first["rows"]))))
     for b in ctx["breakdowns"]:
-        cols = _columns(b, t, pdf.content_width)
+        cols = _columns(b, t, pdf.content_width, pdf.rtl)
         pdf.keep(8 + ROW_H * (1 + min(3, len(b["rows"]))))
         pdf.set_font(FONT, "B", 10)
         pdf.set_text_color(INK)
         pdf.set_x(MARGIN)
-        pdf.cell(pdf.content_width, 7, b["title"], new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.cell(pdf.content_width, 7, b["title"], align=pdf.start, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         _table_header(pdf, cols)
         for i, row in enumerate(b["rows"]):
             if pdf.get_y() + ROW_H > pdf.bottom:
