@@ -264,10 +264,9 @@ class _ZipGuard:
         elif self.kind == "ods" and "content.xml" not in self.scanned:
             self.facts.unchecked = ["content.xml"]
 
-    def _head(self, fh, info, n: int = 4096) -> bytes:
-        """The first `n` inflated bytes of a member (to tell XML and worksheets by content)."""
-        if not info.file_size:
-            return b""
+    def _seek_data(self, fh, info) -> None:
+        """Put `fh` at the first compressed byte of a member, through its local header (a damaged
+        offset or header is a corrupt file, not a reader crash)."""
         if info.header_offset < 0 or info.header_offset >= self.facts.size:
             raise CorruptFileError(f"{self.name}: part {info.filename} is damaged.", _EXPORT_AGAIN)
         fh.seek(info.header_offset)
@@ -276,6 +275,12 @@ class _ZipGuard:
             raise CorruptFileError(f"{self.name}: part {info.filename} is damaged.", _EXPORT_AGAIN)
         name_len, extra_len = struct.unpack_from("<HH", local, 26)
         fh.seek(info.header_offset + 30 + name_len + extra_len)
+
+    def _head(self, fh, info, n: int = 4096) -> bytes:
+        """The first `n` inflated bytes of a member (to tell XML and worksheets by content)."""
+        if not info.file_size:
+            return b""
+        self._seek_data(fh, info)
         raw = fh.read(min(info.compress_size, 65_536))
         if info.compress_type != 8:
             return raw[:n]
@@ -360,14 +365,7 @@ class _ZipGuard:
         deflate produce other output) or declared small on purpose: the rest of it is inflated,
         without keeping it, up to OVERRUN_CHECK_BYTES more, and its CRC decides: damaged (exit 5)
         when the stream breaks or the CRC differs, built to mislead (exit 12) when it matches."""
-        if info.header_offset < 0 or info.header_offset >= self.facts.size:
-            raise CorruptFileError(f"{self.name}: part {info.filename} is damaged.", _EXPORT_AGAIN)
-        fh.seek(info.header_offset)
-        local = fh.read(30)
-        if len(local) < 30 or not local.startswith(b"PK\x03\x04"):
-            raise CorruptFileError(f"{self.name}: part {info.filename} is damaged.", _EXPORT_AGAIN)
-        name_len, extra_len = struct.unpack_from("<HH", local, 26)
-        fh.seek(info.header_offset + 30 + name_len + extra_len)
+        self._seek_data(fh, info)
         left, out, crc = info.compress_size, 0, 0
         dec = zlib.decompressobj(-15) if info.compress_type == 8 else None
         limit = info.file_size
