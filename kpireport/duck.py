@@ -53,3 +53,18 @@ def tame_allocators() -> None:
 
     pa.set_memory_pool(pa.system_memory_pool())
 
+
+@contextlib.contextmanager
+def within_memory():
+    """DuckDB running out of its memory limit is the input being too large for this machine or
+    limit (exit 13, with what to do), not a bug."""
+    from .errors import TooLargeError
+
+    try:
+        yield
+    except duckdb.OutOfMemoryException as exc:
+        raise TooLargeError("the data needs more memory than kpireport may use here "
+                            f"({str(exc).splitlines()[0][:160]}).",
+                            "Run it on fewer rows (a shorter period or fewer files), or raise the memory "
+                            "limit (ulimit -v) this process runs under.") from exc
+

@@ -11,6 +11,7 @@ from .compute.engine import check_period, compute_report
 from .compute.report import Report
 from .config import Config
 from .dataset import Dataset
+from .duck import within_memory
 from .errors import InputError, MissingDataError
 from .mapping import map_sheets
 from .model import apply_model
@@ -117,7 +118,8 @@ def run_with_dataset(inputs: list[Path], config: Config, grain: Grain | None = N
                      period: str | None = None) -> tuple[Report, Dataset]:
     """The report and the validated tables it was computed from."""
     catalog = catalog_for(config)
-    dataset = load_dataset(inputs, config, catalog)
+    with within_memory():
+        dataset = load_dataset(inputs, config, catalog)
     if config.target_overrides:
         from .config import apply_target_overrides
 
@@ -135,5 +137,6 @@ def run_with_dataset(inputs: list[Path], config: Config, grain: Grain | None = N
             chosen = convert(chosen, g, config.fiscal_year_start)
         check_period(dataset, chosen, g, config.fiscal_year_start)
     company, currency = identity(config, dataset)
-    report = compute_report(dataset, catalog, g, chosen, config.fiscal_year_start, company, currency)
+    with within_memory():
+        report = compute_report(dataset, catalog, g, chosen, config.fiscal_year_start, company, currency)
     return report, dataset
