@@ -210,3 +210,11 @@ def test_campaign_response_list_is_read_as_customers(tmp_path):
     report = run([tmp_path], Config(), period=OCTOBER)
     assert report.value("new_customers") == expected["new_customers"]
     assert {s.table for s in report.sources} == {"customers"}
+
+
+def test_order_items_without_their_orders_file_are_said_not_used(tmp_path):
+    (tmp_path / "order_items.csv").write_text(
+        "order_id,order_item_id,product_id,price\no1,1,p1,100.00\no1,2,p2,50.00\n", encoding="utf-8")
+    ds = load_dataset([tmp_path], Config())
+    said = [p for p in ds.problems if "has no orders file to take dates from" in p.reason]
+    assert said and said[0].severity == "warning" and said[0].table == "order_items"

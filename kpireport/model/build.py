@@ -35,7 +35,7 @@ RETURNED = "returned"
 
 def apply_model(dataset: Dataset, schema: Schema | None = None, as_of: pd.Timestamp | None = None,
                 as_of_said: str = "set in the config") -> Dataset:
-    """The dataset with related tables joined; unchanged (the same frames) when nothing relates.
+    """The dataset with related tables joined; the same frames where nothing relates.
 
     `as_of` dates a customer snapshot without dates (see snapshot.py); `as_of_said` says where
     the date came from, for the note.
@@ -51,9 +51,7 @@ def apply_model(dataset: Dataset, schema: Schema | None = None, as_of: pd.Timest
         when = as_of if as_of is not None else pd.Timestamp.today().normalize()
         tables["customers"] = dated_snapshot(cust, when, as_of_said if as_of is not None else "today", log)
         snapshot_as_of = snapshot_month(when).end_time.normalize()
-    if not _relational(tables, schema):
-        return replace(dataset, tables=tables, as_of=snapshot_as_of)
-    db = Relational(tables)
+    db = Relational(tables)  # registering the frames copies no rows; each step acts only where it applies
     try:
         _lines_with_header(db, tables, schema, log)
         _unique_people(db, tables, schema, log)
@@ -63,23 +61,6 @@ def apply_model(dataset: Dataset, schema: Schema | None = None, as_of: pd.Timest
     finally:
         db.close()
     return replace(dataset, tables=tables, as_of=snapshot_as_of)
-
-
-def _relational(tables: dict[str, pd.DataFrame], schema: Schema) -> bool:
-    """Whether any step has something to do (a single orders file skips the engine entirely)."""
-    for name, df in tables.items():
-        spec = schema.tables.get(name)
-        if spec is None:
-            continue
-        if spec.header and spec.header in tables:
-            return True
-        if any(t in tables and c in df.columns for c, t in spec.references):
-            return True
-        if any(col not in df.columns for col, _, _ in spec.completed_by):
-            return True
-    if "tickets" in tables and "surveys" not in tables and {"csat", "ces"} & set(tables["tickets"].columns):
-        return True
-    return "orders" in tables and "customer_id" in tables["orders"].columns and "customers" not in tables
 
 
 def _note(log: ProblemLog, table: str, reason: str, severity: Severity = Severity.INFO) -> None:
