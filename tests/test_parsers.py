@@ -13,10 +13,6 @@ from hypothesis import strategies as st
 from kpireport.validate import columns as conv
 from kpireport.validate.parsers import (
     decimal_evidence,
-    excel_serial,
-    guess_day_first,
-    guess_decimal,
-    is_ambiguous_date,
     parse_bool,
     parse_date_text,
     parse_month,
@@ -52,13 +48,15 @@ def test_parse_number_refuses(text: str, decimal: str) -> None:
 
 
 @pytest.mark.parametrize(("samples", "expected"), [
-    (["1.234,56", "12,5"], ","),
-    (["1,234.56", "12.5"], "."),
-    (["1,234", "5"], "."),  # nothing unambiguous: the default
-    (["3,25", "4,10", "1.000,00"], ","),
+    (["1.234,56", "12,5"], [1234.56, 12.5]),
+    (["1,234.56", "12.5"], [1234.56, 12.5]),
+    (["1,234", "5"], [1234.0, 5.0]),  # nothing unambiguous: the default (decimal point)
+    (["3,25", "4,10", "1.000,00"], [3.25, 4.1, 1000.0]),
 ])
-def test_guess_decimal(samples: list[str], expected: str) -> None:
-    assert guess_decimal(samples, ".") == expected
+def test_number_column_decides_its_decimal_separator(samples: list[str], expected: list[float]) -> None:
+    series, failures = conv.to_number(samples, ".")
+    assert not failures
+    assert series.tolist() == pytest.approx(expected)
 
 
 @pytest.mark.parametrize(("text", "day_first", "expected"), [
@@ -86,10 +84,15 @@ def test_parse_date_text_refuses(text: str) -> None:
         parse_date_text(text)
 
 
-def test_day_first_is_decided_by_the_column() -> None:
-    assert guess_day_first(["01/02/2026", "25/02/2026"], default=False) is True
-    assert guess_day_first(["01/02/2026", "02/25/2026"], default=True) is False
-    assert guess_day_first(["01/02/2026"], default=False) is False
+@pytest.mark.parametrize(("texts", "default", "expected"), [
+    (["01/02/2026", "25/02/2026"], False, ["2026-02-01", "2026-02-25"]),  # 25 decides: day first
+    (["01/02/2026", "02/25/2026"], True, ["2026-01-02", "2026-02-25"]),   # 25 decides: month first
+    (["01/02/2026"], False, ["2026-01-02"]),                              # nothing decides: the default
+])
+def test_day_first_is_decided_by_the_column(texts: list[str], default: bool, expected: list[str]) -> None:
+    series, failures = conv.to_date(texts, day_first_default=default)
+    assert not failures
+    assert series.tolist() == [pd.Timestamp(e) for e in expected]
 
 
 @pytest.mark.parametrize(("value", "expected"), [
@@ -107,12 +110,22 @@ def test_parse_bool_refuses(value: object) -> None:
         parse_bool(value)
 
 
-def test_excel_serials_in_both_date_systems() -> None:
-    assert excel_serial(46022) == pd.Timestamp("2025-12-31")
-    assert excel_serial(46022.5) == pd.Timestamp("2025-12-31 12:00")
-    assert excel_serial(44560, date1904=True) == pd.Timestamp("2025-12-31")
-    with pytest.raises(ValueError):
-        excel_serial(-3)
+@pytest.mark.parametrize(("serial", "date1904", "expected"), [
+    (46022, False, "2025-12-31"),
+    (46022.5, False, "2025-12-31 12:00"),
+    (44560, True, "2025-12-31"),
+])
+def test_excel_serials_in_both_date_systems(serial: float, date1904: bool, expected: str) -> None:
+    series, failures = conv.to_date([serial], date1904=date1904)
+    assert not failures
+    assert series.tolist() == [pd.Timestamp(expected)]
+
+
+@pytest.mark.parametrize("serial", [-3, 0, 12, 60, 2026])
+def test_implausible_serials_are_reported_not_read(serial: float) -> None:
+    series, failures = conv.to_date([serial])
+    assert series.isna().all()
+    assert [pos for pos, _ in failures] == [0]
 
 
 def test_number_column_reports_bad_cells_and_excel_errors() -> None:
@@ -210,15 +223,17 @@ def test_parse_number_refuses_with_a_reason(text: str, decimal: str, why: str) -
 
 
 @pytest.mark.parametrize(("samples", "expected"), [
-    (["1.234.567", "12"], ","),    # two thousands dots: comma decimals
-    (["1,234,567", "12"], "."),
-    (["0,5"], ","),
-    (["0.25"], "."),
-    (["12,3456"], ","),
-    (["1.234", "5.678"], "."),     # nothing decides: the default
+    (["1.234.567", "12"], [1234567.0, 12.0]),    # two thousands dots: comma decimals
+    (["1,234,567", "12"], [1234567.0, 12.0]),
+    (["0,5"], [0.5]),
+    (["0.25"], [0.25]),
+    (["12,3456"], [12.3456]),
+    (["1.234", "5.678"], [1.234, 5.678]),     # nothing decides: the default
 ])
-def test_guess_decimal_more(samples: list[str], expected: str) -> None:
-    assert guess_decimal(samples, ".") == expected
+def test_number_column_decimal_separator_more(samples: list[str], expected: list[float]) -> None:
+    series, failures = conv.to_number(samples, ".")
+    assert not failures
+    assert series.tolist() == pytest.approx(expected)
 
 
 def test_decimal_evidence_names_an_ambiguous_example() -> None:
@@ -272,8 +287,12 @@ def test_parse_date_text_refuses_with_a_reason(text: str, why: str) -> None:
     ("03/04/2026", True), ("03-04-2026", True), ("13/04/2026", False), ("03.04.2026", False),
     ("04/04/2026", False), ("2026-03-04", False),
 ])
-def test_is_ambiguous_date(text: str, ambiguous: bool) -> None:
-    assert is_ambiguous_date(text) is ambiguous
+def test_ambiguous_dates_get_a_column_note(text: str, ambiguous: bool) -> None:
+    notes: list[conv.Note] = []
+    _series, failures = conv.to_date([text], notes=notes)
+    assert not failures
+    assert bool(notes) is ambiguous
+    assert conv.day_first_evidence([text])[2] == (text if ambiguous else None)
 
 
 @pytest.mark.parametrize(("value", "year", "expected"), [

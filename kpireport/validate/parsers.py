@@ -115,16 +115,6 @@ def _clean_for_guess(s: str) -> str:
     return CURRENCY.sub("", s).replace("\u00a0", "").replace(" ", "").strip().strip("%()-+−")
 
 
-def guess_decimal(samples: list[str], default: str = ".") -> str:
-    """Which decimal separator a column's text numbers use, from the unambiguous ones."""
-    comma, dot, _ = decimal_evidence(samples)
-    if comma > dot:
-        return ","
-    if dot > comma:
-        return "."
-    return default
-
-
 def decimal_evidence(samples: list[str]) -> tuple[int, int, str | None]:
     """(comma-decimal votes, dot-decimal votes, an example that reads either way, e.g. '1,234')."""
     comma = dot = 0
@@ -153,17 +143,6 @@ def parse_bool(value: object) -> bool:
     if s in FALSE_WORDS:
         return False
     raise ValueError(f"{value!r} is not yes/no (use Yes/No, True/False, 1/0, Evet/Hayır, Da/Ne, بله/خیر or x)")
-
-
-_ORIGIN_1900 = pd.Timestamp("1899-12-30")
-_ORIGIN_1904 = pd.Timestamp("1904-01-01")
-
-
-def excel_serial(value: float, date1904: bool = False) -> pd.Timestamp:
-    if not 0 < value < 2958466:
-        raise ValueError(f"{value!r} is not a plausible Excel date serial")
-    origin = _ORIGIN_1904 if date1904 else _ORIGIN_1900
-    return (origin + pd.Timedelta(days=float(value))).round("s")
 
 
 _TIME = r"(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*([AaPp]\.?[Mm]\.?)?)?"
@@ -231,24 +210,6 @@ def parse_date_text(text: str, day_first: bool = True) -> pd.Timestamp:
     if m := _NAMED_YMD.match(s):
         return _ts(int(m[1]), _month(m[2], text), int(m[3]), m[4], m[5], m[6], m[7])
     raise ValueError(f"{text!r} is not a date in a known format (use 2026-12-31 or 31.12.2026)")
-
-
-def is_ambiguous_date(text: str) -> bool:
-    """'03/04/2026': day and month could be swapped (slash or dash, both parts 12 or less, not equal)."""
-    m = _DMY.match(" ".join(str(text).split()))
-    return bool(m and m[2] != "." and int(m[1]) <= 12 and int(m[3]) <= 12 and m[1].lstrip("0") != m[3].lstrip("0"))
-
-
-def guess_day_first(samples: list[str], default: bool = True) -> bool:
-    """For slash dates, whether the column is day-first: decided by any value over 12."""
-    for s in samples:
-        m = _DMY.match(" ".join(str(s).split()))
-        if m and m[2] != ".":
-            if int(m[1]) > 12:
-                return True
-            if int(m[3]) > 12:
-                return False
-    return default
 
 
 # --- months, for the monthly KPI sheet's column headers -------------------------------------
