@@ -137,6 +137,20 @@ def test_no_breakdown_without_the_column() -> None:
     assert r.breakdown("revenue", "region") is not None
 
 
+@pytest.mark.parametrize(("region", "reason"), [
+    ("drop", "needs 'orders' columns region"),
+    ("blank", "orders.region is blank in every row"),
+])
+def test_a_kpi_that_is_its_breakdown_is_not_the_total_without_the_column(region: str, reason: str) -> None:
+    """sales_by_region over orders without regions: could not be computed, not revenue under its name."""
+    orders = dataset().tables["orders"]
+    orders = orders.drop(columns=["region"]) if region == "drop" else orders.assign(region=text([None] * len(orders)))
+    r = compute_report(dataset(orders=orders), CAT, Grain.MONTH, parse_period("2026-01"))
+    assert r.unavailable["sales_by_region"].reason() == reason
+    assert "sales_by_region" not in r.values.index and r.value("revenue") == 600.0
+    assert report_dict(r)["could_not_compute"]["sales_by_region"] == reason
+
+
 def test_breakdowns_reach_the_json(report) -> None:
     out = report_dict(report)
     hashtags = [b for b in out["breakdowns"] if b["kpi"] == "hashtag_performance" and b["dimension"] == "hashtag"]

@@ -20,7 +20,7 @@ from .formula import FUNCTIONS, BinOp, Call, FormulaSyntaxError, measure_names, 
 from .model import AGGREGATIONS, CONDITION_OPS, DIRECTIONS, UNITS, Catalog, Category, Condition, Kpi, Measure
 
 _KPI_KEYS = {"name", "category", "unit", "direction", "formula", "description", "guidance", "tolerance",
-             "target_rollup", "breakdowns", "hidden", "default_target"}
+             "target_rollup", "breakdowns", "hidden", "default_target", "requires_breakdown"}
 _MEASURE_KEYS = {"label", "table", "agg", "value", "date", "where", "end", "as_of", "by", "min_count", "window",
                  "key"}
 _ROW_NAMES = {"period_end", "period_start"}
@@ -165,6 +165,9 @@ def _kpi(path: Path, kid: str, raw: Any, categories: dict[str, Category]) -> Kpi
     breakdowns = raw.get("breakdowns") or ()
     if isinstance(breakdowns, str) or not all(isinstance(b, str) for b in breakdowns):
         raise CatalogError(f"{where}: key 'breakdowns' must be a list of column names, e.g. [region, channel]")
+    requires = raw.get("requires_breakdown", False)
+    if not isinstance(requires, bool) or (requires and not breakdowns):
+        raise CatalogError(f"{where}: key 'requires_breakdown' must be true or false, and true only with 'breakdowns'")
     default_target = raw.get("default_target")
     if default_target is not None and (not isinstance(default_target, int | float) or isinstance(default_target, bool)):
         raise CatalogError(f"{where}: key 'default_target' must be a number (percent as a fraction: 0.9 for 90 %)")
@@ -174,7 +177,7 @@ def _kpi(path: Path, kid: str, raw: Any, categories: dict[str, Category]) -> Kpi
         description=_text(where, raw.get("description"), "description", False) or {"en": ""},
         guidance=_text(where, raw.get("guidance"), "guidance", False) or {"en": ""},
         tolerance=float(tol), target_rollup=rollup, breakdowns=tuple(breakdowns), hidden=bool(raw.get("hidden", False)),
-        default_target=None if default_target is None else float(default_target),
+        default_target=None if default_target is None else float(default_target), requires_breakdown=requires,
     )
 
 

@@ -112,6 +112,9 @@ class Kpi:
     breakdowns: tuple[str, ...] = ()
     hidden: bool = False
     default_target: float | None = None
+    # The KPI is its breakdown (sales by region): without any of its breakdown columns it is not
+    # computed, instead of showing the total under a name that promises regions.
+    requires_breakdown: bool = False
 
     def label(self, lang: str = "en") -> str:
         return self.name.get(lang) or self.name["en"]

@@ -56,6 +56,8 @@ def availability(catalog: Catalog, dataset: Dataset) -> tuple[dict[str, Unavaila
             for col in sorted(must_be_filled(m, blank_ok[m.table])):
                 if col in df.columns and is_blank(m.table, col):
                     empty.setdefault(m.table, set()).add(col)
+        if catalog.kpis[kid].requires_breakdown and not missing and not no_rows:
+            _need_breakdown(catalog, kid, dataset, is_blank, missing, empty)
         for table, cols in empty.items():
             missing[table] = tuple(sorted(set(missing.get(table, ())) | cols))
         for d in sorted(measure_names(catalog.kpis[kid].formula) & set(catalog.kpis)):
@@ -74,6 +76,27 @@ def availability(catalog: Catalog, dataset: Dataset) -> tuple[dict[str, Unavaila
         else:
             usable.add(kid)
     return unavailable, usable
+
+
+def _need_breakdown(catalog: Catalog, kid: str, dataset: Dataset, is_blank, missing: dict, empty: dict) -> None:
+    """A KPI that is its breakdown (sales by region) needs one of its breakdown columns with data
+    in every table it reads; else the columns go into `missing` / `empty` (no total shown instead)."""
+    tables = sorted({catalog.measures[m].table for m in catalog.measures_of(kid)})
+    dims = catalog.kpis[kid].breakdowns
+
+    def ok(dim: str) -> bool:
+        return all(dim in dataset.tables[t].columns and not is_blank(t, dim) for t in tables)
+
+    if any(ok(dim) for dim in dims):
+        return
+    for t in tables:
+        cols = dataset.tables[t].columns
+        absent = tuple(d for d in dims if d not in cols)
+        blank = {d for d in dims if d in cols and is_blank(t, d)}
+        if absent or blank:
+            missing[t] = tuple(sorted(set(missing.get(t, ())) | set(absent)))
+        if blank:
+            empty.setdefault(t, set()).update(blank)
 
 
 # Conditions that a blank cell simply passes or fails as "not there (yet)": a column only read

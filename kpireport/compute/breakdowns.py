@@ -44,8 +44,30 @@ def compute_breakdowns(report: Report, dataset: Dataset, engine: MeasureEngine |
         if not members:
             continue
         frame = _member_rows(report, kid, dim, members, frames, periods)
-        out.append(Breakdown(kid, dim, frame))
+        out.append(trim(Breakdown(kid, dim, frame), cat.is_additive(kid)))
     return out
+
+
+# A breakdown over more members than this (1,600 hashed customer IDs) keeps the KEEP best and
+# the KEEP worst and folds the rest into one line: the list is for reading, not for storing.
+MAX_MEMBERS = 50
+KEEP = 10
+
+
+def trim(b: Breakdown, additive: bool) -> Breakdown:
+    """The top and bottom KEEP ranked members and a rest line (count, and sums for additive KPIs)."""
+    frame = b.values
+    if len(frame) <= MAX_MEMBERS:
+        return b
+    ranked = int(frame["value"].notna().sum())  # ranked members come first, unranked (no value) last
+    keep = list(range(min(KEEP, ranked))) + list(range(max(KEEP, ranked - KEEP), ranked))
+    rest = frame.drop(index=frame.index[keep])
+
+    def total(col: str) -> float | None:
+        return float(rest[col].sum()) if additive and rest[col].notna().any() else None
+
+    return Breakdown(b.kpi, b.dimension, frame.iloc[keep], rest=len(rest), rest_value=total("value"),
+                     rest_previous=total("previous"))
 
 
 _FILLED = ("sum", "count", "nunique", "stock", "last")  # a member without rows has 0 of these

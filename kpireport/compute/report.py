@@ -66,6 +66,11 @@ class Breakdown:
     kpi: str
     dimension: str
     values: pd.DataFrame  # index member; columns value, previous, target, attainment, status, rank (+ share)
+    # Members of a high-cardinality column left out between the top and bottom ones kept in
+    # `values` (see breakdowns.trim), and their sums where the KPI adds up (else None).
+    rest: int = 0
+    rest_value: float | None = None
+    rest_previous: float | None = None
 
 
 @dataclass

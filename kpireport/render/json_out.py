@@ -19,7 +19,7 @@ import json
 import math
 from typing import Any
 
-from ..compute.report import Report
+from ..compute.report import Breakdown, Report
 from ..periods import label
 
 DECIMALS = {"currency": 6, "percent": 8, "count": 6, "days": 6, "duration": 3, "ratio": 6, "score": 6}
@@ -90,19 +90,36 @@ def report_dict(report: Report, generated: dt.date | None = None) -> dict[str, A
         "kpis": kpis,
         "could_not_compute": {kid: u.reason() for kid, u in report.unavailable.items()
                               if not report.catalog.kpis[kid].hidden},
-        "breakdowns": [
-            {"kpi": b.kpi, "dimension": b.dimension,
-             "members": [{"member": str(m), **{c: (_breakdown_num(report, b.kpi, c, v) if c != "status" else v)
-                                               for c, v in r.items()}}
-                         for m, r in b.values.iterrows()]}
-            for b in report.breakdowns
-        ],
+        "breakdowns": [_breakdown(report, b) for b in report.breakdowns],
         "problems": [
             {"severity": x.severity.value, "file": x.file, "sheet": x.sheet, "cell": x.cell, "column": x.column,
              "table": x.table, "reason": x.reason}
             for x in report.problems
         ],
+        # every finding is counted: the ones past the per-column cap are not listed one by one
+        # (nor on the Data quality sheet), but counted here by file, sheet and column
+        "problems_count": len(report.problems) + sum(report.problems.suppressed.values()),
+        "problems_not_listed": [{"file": f, "sheet": s, "column": c, "count": n}
+                                for (f, s, c), n in report.problems.suppressed.items()],
     }
+
+
+def _breakdown(report: Report, b: Breakdown) -> dict[str, Any]:
+    """A breakdown's members without empty fields, and a rest line when it was trimmed."""
+    members = []
+    for m, r in b.values.iterrows():
+        row: dict[str, Any] = {"member": str(m)}
+        for c, v in r.items():
+            x = v if c == "status" else _breakdown_num(report, b.kpi, str(c), v)
+            if x is not None and x == x:
+                row[str(c)] = x
+        members.append(row)
+    out: dict[str, Any] = {"kpi": b.kpi, "dimension": b.dimension, "members": members}
+    if b.rest:
+        n = _in(report.catalog.kpis[b.kpi].unit)
+        out["rest"] = {k: v for k, v in (("members", b.rest), ("value", n(b.rest_value)),
+                                         ("previous", n(b.rest_previous))) if v is not None}
+    return out
 
 
 def _breakdown_num(report: Report, kpi: str, column: str, v: Any) -> float | None:

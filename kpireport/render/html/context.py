@@ -243,7 +243,7 @@ class _Builder:
             k = self.r.catalog.kpis[b.kpi]
             leaderboard = b.dimension == LEADERBOARD
             frame = b.values
-            values = [_num(v) for v in frame["value"]]
+            values = [_num(v) for v in frame["value"]] + [_num(b.rest_value)]
             total = sum(v for v in values if v is not None)
             has_share = k.unit in ADDITIVE_UNITS and total > 0 and all(v is None or v >= 0 for v in values)
             has_target = any(_num(v) is not None for v in frame.get("target", []))
@@ -277,7 +277,7 @@ class _Builder:
             in_title = self.t(by) if by in self.t.messages else dim_label
             title = (self.t("html.breakdowns.leaderboard", kpi=name) if leaderboard
                      else self.t("html.breakdowns.title", kpi=name, dimension=in_title))
-            more = len(frame) - limit
+            more = max(0, len(frame) - limit) + b.rest
             out.append({
                 "title": title, "kpi_name": name, "dimension": b.dimension, "dimension_label": dim_label,
                 "leaderboard": leaderboard, "has_target": has_target, "has_share": has_share, "rows": rows,

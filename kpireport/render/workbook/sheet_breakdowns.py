@@ -173,6 +173,16 @@ def _block(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Translator
             ws.write_blank(row, SHARE, None, pct)
         row += 1
     last = row - 1
+    if b.rest:  # a high-cardinality breakdown: the members between the top and bottom ones, in one line
+        ws.write_blank(row, RANK, None, grey)
+        ws.write_string(row, MEMBER, t("workbook.breakdowns.rest", count=b.rest), st.text(italic=True))
+        for c, raw in ((VALUE, b.rest_value), (PREVIOUS, b.rest_previous)):
+            v = scaled(raw, scale)
+            if v == "":
+                ws.write_blank(row, c, None, fmt)
+            else:
+                ws.write_number(row, c, float(v), fmt)
+        row += 1
     if leaderboard and last >= first:
         ws.conditional_format(first, VALUE, last, VALUE, {"type": "data_bar", "bar_color": "#9DC3E6",
                                                           "bar_solid": True})
