@@ -26,6 +26,7 @@ from ..problems import Problem, ProblemLog, Severity
 from ..read import RawSheet
 from ..read.sheet import is_blank
 from ..schema import Schema, TableSpec, default_schema
+from .ignored import report_ignored_columns
 from .kpisheet import (
     KPI_SHEET,
     KPI_SHEET_ALIASES,
@@ -465,8 +466,12 @@ def _map_block(sheet: RawSheet, start: int, forced: str | None, ctx: _Context,
     nxt = _next_block(sheet, mapped, ctx)
     if nxt is not None:
         mapped.end_row = nxt[0]
-        return mapped, nxt[1]
-    return mapped, None
+    marked = report_ignored_columns(sheet, spec.name, header.row, mapped.end_row, mapped.columns, mapped.headers,
+                                    problems)
+    if marked:
+        plain = {m.split(" (")[0] for m in marked}
+        mapped.ignored = [t for t in mapped.ignored if t not in plain] + marked
+    return mapped, (nxt[1] if nxt is not None else None)
 
 
 def _titles(sheet: RawSheet, start: int, stop: int) -> list[str]:

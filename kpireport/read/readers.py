@@ -123,6 +123,7 @@ def _with_extras(path: Path, sheets: list[RawSheet], facts) -> list[RawSheet]:
         if extras is None:
             continue
         sheet.hidden_rows = extras.hidden_rows
+        sheet.hidden_cols = extras.hidden_cols
         sheet.merges = sheet.merges or extras.merges
         sheet.excel_errors = len(extras.errors)
         if extras.errors:

@@ -90,6 +90,7 @@ class RawSheet:
     hidden: bool = False
     merges: tuple[tuple[int, int, int, int], ...] = ()
     hidden_rows: frozenset[int] = field(default_factory=frozenset)
+    hidden_cols: frozenset[int] = field(default_factory=frozenset)  # 0-based, hidden in Excel (still read)
     date1904: bool = False
     excel_errors: int = 0
     detail: str = ""

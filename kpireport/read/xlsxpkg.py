@@ -56,6 +56,7 @@ class SheetExtras:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     merges: tuple[tuple[int, int, int, int], ...] = ()
     inline_strings: bool = True  # the sheet may hold texts of its own (inline or formula), not only shared ones
+    hidden_cols: frozenset[int] = frozenset()  # 0-based columns hidden by <col min max hidden="1">
 
 
 # pandas' NA strings: the texts fastexcel reads as missing in a number or date column (fastsheet.py).
@@ -128,12 +129,18 @@ def inflate(path: Path, info: zipfile.ZipInfo, chunk: int = 1 << 18) -> Iterator
             yield inflater.flush()
 
 
+_COL_SPAN = re.compile(rb'\bmin="(\d+)"[^>]*?\bmax="(\d+)"')
+# <col min="20" max="16384" hidden="1"/> hides the empty rest of a sheet: only spans this short are kept
+_MAX_HIDDEN_SPAN = 1000
+
+
 class ExtrasScan:
     """Hidden rows (`<row r="5" hidden="1">`), error cells (`<c r="C7" t="e"><v>#N/A</v>`) and merges,
     from a sheet's XML fed in pieces of any size (the guard feeds the pieces it inflates anyway)."""
 
     def __init__(self) -> None:
         self.hidden: set[int] = set()
+        self.hidden_cols: set[int] = set()
         self.errors: dict[tuple[int, int], str] = {}
         self.merges: dict[tuple[int, int, int, int], None] = {}
         self.inline = False
@@ -147,10 +154,16 @@ class ExtrasScan:
             pos = buf.find(needle)
             while pos >= 0:
                 start = buf.rfind(b"<", 0, pos)
-                if start >= 0 and buf[start + 1:pos].split(b" ", 1)[0].rsplit(b":", 1)[-1] == b"row":
+                tag = buf[start + 1:pos].split(b" ", 1)[0].rsplit(b":", 1)[-1] if start >= 0 else b""
+                if tag == b"row":
                     m = ROW_NUM.search(buf, start, pos)
                     if m:
                         self.hidden.add(int(m.group(1)) - 1)
+                elif tag == b"col":
+                    end = buf.find(b">", pos)
+                    span = _COL_SPAN.search(buf[start:end if end >= 0 else len(buf)])
+                    if span and int(span.group(2)) - int(span.group(1)) < _MAX_HIDDEN_SPAN:
+                        self.hidden_cols.update(range(int(span.group(1)) - 1, int(span.group(2))))
                 pos = buf.find(needle, pos + 1)
         pos = buf.find(b't="e"')
         while pos >= 0:
@@ -165,7 +178,8 @@ class ExtrasScan:
         self._tail = buf[-_TAIL:]
 
     def result(self) -> SheetExtras:
-        return SheetExtras(frozenset(self.hidden), self.errors, tuple(self.merges), self.inline)
+        return SheetExtras(frozenset(self.hidden), self.errors, tuple(self.merges), self.inline,
+                           frozenset(self.hidden_cols))
 
 
 def shared_na_like(path: Path, info: zipfile.ZipInfo) -> bool:
