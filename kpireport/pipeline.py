@@ -51,7 +51,8 @@ def modelled(dataset: Dataset, files: list[Path], config: Config) -> Dataset:
     props = first_properties(files)
     dataset.company, dataset.title, dataset.currency = props.company, props.title, props.currency
     as_of, said = _as_of(files, config)
-    return apply_model(dataset, as_of=as_of, as_of_said=said)
+    turkish = config.language == "tr" or config.locale.lower().startswith("tr")
+    return apply_model(dataset, as_of=as_of, as_of_said=said, turkish=turkish)
 
 
 def _as_of(files: list[Path], config: Config) -> tuple[pd.Timestamp | None, str]:

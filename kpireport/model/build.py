@@ -27,6 +27,7 @@ from ..dataset import Dataset
 from ..problems import Problem, ProblemLog, Severity
 from ..schema import Schema, TableSpec, default_schema
 from .keys import first_per_key, unique_rows
+from .members import unify_case, unify_targets
 from .relational import ROW, Relational, quote
 from .snapshot import dated_snapshot, is_snapshot, snapshot_month
 
@@ -34,11 +35,12 @@ RETURNED = "returned"
 
 
 def apply_model(dataset: Dataset, schema: Schema | None = None, as_of: pd.Timestamp | None = None,
-                as_of_said: str = "set in the config") -> Dataset:
+                as_of_said: str = "set in the config", turkish: bool = False) -> Dataset:
     """The dataset with related tables joined; the same frames where nothing relates.
 
     `as_of` dates a customer snapshot without dates (see snapshot.py); `as_of_said` says where
-    the date came from, for the note.
+    the date came from, for the note. Last, member spellings that differ only by case become one
+    (members.py; `turkish`: the report's locale is Turkish, so I and İ fold the Turkish way).
     """
     schema = schema or default_schema()
     log = dataset.problems
@@ -60,6 +62,7 @@ def apply_model(dataset: Dataset, schema: Schema | None = None, as_of: pd.Timest
         _dimensions(db, tables, schema, log)
     finally:
         db.close()
+    unify_targets(tables, unify_case(tables, schema, log, turkish))
     return replace(dataset, tables=tables, as_of=snapshot_as_of)
 
 
