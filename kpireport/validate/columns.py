@@ -21,6 +21,7 @@ from itertools import repeat
 import numpy as np
 import pandas as pd
 
+from .misreads import number_flags
 from .parsers import (
     MAX_YEAR,
     MIN_YEAR,
@@ -42,6 +43,8 @@ _CODES: dict[type, int] = {
 # Untyped numbers in a date column are read as Excel serials only inside 1930-2100: a 0, a 12 or
 # a year typed as 2026 is reported, not turned into a day in 1900. (1900 system; 1904: 1,462 less.)
 SERIAL_MIN, SERIAL_MAX = 10959.0, 73415.0  # 1930-01-01, 2100-12-31
+# Serials 0-60 of the 1900 system (1900-01-00 .. the non-existent 1900-02-29): never a business date
+EXCEL_FIRST_REAL = np.datetime64("1900-03-01", "us")
 # Excel keeps 15 significant digits: an ID stored as a number with more digits has been changed.
 EXCEL_DIGITS = 15
 # Satisfaction given as words (Zendesk: good / bad; offered and unoffered mean "no answer").
@@ -169,14 +172,15 @@ def _clock_seconds(m: re.Match[str]) -> float:
 
 def to_number(values: list[object], decimal_default: str = ".", notes: list[Note] | None = None, *,
               scale: float = 1.0, duration_unit: float | None = None, decimal_source: str = "config or locale",
-              ) -> tuple[pd.Series, list[Failure]]:
+              amount: bool = False) -> tuple[pd.Series, list[Failure]]:
     """Numbers, also from text ('$1,234.50', '1.234,56 TL', '(12)', '12%').
 
     The decimal separator is decided per column from its unambiguous values, else
     `decimal_default`; when a value such as '1,234' could read either way, one note says which
     reading was used. `scale` multiplies every number (a header in minutes for a seconds column:
     60); with `duration_unit` (seconds per unit of the column) Excel durations and times of day
-    become numbers in that unit.
+    become numbers in that unit. Cells the column's reading may get wrong are flagged one by one
+    (misreads.py); in an `amount` column a percentage is left out and reported.
     """
     arr, kind = classify(values)
     out = np.full(len(arr), np.nan)
@@ -198,9 +202,17 @@ def to_number(values: list[object], decimal_default: str = ".", notes: list[Note
             return parse_number(t, decimal)
 
         ok, bad = _parse_distinct(texts, parse)
+        warn, wrong = number_flags(texts, ok, decimal, bool(comma or dot), amount)
+        for k in wrong:
+            ok[k] = None
+        bad.update(wrong)
         parsed = np.array([np.nan if v is None else v for v in ok], dtype=float)
         out[idx] = parsed[codes]
         _fail_texts(idx, codes, bad, failures)
+        if notes is not None and warn:
+            flagged: list[Failure] = []
+            _fail_texts(idx, codes, warn, flagged)
+            notes.extend(Note(reason, pos, "warning") for pos, reason in sorted(flagged))
         if notes is not None:
             if comma and dot:
                 notes.append(Note(f"the column mixes decimal commas and decimal points; read with a decimal "
@@ -369,6 +381,12 @@ def to_date(values: list[object], day_first_default: bool = True, date1904: bool
         years = out[bad_year].astype("datetime64[Y]").astype(int) + 1970
         for i in bad_year[(years < MIN_YEAR) | (years > MAX_YEAR)].tolist():
             failures.append((i, f"{_show(arr[i])} is outside {MIN_YEAR}-{MAX_YEAR}; not a plausible date"))
+            out[i] = np.datetime64("NaT")
+        early = bad_year[(out[bad_year] < EXCEL_FIRST_REAL) & ~np.isnat(out[bad_year])]
+        for i in early.tolist():
+            failures.append((i, f"{_show(arr[i])} is not a real date: Excel shows the numbers 0 to 60 as days "
+                                "before 1 March 1900 (60 as a 29 February 1900 that never was), so this is a number "
+                                "or an empty formula formatted as a date; cell left out"))
             out[i] = np.datetime64("NaT")
     _fail_kind(arr, kind, (BOOL, TIME, DELTA, OTHER), "a date", failures)
     failures.sort()

@@ -54,7 +54,8 @@ class Locale:
 def _convert(ctype: str, column: str, values, locale: Locale, date1904: bool, scale: float,
              notes: list[conv.Note]) -> tuple[pd.Series, list[conv.Failure]]:
     if ctype in ("number", "money"):
-        return conv.to_number(values, locale.decimal, notes, scale=scale, duration_unit=duration_base(column))
+        return conv.to_number(values, locale.decimal, notes, scale=scale, duration_unit=duration_base(column),
+                              amount=ctype == "money")
     if ctype == "score":
         return conv.to_score(values, locale.decimal, notes)
     if ctype == "date":
