@@ -72,6 +72,15 @@ class KpiLayout:
 _ABBREVIATION = re.compile(r"\(([A-Z]{2,5}(?:\s*/\s*[A-Z]{2,5})*)\)")
 
 
+# Words common English KPI names add around the catalog's name ("Customer Retention Rate",
+# "Number of New Leads", "Total Revenue"); a name's core is what is left.
+_FILLER = frozenset({"number", "of", "no", "total", "the", "count", "customer", "kpi", "monthly", "our", "score"})
+
+
+def _core(key: str) -> str:
+    return " ".join(w for w in key.split() if w not in _FILLER)
+
+
 class KpiResolver:
     """KPI names as users type them -> catalog ids: id, English or Turkish name, any case,
     accents, punctuation and a unit in brackets ("Churn rate (%)")."""
@@ -88,13 +97,21 @@ class KpiResolver:
         for name, kid in kpi_sheet_words().aliases:
             if kid in catalog.kpis:
                 self.index.setdefault(name, kid)
+        cores: dict[str, set[str]] = {}
+        for key, kid in self.index.items():
+            if core := _core(key):
+                cores.setdefault(core, set()).add(kid)
+        self.cores = {core: next(iter(kids)) for core, kids in cores.items() if len(kids) == 1}
 
     def __call__(self, name: object) -> str | None:
         """The catalog id, or None. Same rule as compute.targets.resolve_kpi (id or any name, any
-        case), with accents, punctuation and bracketed units ignored as well."""
+        case), with accents, punctuation and bracketed units ignored as well; then the common
+        English variants of a name ("Customer Retention Rate", "Number of New Leads") by its core
+        words, where they name one KPI only."""
         if not isinstance(name, str) or not name.strip():
             return None
-        return self.index.get(normalize_header(name))
+        key = normalize_header(name)
+        return self.index.get(key) or self.cores.get(_core(key))
 
     def suggest(self, name: str) -> str | None:
         import difflib

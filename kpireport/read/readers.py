@@ -27,6 +27,7 @@ from ..problems import ProblemLog
 from . import fastsheet
 from .inputs import SUPPORTED, expand  # noqa: F401  (SUPPORTED: re-exported)
 from .isolate import column_texts, read_guarded
+from .percents import percent_cells
 from .sheet import RawSheet
 from .sniff import sniff
 from .xlsxpkg import Package, SheetExtras, package, scan_sheet, shared_na_like
@@ -128,6 +129,11 @@ def _with_extras(path: Path, sheets: list[RawSheet], facts) -> list[RawSheet]:
         sheet.excel_errors = len(extras.errors)
         if extras.errors:
             sheet.put_texts(extras.errors)
+    small = {sheet.sheet for sheet in sheets if sheet.body is None}
+    percents = percent_cells(path, small) if small else {}
+    for sheet in sheets:
+        if sheet.body is None and sheet.sheet in percents:
+            sheet.percent_cells = percents[sheet.sheet]
     _verify(path, sheets, facts, found)
     return sheets
 

@@ -91,6 +91,7 @@ class RawSheet:
     merges: tuple[tuple[int, int, int, int], ...] = ()
     hidden_rows: frozenset[int] = field(default_factory=frozenset)
     hidden_cols: frozenset[int] = field(default_factory=frozenset)  # 0-based, hidden in Excel (still read)
+    percent_cells: frozenset[tuple[int, int]] = field(default_factory=frozenset)  # (row, col) formatted as %
     date1904: bool = False
     excel_errors: int = 0
     detail: str = ""

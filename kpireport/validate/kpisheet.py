@@ -101,7 +101,8 @@ def read_kpi_sheet(m: MappedSheet, locale: Locale, problems: ProblemLog,
     for note in notes:
         if note.position is None:
             problems.add(Problem(note.reason, severity=Severity(note.severity), **where))
-    _units(values, cells, meta, units, catalog, problems, where)
+    _units(values, cells, meta, units, catalog, problems, where, m.sheet.percent_cells)
+    _plausible(values, cells, meta, catalog, problems, where)
     frame = _frame(values, meta, m, problems, where)
     mapping = [(m.headers.get(layout.kpi_col, ""), "kpi")]
     mapping += [(m.headers.get(j, month), f"value {month}") for j, month in sorted(layout.values.items())]
@@ -129,8 +130,11 @@ def _unit_scale(text: str) -> tuple[str, float] | None:
 
 
 def _units(values: np.ndarray, cells: list[object], meta: list[tuple[int, int, str, str, str]], units: dict[int, str],
-           catalog: Catalog, problems: ProblemLog, where: dict) -> None:
-    """Percent and duration rows into catalog units, in place."""
+           catalog: Catalog, problems: ProblemLog, where: dict,
+           percent_cells: frozenset[tuple[int, int]] = frozenset()) -> None:
+    """Percent and duration rows into catalog units, in place. A cell formatted as a percentage
+    holds its fraction already (94 % is stored as 0.94): its own format wins over a Unit column
+    saying %, so it is not divided by 100 again."""
     by_row: dict[int, list[int]] = {}
     for pos, (r, *_rest) in enumerate(meta):
         by_row.setdefault(r, []).append(pos)
@@ -139,7 +143,8 @@ def _units(values: np.ndarray, cells: list[object], meta: list[tuple[int, int, s
         kid = meta[positions[0]][4]
         unit = catalog.kpis[kid].unit
         typed = [p for p in positions if not np.isnan(values[p]) and not (isinstance(cells[p], str) and "%" in cells[p])
-                 and isinstance(cells[p], int | float | str) and not isinstance(cells[p], bool)]
+                 and isinstance(cells[p], int | float | str) and not isinstance(cells[p], bool)
+                 and (meta[p][0], meta[p][1]) not in percent_cells]
         given = _unit_scale(units[r]) if r in units else None
         if unit == "percent":
             if given and given[0] == "percent":
@@ -160,6 +165,31 @@ def _units(values: np.ndarray, cells: list[object], meta: list[tuple[int, int, s
                 problems.add(Problem(f"{catalog.kpis[kid].label()}: typed numbers read as seconds; add a Unit column "
                                      "(hours, minutes) or type durations as 4:30:00 if they are not",
                                      severity=Severity.INFO, cell=cell_ref(r, meta[numeric[0]][1]), **where))
+
+
+# A rate (a share of something: churn, retention, conversion) lies in 0-100 %; any other percentage
+# (growth, margin, attainment, ROI) within -100 % and +1,000 %. Outside: flagged, still used.
+RATE_RANGE, PERCENT_RANGE = (0.0, 1.0), (-1.0, 10.0)
+
+
+def _is_rate(kid: str) -> bool:
+    return kid.endswith("_rate") and "growth" not in kid
+
+
+def _plausible(values: np.ndarray, cells: list[object], meta: list[tuple[int, int, str, str, str]],
+               catalog: Catalog, problems: ProblemLog, where: dict) -> None:
+    """Flag, cell by cell, percentages outside the range their KPI can take."""
+    for pos, (r, j, _kind, month, kid) in enumerate(meta):
+        v = values[pos]
+        if np.isnan(v) or catalog.kpis[kid].unit != "percent":
+            continue
+        low, high = RATE_RANGE if _is_rate(kid) else PERCENT_RANGE
+        if not low <= v <= high:
+            what = "a rate between 0 % and 100 %" if _is_rate(kid) else "between -100 % and 1,000 %"
+            problems.add(Problem(f"{catalog.kpis[kid].label()} for {month} is {v * 100:.4g} % (cell {cells[pos]!r}), "
+                                 f"outside what it can be ({what}); check the cell and the Unit column (a cell "
+                                 "formatted as % holds 0.94 for 94 %)", cell=cell_ref(r, j),
+                                 severity=Severity.WARNING, **where))
 
 
 def _frame(values: np.ndarray, meta: list[tuple[int, int, str, str, str]], m: MappedSheet,
