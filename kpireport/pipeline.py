@@ -7,6 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from .catalog import Catalog, load_catalog
+from .catalog.loader import check_extra_columns
 from .compute.engine import check_period, compute_report
 from .compute.report import Report
 from .config import Config
@@ -41,7 +42,9 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
         )
     dataset = validate(mapped, problems, config.input_locale, catalog=catalog)
     check_input(dataset)
-    return modelled(dataset, files, config)
+    dataset = modelled(dataset, files, config)
+    check_extra_columns(catalog, {t: set(map(str, df.columns)) for t, df in dataset.tables.items()})
+    return dataset
 
 
 def modelled(dataset: Dataset, files: list[Path], config: Config) -> Dataset:

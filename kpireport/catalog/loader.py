@@ -40,14 +40,17 @@ def _text(where: str, raw: Any, key: str, required: bool = True) -> dict[str, st
     return {str(k): v for k, v in raw.items()}
 
 
-def _conditions(where: str, raw: Any, table_cols: set[str] | None) -> tuple[Condition, ...]:
+def _conditions(where: str, raw: Any, table_cols: set[str] | None, extra: set[str] | None = None,
+                ) -> tuple[Condition, ...]:
     if raw is None:
         return ()
     if not isinstance(raw, dict):
         raise CatalogError(f"{where}: key 'where' must map column names to conditions")
     out: list[Condition] = []
     for column, cond in raw.items():
-        if table_cols is not None and column not in table_cols:
+        if extra is not None and table_cols is not None and column not in table_cols:
+            extra.add(str(column))
+        elif table_cols is not None and column not in table_cols:
             raise CatalogError(f"{where}: key 'where' names column {column!r}, which its table does not have")
         if isinstance(cond, bool):
             out.append(Condition(column, "is", cond))
@@ -66,8 +69,11 @@ def _conditions(where: str, raw: Any, table_cols: set[str] | None) -> tuple[Cond
     return tuple(out)
 
 
-def _measure(path: Path, mid: str, raw: Any, schema: Schema) -> Measure:
+def _measure(path: Path, mid: str, raw: Any, schema: Schema, user: bool = False) -> Measure:
+    """A measure; one from the user's config (`user`) may read extra columns, which are checked
+    against the data when it is read (check_extra_columns)."""
     where = f"{path}: measure {mid!r}"
+    extra: set[str] | None = set() if user else None
     if not isinstance(raw, dict):
         raise CatalogError(f"{where}: expected a mapping of keys")
     unknown = set(raw) - _MEASURE_KEYS
@@ -98,7 +104,9 @@ def _measure(path: Path, mid: str, raw: Any, schema: Schema) -> Measure:
                 raise CatalogError(f"{where}: key 'value': {call.func}() takes a difference of two dates",
                                    f"For example {call.func}(resolved_at - created_at).")
         bad = names(expr) - cols - _ROW_NAMES
-        if bad:
+        if bad and extra is not None:
+            extra |= bad
+        elif bad:
             raise CatalogError(
                 f"{where}: key 'value' reads column {sorted(bad)[0]!r}, which table {table!r} does not have")
         column = str(raw["value"]) if str(raw["value"]).strip() in cols else None
@@ -126,9 +134,9 @@ def _measure(path: Path, mid: str, raw: Any, schema: Schema) -> Measure:
     return Measure(
         id=mid, table=table, agg=agg, date=raw["date"],
         label=_text(where, raw.get("label"), "label", False) or {"en": mid.replace("_", " ")},
-        column=column, expr=expr, where=_conditions(where, raw.get("where"), cols),
+        column=column, expr=expr, where=_conditions(where, raw.get("where"), cols, extra),
         end=raw.get("end"), as_of=as_of, by=raw.get("by"), min_count=min_count, window=window,
-        key=raw.get("key"),
+        key=raw.get("key"), extra=tuple(sorted(extra or ())),
     )
 
 
@@ -246,7 +254,7 @@ def load_catalog(extra: list[tuple[Path, dict[str, Any]]] | None = None, path: P
         if not isinstance(raw, dict):
             raise CatalogError(f"{where}: expected a mapping with name and group")
         categories[cid] = Category(cid, _text(where, raw.get("name"), "name"), str(raw.get("group", "")))
-    measures = {mid: _measure(src, mid, raw, schema) for mid, (src, raw) in raw_measures.items()}
+    measures = {mid: _measure(src, mid, raw, schema, user=src != path) for mid, (src, raw) in raw_measures.items()}
     kpis = {kid: _kpi(src, kid, raw, categories) for kid, (src, raw) in raw_kpis.items()}
     for kid, k in kpis.items():
         src = raw_kpis[kid][0]
@@ -275,6 +283,26 @@ def _check_breakdowns(src: Path, catalog: Catalog, k: Kpi, schema: Schema) -> No
         raise CatalogError(f"{src}: KPI {k.id!r}: key 'breakdowns' names {b!r}, which is neither a dimension nor a "
                            f"column of {', '.join(sorted(tables)) or 'its tables'}",
                            f"Dimensions: {', '.join(schema.dimensions)}.")
+
+
+def check_extra_columns(catalog: Catalog, columns: dict[str, set[str]]) -> None:
+    """Every column a config measure reads beyond the canonical ones is there in the data
+    (`columns`: table -> its columns, extra ones included); else one error naming the KPI, the
+    measure and the column, with the extra columns the table does have."""
+    for mid, m in catalog.measures.items():
+        if not m.extra or m.table not in columns:
+            continue
+        missing = [c for c in m.extra if c not in columns[m.table]]
+        if not missing:
+            continue
+        kpis = sorted(k for k in catalog.kpis if mid in catalog.measures_of(k)) or ["(none)"]
+        spec = default_schema().tables.get(m.table)
+        extras = sorted(c for c in columns[m.table] if spec is None or not spec.has(c))
+        raise CatalogError(
+            f"KPI {', '.join(kpis)}: measure {mid!r} reads column {missing[0]!r}, which table {m.table!r} has neither "
+            f"as a column nor as an extra column of the files read",
+            f"Its extra columns: {', '.join(extras) or 'none'} (a header 'Delivery Fee' is delivery_fee); "
+            "`kpireport validate` lists them.")
 
 
 @lru_cache(maxsize=1)

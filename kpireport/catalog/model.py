@@ -68,6 +68,9 @@ class Measure:
     min_count: int = 1
     window: int | None = None
     key: str | None = None
+    # Columns no canonical table has, read by a measure from the config: the mapper's extra
+    # columns (mapping/extras.py), checked against the data once it is read.
+    extra: tuple[str, ...] = ()
 
     @property
     def is_flow(self) -> bool:

@@ -26,6 +26,7 @@ from ..problems import Problem, ProblemLog, Severity
 from ..read import RawSheet
 from ..read.sheet import is_blank
 from ..schema import Schema, TableSpec, default_schema
+from .extras import extra_columns
 from .ignored import report_ignored_columns
 from .kpisheet import (
     KPI_SHEET,
@@ -93,6 +94,7 @@ class MappedSheet:
     scales: dict[str, float] = field(default_factory=dict)
     kpi_layout: KpiLayout | None = None
     recognised_by: str = "headers"  # config | sheet name | file name | headers
+    extras: dict[str, int] = field(default_factory=dict)  # extra column's safe name -> 0-based index (extras.py)
 
 
 # --- synonym index -------------------------------------------------------------------------------
@@ -468,9 +470,13 @@ def _map_block(sheet: RawSheet, start: int, forced: str | None, ctx: _Context,
         mapped.end_row = nxt[0]
     marked = report_ignored_columns(sheet, spec.name, header.row, mapped.end_row, mapped.columns, mapped.headers,
                                     problems)
-    if marked:
-        plain = {m.split(" (")[0] for m in marked}
-        mapped.ignored = [t for t in mapped.ignored if t not in plain] + marked
+    plain = {m.split(" (")[0] for m in marked}
+    skipped = {j for j, t in texts.items() if t in plain} | {other for _, _, other in chosen.shadowed}
+    skipped |= set(sheet.hidden_cols) | {j for j, t in texts.items() if normalize_header(t) in ctx.indexes[spec.name].ignore}
+    mapped.extras = extra_columns(spec, texts, used, skipped, problems,
+                                  {"file": sheet.file, "sheet": sheet.sheet, "table": spec.name})
+    kept = {texts[j] for j in mapped.extras.values()}
+    mapped.ignored = [t for t in mapped.ignored if t not in plain and t not in kept] + marked
     return mapped, (nxt[1] if nxt is not None else None)
 
 

@@ -257,6 +257,8 @@ def validate_sheet(m: MappedSheet, schema: Schema, locale: Locale, problems: Pro
         problems.add(Problem(f"{excluded} row(s) excluded because a required value is missing or unreadable",
                              severity=Severity.WARNING, **where))
     bad_rows |= _repeated_keys(df, spec, m, bad_rows, numbers, problems, where)
+    for name, j in m.extras.items():
+        df[name] = _extra(m, j, numbers, locale)
     if bad_rows:
         df = df.drop(index=sorted(bad_rows))
     df = df.reset_index(drop=True)
@@ -273,11 +275,24 @@ def validate_sheet(m: MappedSheet, schema: Schema, locale: Locale, problems: Pro
     source = Source(
         file=m.sheet.file, sheet=m.sheet.sheet, table=m.table, header_row=m.header_row + 1,
         rows_read=got.read - (1 if drop is not None else 0), rows_used=len(df),
-        mapping=tuple((m.headers.get(j, ""), col) for col, j in m.columns.items()), ignored=tuple(m.ignored),
+        mapping=tuple((m.headers.get(j, ""), col) for col, j in m.columns.items())
+        + tuple((m.headers.get(j, ""), f"{name} (extra)") for name, j in m.extras.items()), ignored=tuple(m.ignored),
         recognised_by=m.recognised_by, header_rows=m.header_rows, excel_errors=errors, hidden_rows=hidden,
         detail=m.sheet.detail,
     )
     return df, source, np.asarray(kept)
+
+
+def _extra(m: MappedSheet, j: int, numbers: np.ndarray, locale: Locale) -> pd.Series:
+    """An extra column's kept rows: numbers when every filled cell reads as one, else text.
+    Nothing is reported: no KPI of the catalog reads it (a custom measure that does says so)."""
+    first = m.header_row + 1
+    end = m.sheet.n_rows if m.end_row is None else min(m.end_row, m.sheet.n_rows)
+    values = m.sheet.column(j, first, end)[numbers - first]
+    series, failures = conv.to_number(values, locale.decimal)
+    if not failures:
+        return series
+    return conv.to_text(values)[0]
 
 
 def _repeated_keys(df: pd.DataFrame, spec: TableSpec, m: MappedSheet, bad_rows: set[int], numbers: np.ndarray,
