@@ -18,7 +18,9 @@ from kpireport.validate import columns as conv
     # '$1,234' in a column whose other values use decimal commas: read as 1.234, flagged
     (["1.234,56", "12,5", "$1,234"], True, [1234.56, 12.5, 1.234], [2], "read as 1.234 (a decimal comma"),
     # '1.000' where nothing decides: read as 1 by the default, flagged; '12' is not
-    (["1.000", "12"], False, [1.0, 12.0], [0], "read as 1 (decimal point, from the config"),
+    (["1.000", "12"], False, [1.0, 12.0], [0], "read as 1 (a decimal point, from the config"),
+    # '1,000' where nothing decides: read as 1000, as exports write thousands; the column note says so
+    (["1,000", "12"], False, [1000.0, 12.0], [], ""),
     # '1.234' in a decimal-comma column is 1234, as the column's own grouping says: not flagged
     (["1.234", "3,5", "7,25"], False, [1234.0, 3.5, 7.25], [], ""),
     # full-width digits are read and said
@@ -43,15 +45,15 @@ def test_a_percentage_in_an_amount_column_is_left_out(amount: bool, read, failed
     assert (series.iloc[0] != series.iloc[0]) if read is None else series.iloc[0] == pytest.approx(read)
 
 
-@given(st.integers(1, 999), st.integers(0, 999), st.sampled_from([".", ","]))
-def test_one_separator_and_three_digits_is_always_flagged_when_nothing_decides(whole: int, frac: int,
-                                                                               sep: str) -> None:
+@given(st.integers(1, 999), st.integers(0, 999), st.sampled_from([".", ","]), st.sampled_from([".", ","]))
+def test_one_separator_and_three_digits_is_flagged_when_read_as_a_fraction(whole: int, frac: int, sep: str,
+                                                                           default: str) -> None:
     text = f"{whole}{sep}{frac:03d}"
     notes: list[conv.Note] = []
-    series, _ = conv.to_number([text, "7"], ".", notes)
-    expected = whole + frac / 1000 if sep == "." else whole * 1000 + frac
-    assert series.iloc[0] == pytest.approx(expected)
-    assert [n.position for n in notes if n.position is not None] == [0]
+    series, _ = conv.to_number([text, "7"], default, notes)
+    fraction = sep == default
+    assert series.iloc[0] == pytest.approx(whole + frac / 1000 if fraction else whole * 1000 + frac)
+    assert [n.position for n in notes if n.position is not None] == ([0] if fraction else [])
 
 
 @given(st.integers(0, 10**6), st.integers(0, 99))

@@ -389,7 +389,8 @@ def test_number_column_notes_an_ambiguous_thousands_reading() -> None:
     assert len(notes) == 1 and "read as 1234 (decimal point" in notes[0].reason
     notes = []
     series, _ = conv.to_number(["1,234", "2,50"], ".", notes)  # 2,50 decides: decimal comma
-    assert series.tolist() == [1.234, 2.5] and not notes
+    # no column note; the cell read as a fraction is flagged by itself (issue 17 item 6: '$1,234' -> 1.234)
+    assert series.tolist() == [1.234, 2.5] and [n.position for n in notes] == [0]
 
 
 def test_number_column_scales_and_reads_excel_durations() -> None:

@@ -35,7 +35,7 @@ def extra_columns(spec: TableSpec, headers: dict[int, str], used: set[int], skip
                   problems: ProblemLog, where: dict) -> dict[str, int]:
     """{safe name: column index} for the headers not used and not `skipped` (logged as ignored)."""
     counts: dict[str, int] = {}
-    for j, text in headers.items():
+    for text in headers.values():
         counts[normalize_header(text)] = counts.get(normalize_header(text), 0) + 1
     out: dict[str, int] = {}
     clash: list[str] = []

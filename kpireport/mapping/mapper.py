@@ -472,7 +472,8 @@ def _map_block(sheet: RawSheet, start: int, forced: str | None, ctx: _Context,
                                     problems)
     plain = {m.split(" (")[0] for m in marked}
     skipped = {j for j, t in texts.items() if t in plain} | {other for _, _, other in chosen.shadowed}
-    skipped |= set(sheet.hidden_cols) | {j for j, t in texts.items() if normalize_header(t) in ctx.indexes[spec.name].ignore}
+    ignore = ctx.indexes[spec.name].ignore
+    skipped |= set(sheet.hidden_cols) | {j for j, t in texts.items() if normalize_header(t) in ignore}
     mapped.extras = extra_columns(spec, texts, used, skipped, problems,
                                   {"file": sheet.file, "sheet": sheet.sheet, "table": spec.name})
     kept = {texts[j] for j in mapped.extras.values()}

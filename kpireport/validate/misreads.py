@@ -6,7 +6,8 @@ cell with what was read and what to do:
 
 - a number shaped `1,234` or `1.000` (one separator, three digits after it) read as a fraction
   (1.234, 1.0): with a decimal comma in the column that is `$1,234` turned into 1.234; with no
-  evidence at all in the column it is a guess either way;
+  evidence in the column, `1.000` read as 1 by the default. (Read as thousands, 1,000 -> 1000,
+  it is what exports write; the column's note says which reading was used.)
 - full-width digits (１２３, typed with an East Asian input method) are read, and said;
 - a percentage (`12%`) in an amount column: 0.12 of a currency is never what was meant, so the
   cell is left out and reported.
@@ -46,14 +47,11 @@ def number_flags(texts: list[str], values: list[object], decimal: str, decided: 
                        "digits if that is wrong")
             continue
         m = _AMBIGUOUS.match(_clean(t))
-        if m is None or (decided and m.group(1) != decimal):
-            continue  # '1.234' in a decimal-comma column is 1234, as the column's own grouping says
-        other = float(_clean(t).replace(m.group(1), "")) if m.group(1) == decimal else float(
-            _clean(t).replace(m.group(1), "."))
-        if decided:
-            warn[k] = (f"{t!r} read as {float(v):.10g} (a decimal {sep_name}, like the rest of the column); if it "
-                       f"means {other:.10g}, write it as {other:.0f}")
-        else:
-            warn[k] = (f"{t!r} read as {float(v):.10g} (decimal {sep_name}, from the config or locale: nothing in "
-                       f"the column decides); if it means {other:.10g}, set `decimal` in the config")
+        if m is None or m.group(1) != decimal:
+            continue  # '1,000' read as 1000 in a decimal-point column: the grouping reading, as exports write it
+        whole = float(_clean(t).replace(m.group(1), ""))
+        source = ("like the rest of the column" if decided
+                  else "from the config or locale; nothing in the column decides")
+        warn[k] = (f"{t!r} read as {float(v):.10g} (a decimal {sep_name}, {source}); if it means {whole:.10g}, "
+                   f"write it as {whole:.0f}" + ("" if decided else " or set `decimal` in the config"))
     return warn, fail
