@@ -27,6 +27,7 @@ from ..problems import Problem, ProblemLog, Severity
 from ..read.sheet import Column, is_blank
 from ..schema import Schema, TableSpec, default_schema
 from . import columns as conv
+from .extras import extra_series
 from .parsers import is_excel_error
 from .stray import drop_stray_dates
 
@@ -258,7 +259,7 @@ def validate_sheet(m: MappedSheet, schema: Schema, locale: Locale, problems: Pro
                              severity=Severity.WARNING, **where))
     bad_rows |= _repeated_keys(df, spec, m, bad_rows, numbers, problems, where)
     for name, j in m.extras.items():
-        df[name] = _extra(m, j, numbers, locale)
+        df[name] = extra_series(m, j, numbers, locale.decimal)
     if bad_rows:
         df = df.drop(index=sorted(bad_rows))
     df = df.reset_index(drop=True)
@@ -281,18 +282,6 @@ def validate_sheet(m: MappedSheet, schema: Schema, locale: Locale, problems: Pro
         detail=m.sheet.detail,
     )
     return df, source, np.asarray(kept)
-
-
-def _extra(m: MappedSheet, j: int, numbers: np.ndarray, locale: Locale) -> pd.Series:
-    """An extra column's kept rows: numbers when every filled cell reads as one, else text.
-    Nothing is reported: no KPI of the catalog reads it (a custom measure that does says so)."""
-    first = m.header_row + 1
-    end = m.sheet.n_rows if m.end_row is None else min(m.end_row, m.sheet.n_rows)
-    values = m.sheet.column(j, first, end)[numbers - first]
-    series, failures = conv.to_number(values, locale.decimal)
-    if not failures:
-        return series
-    return conv.to_text(values)[0]
 
 
 def _repeated_keys(df: pd.DataFrame, spec: TableSpec, m: MappedSheet, bad_rows: set[int], numbers: np.ndarray,
