@@ -1,4 +1,5 @@
-"""Extra columns (mapping/extras.py) typed for the kept rows: numbers, dates (a typed date column) or text.
+"""Extra columns (mapping/extras.py) typed for the kept rows: numbers, dates (a typed date
+column) or text.
 
 No KPI of the catalog reads them, so nothing is reported about their cells; a custom measure
 that reads one is checked against the data by `catalog.loader.check_extra_columns`.
