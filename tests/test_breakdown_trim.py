@@ -37,6 +37,8 @@ def _frame(values: list[float | None]) -> pd.DataFrame:
     ([float(v) for v in range(1, 61)], False, 20, 40, None, None),
     # 55 ranked and 5 without a value: those go to the rest; the rest sums 11..45 = 980
     ([float(v) for v in range(1, 56)] + [None] * 5, True, 20, 40, float(sum(range(11, 46))), 35.0),
+    # no member has a value (a vs-target KPI without member targets): nothing kept, the breakdown is left out
+    ([None] * 60, True, 0, 60, None, None),
 ])
 def test_trim_keeps_top_and_bottom_and_a_rest_line(values, additive, kept, rest, rest_value, rest_previous) -> None:
     b = trim(Breakdown("revenue", "customer_id", _frame(values)), additive)

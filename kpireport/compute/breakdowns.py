@@ -44,7 +44,9 @@ def compute_breakdowns(report: Report, dataset: Dataset, engine: MeasureEngine |
         if not members:
             continue
         frame = _member_rows(report, kid, dim, members, frames, periods)
-        out.append(trim(Breakdown(kid, dim, frame), cat.is_additive(kid)))
+        b = trim(Breakdown(kid, dim, frame), cat.is_additive(kid))
+        if not b.values.empty:  # trimmed to nothing: not one of its many members has a value
+            out.append(b)
     return out
 
 

@@ -175,7 +175,9 @@ def _block(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Translator
     last = row - 1
     if b.rest:  # a high-cardinality breakdown: the members between the top and bottom ones, in one line
         ws.write_blank(row, RANK, None, grey)
-        ws.write_string(row, MEMBER, t("workbook.breakdowns.rest", count=b.rest), st.text(italic=True))
+        rest = t("workbook.breakdowns.rest", count=b.rest)
+        ws.write_string(row, MEMBER, rest, st.text(italic=True))
+        widths[MEMBER] = max(widths[MEMBER], len(rest))
         for c, raw in ((VALUE, b.rest_value), (PREVIOUS, b.rest_previous)):
             v = scaled(raw, scale)
             if v == "":
