@@ -44,7 +44,7 @@ def test_trim_keeps_top_and_bottom_and_a_rest_line(values, additive, kept, rest,
     b = trim(Breakdown("revenue", "customer_id", _frame(values)), additive)
     assert len(b.values) == kept and b.rest == rest
     assert b.rest_value == rest_value and b.rest_previous == rest_previous
-    if kept:
+    if kept and rest:
         ranks = b.values["rank"].tolist()
         n_ranked = sum(v is not None for v in values)
         assert ranks == list(range(1, KEEP + 1)) + list(range(n_ranked - KEEP + 1, n_ranked + 1))
