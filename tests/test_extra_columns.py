@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from kpireport.catalog.formula import names, parse
 from kpireport.config import load_config
 from kpireport.errors import CatalogError
 from kpireport.mapping.extras import safe_name
@@ -57,6 +61,12 @@ kpis:
 ])
 def test_safe_names(header: str, name: str) -> None:
     assert safe_name(header) == name
+
+
+@given(st.text(max_size=30))
+def test_a_safe_name_is_a_formula_name_or_empty(header: str) -> None:
+    name = safe_name(header)
+    assert name == "" or (re.fullmatch(r"[a-z_][a-z0-9_]*", name) and names(parse(name)) == {name})
 
 
 def _setup(tmp_path: Path, value: str) -> tuple[Path, Path]:

@@ -34,10 +34,23 @@ def test_fold(a: str, b: str, turkish: bool, same: bool) -> None:
     assert (fold(a, turkish) == fold(b, turkish)) is same
 
 
-@given(st.text(alphabet="abcçdefgğhıijklmnoöprsştuüvyzİIÇĞÖŞÜ ", max_size=12), st.booleans())
-def test_fold_ignores_case_changes_of_the_same_rule(text_: str, turkish: bool) -> None:
-    upper = text_.replace("i", "İ").replace("ı", "I").upper() if turkish else text_.upper()
-    assert fold(upper, turkish) == fold(text_, turkish) or not turkish
+def _upper_tr(text: str) -> str:
+    return text.replace("i", "İ").replace("ı", "I").upper()
+
+
+@given(st.text(alphabet="abcçdefgğhıijklmnoöprsştuüvyz ", max_size=12))
+def test_turkish_fold_groups_a_word_with_its_turkish_capitals(word: str) -> None:
+    assert fold(_upper_tr(word), True) == fold(word, True) == fold(word.title() if "i" not in word else word, True)
+
+
+@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz -", max_size=12))
+def test_plain_fold_groups_any_case_of_an_ascii_word(word: str) -> None:
+    assert fold(word.upper(), False) == fold(word.title(), False) == fold(word, False)
+
+
+@given(st.text(alphabet="ıi", min_size=1, max_size=6), st.text(alphabet="ıi", min_size=1, max_size=6))
+def test_turkish_fold_keeps_dotted_and_dotless_apart(a: str, b: str) -> None:
+    assert (fold(_upper_tr(a), True) == fold(b, True)) is (a == b)
 
 
 def _orders(regions: list[str], revenue: list[float]) -> pd.DataFrame:
