@@ -79,3 +79,13 @@ def test_every_catalog_name_still_names_its_own_kpi() -> None:
     cat = default_catalog()
     resolve = KpiResolver(cat)
     assert {k: resolve(v.name["en"]) for k, v in cat.kpis.items()} == {k: k for k in cat.kpis}
+
+
+def test_a_kpi_sheet_cell_read_as_a_fraction_is_flagged() -> None:
+    from kpireport.read import RawSheet
+
+    sheet = RawSheet("k.xlsx", "KPIs", [["KPI", "2026-01", "2026-02"], ["Revenue", "1,000", "12,5"]])
+    mapped, problems = map_sheets([sheet])
+    ds = validate(mapped, problems, catalog=default_catalog())
+    flagged = [(p.cell, p.reason) for p in ds.problems if "read as 1 " in p.reason]
+    assert [c for c, _ in flagged] == ["B2"] and "a decimal comma" in flagged[0][1]

@@ -99,8 +99,8 @@ def read_kpi_sheet(m: MappedSheet, locale: Locale, problems: ProblemLog,
         problems.add(Problem(reason, cell=cell_ref(r, j), column=str(m.headers.get(j, "")), **where))
     errors = sum(1 for pos, _ in failures if is_excel_error(cells[pos]))
     for note in notes:
-        if note.position is None:
-            problems.add(Problem(note.reason, severity=Severity(note.severity), **where))
+        at = {} if note.position is None else {"cell": cell_ref(*meta[note.position][:2])}
+        problems.add(Problem(note.reason, severity=Severity(note.severity), **at, **where))
     _units(values, cells, meta, units, catalog, problems, where, m.sheet.percent_cells)
     _plausible(values, cells, meta, catalog, problems, where)
     frame = _frame(values, meta, m, problems, where)
