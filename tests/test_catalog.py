@@ -195,13 +195,36 @@ def test_later_layers_win_key_by_key() -> None:
      "key 'key' names column 'basket'"),
     ({"measures": {"m": {"table": "orders", "agg": "sum", "date": "order_date", "value": "days(revenue)"}}},
      "days() takes a difference of two dates"),
-    ({"measures": {"m": {"table": "orders", "agg": "count", "date": "order_date", "where": {"colour": True}}}},
-     "names column 'colour'"),
 ])
 def test_bad_user_layers_name_file_entry_and_key(layer: dict, message: str) -> None:
     with pytest.raises(CatalogError, match=re.escape(message)) as info:
         load_catalog(extra=[(USER, layer)])
     assert "user.yaml" in str(info.value)
+
+
+@pytest.mark.parametrize(("columns", "fails"), [
+    ({"orders": {"order_date", "revenue"}}, True),             # no 'colour' column, not even an extra one
+    ({"orders": {"order_date", "revenue", "colour"}}, False),  # an extra column of the files read
+    ({"customers": {"customer_id"}}, False),                   # no orders table: the KPI is simply not computed
+])
+def test_a_user_measure_may_read_an_extra_column_checked_against_the_data(columns, fails: bool) -> None:
+    """A column no canonical table has is an extra column (kept by the mapper); it is checked once the
+    files are read, with the KPI, measure and column named."""
+    from kpireport.catalog.loader import check_extra_columns
+
+    layer = {"measures": {"m": {"table": "orders", "agg": "count", "date": "order_date", "where": {"colour": True}}},
+             "kpis": {"x": {"name": "X", "category": "sales", "unit": "count", "direction": "higher", "formula": "m"}}}
+    cat = load_catalog(extra=[(USER, layer)])
+    assert cat.measures["m"].extra == ("colour",)
+    if fails:
+        with pytest.raises(CatalogError, match=re.escape("KPI x: measure 'm' reads column 'colour'")):
+            check_extra_columns(cat, columns)
+    else:
+        check_extra_columns(cat, columns)
+
+
+def test_the_packaged_catalog_reads_no_extra_column() -> None:
+    assert not [m.id for m in load_catalog().measures.values() if m.extra]
 
 
 def test_description_guidance_and_label_are_optional_in_user_layers() -> None:
