@@ -76,17 +76,23 @@ class Pushed:
     views: dict[str, str]
     shown: str  # the source as messages name it (never with a password)
 
+    _asked: dict = field(default_factory=dict, repr=False, compare=False)  # answers so far (the views never change)
+
+    def _ask(self, sql: str):
+        if sql not in self._asked:
+            self._asked[sql] = self.con.execute(sql).fetchall()
+        return self._asked[sql]
+
     def rows(self, table: str) -> int:
-        return int(self.con.execute(f"SELECT COUNT(*) FROM {_quote(self.views[table])}").fetchall()[0][0])
+        return int(self._ask(f"SELECT COUNT(*) FROM {_quote(self.views[table])}")[0][0])
 
     def filled(self, table: str, column: str) -> bool:
         """Some row has a value in the column."""
-        sql = f"SELECT 1 FROM {_quote(self.views[table])} WHERE {_quote(column)} IS NOT NULL LIMIT 1"
-        return bool(self.con.execute(sql).fetchall())
+        return bool(self._ask(f"SELECT 1 FROM {_quote(self.views[table])} WHERE {_quote(column)} IS NOT NULL LIMIT 1"))
 
     def extreme(self, table: str, column: str, pick) -> pd.Timestamp | None:
         agg = "MAX" if pick is max else "MIN"
-        v = self.con.execute(f"SELECT {agg}({_quote(column)}) FROM {_quote(self.views[table])}").fetchall()[0][0]
+        v = self._ask(f"SELECT {agg}({_quote(column)}) FROM {_quote(self.views[table])}")[0][0]
         return None if v is None else pd.Timestamp(v)
 
 

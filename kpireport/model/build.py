@@ -67,7 +67,7 @@ def apply_model(dataset: Dataset, schema: Schema | None = None, as_of: pd.Timest
         _completions(db, tables, schema, log)
         _dimensions(db, tables, schema, log)
         if pushed is not None:
-            pushed = replace(pushed, views=db.views())
+            pushed = replace(pushed, views=db.views(), _asked={})
     finally:
         db.close()
     return replace(dataset, tables=tables, as_of=snapshot_as_of, pushed=pushed)
@@ -225,7 +225,7 @@ def _derive_customers(db: Relational, tables: dict[str, pd.DataFrame], schema: S
         return
     order = "" if db.lazy else " ORDER BY acquired_date, customer_id"
     sql = f"SELECT customer_id, min(order_date) AS acquired_date{picks} {found} GROUP BY customer_id{order}"
-    _set(db, tables, "customers", db.frame(sql, spec))
+    _set(db, tables, "customers", db.frame(sql, spec, small=True))
     _note(log, "customers", f"customers: no customers file; {n:,} customers derived from the orders' "
                             f"customer ids, each acquired on its first order's date")
 

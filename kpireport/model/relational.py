@@ -56,9 +56,9 @@ class Relational:
             else:
                 self.register(name, df)
 
-    def _view(self, sql: str) -> str:
+    def _view(self, sql: str, kind: str = "VIEW") -> str:
         view = f"_m_{next(self._names)}"
-        self.con.execute(f"CREATE OR REPLACE TEMP VIEW {quote(view)} AS {sql}")
+        self.con.execute(f"CREATE OR REPLACE TEMP {kind} {quote(view)} AS {sql}")
         return view
 
     def register(self, name: str, df: pd.DataFrame) -> None:
@@ -99,12 +99,17 @@ class Relational:
         cols = self.columns.get(table)
         return cols is not None and all(c in cols for c in columns)
 
-    def frame(self, sql: str, spec: TableSpec | None = None) -> pd.DataFrame:
+    def frame(self, sql: str, spec: TableSpec | None = None, small: bool = False) -> pd.DataFrame:
         """A query's rows as a frame, each column typed by its schema type where it has one
-        (lazy: a view of the query and its stand-in)."""
+        (lazy: a view of the query and its stand-in; a `small` result, one row per customer
+        where the input has one per order, is kept as a table in the engine instead, so that
+        each later query does not aggregate the orders again)."""
         if self.lazy:
-            view = self._view(sql)
-            out = self.con.sql(f"SELECT * FROM {quote(view)} LIMIT 0").df().drop(columns=[ROW], errors="ignore")
+            view = self._view(sql, "TABLE" if small else "VIEW")
+            out = self.con.sql(f"SELECT * FROM {quote(view)} LIMIT 0").df()
+            if ROW not in out.columns:  # a derived table (one row per customer): every view has the row column
+                view = self._view(f"SELECT *, CAST(0 AS BIGINT) AS {ROW} FROM {quote(view)}")
+            out = out.drop(columns=[ROW], errors="ignore")
             return _viewed(typed(out, spec), view)
         out = self.con.sql(sql).to_arrow_table().to_pandas()
         out = out.drop(columns=[ROW], errors="ignore")

@@ -37,6 +37,7 @@ class Relation:
 def open_source(spec: SourceSpec) -> tuple[duckdb.DuckDBPyConnection, list[Relation]]:
     """A DuckDB connection and the source's relations on it."""
     con = connect()
+    con.execute("SET enable_progress_bar = false")  # long scans would draw on the terminal
     try:
         if spec.kind == "duckdb":
             return con, _database(con, spec.path)
