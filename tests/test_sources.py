@@ -135,3 +135,26 @@ def test_with_data_is_refused_for_a_source_read_in_place(messy: Path, tmp_path: 
                           str(tmp_path / "out"), "--with-data"], capture_output=True, text=True, timeout=300)
     assert got.returncode == 2 and "--with-data copies every input row" in got.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_validate_a_source_counts_by_query(messy: Path) -> None:
+    from click.testing import CliRunner
+
+    from kpireport.cli.app import main
+
+    got = CliRunner().invoke(main, ["validate", "--source", str(messy)])
+    assert got.exit_code == 0, got.output
+    assert "orders.parquet / orders -> orders (by sheet name; header row 1; 6 rows read, 3 used)" in got.output
+    assert "OK: 2 tables recognised, no errors." in got.output
+
+
+def test_a_password_never_reaches_a_message_or_a_file(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kpireport.cli.app import main
+
+    got = CliRunner().invoke(main, ["generate", "--source", "postgres://ann:s3cret@localhost:5432/sales",
+                                    "--out", str(tmp_path / "out")])
+    assert got.exit_code == 2
+    assert "s3cret" not in got.output and "postgres://ann:***@localhost:5432/sales" in got.output
+    assert not (tmp_path / "out").exists()
