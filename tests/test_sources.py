@@ -158,3 +158,22 @@ def test_a_password_never_reaches_a_message_or_a_file(tmp_path: Path) -> None:
     assert got.exit_code == 2
     assert "s3cret" not in got.output and "postgres://ann:***@localhost:5432/sales" in got.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_partitioned_lake_table_is_one_table(tmp_path: Path) -> None:
+    """orders/year=2025/*.parquet and orders/year=2026/*.parquet: one orders table (the partition
+    column is not one of ours and is ignored)."""
+    con = duckdb.connect()
+    parts = {"year=2025": [("A1", "2025-12-03", 40.0), ("A2", "2025-12-30", 2.5)],
+             "year=2026": [("A3", "2026-01-02", 100.0), ("A4", "2026-01-31", 7.25), ("A5", "2026-02-01", 1.0)]}
+    for part, rows in parts.items():
+        (tmp_path / "lake" / "orders" / part).mkdir(parents=True)
+        con.register("t", pd.DataFrame(rows, columns=["Order ID", "Order Date", "Revenue"]).astype(
+            {"Order Date": "datetime64[us]"}))
+        con.execute(f"COPY t TO '{tmp_path / 'lake' / 'orders' / part / 'p.parquet'}' (FORMAT parquet)")
+        con.unregister("t")
+    report, dataset = run_with_dataset([tmp_path / "lake"], CONFIG, period="2026-01")
+    assert [(s.sheet, s.table, s.rows_read) for s in dataset.sources] == [("orders", "orders", 5)]
+    revenue = report.values.loc["revenue"]
+    assert revenue[pd.Period("2025-12", "M")] == 42.5
+    assert revenue[pd.Period("2026-01", "M")] == 107.25
