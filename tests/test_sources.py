@@ -177,3 +177,12 @@ def test_a_partitioned_lake_table_is_one_table(tmp_path: Path) -> None:
     revenue = report.values.loc["revenue"]
     assert revenue[pd.Period("2025-12", "M")] == 42.5
     assert revenue[pd.Period("2026-01", "M")] == 107.25
+
+
+def test_a_broken_parquet_file_is_named(tmp_path: Path) -> None:
+    (tmp_path / "orders.parquet").write_bytes(b"PAR1 this is not a parquet file")
+    from kpireport.errors import InputError
+
+    with pytest.raises(InputError) as err:
+        run_with_dataset([], CONFIG, source=str(tmp_path))
+    assert err.value.one_line().startswith("orders.parquet: cannot be read (")

@@ -22,6 +22,7 @@ import pandas as pd
 from ..catalog import Catalog
 from ..config import Config
 from ..dataset import NOT_RECORDS, Dataset, Pushed, Source
+from ..errors import InputError
 from ..mapping import map_sheets
 from ..mapping.mapper import KPI_SHEET, MappedSheet
 from ..problems import Problem, ProblemLog, Severity
@@ -42,7 +43,7 @@ def load_source(spec: SourceSpec, config: Config, catalog: Catalog, schema: Sche
     schema = schema or default_schema()
     con, relations = open_source(spec)
     problems = ProblemLog()
-    sheets = {r.name: _sample(con, r) for r in relations}
+    sheets = {r.name: _readable(con, r) for r in relations}
     mapped, problems = map_sheets(list(sheets.values()), config.mapping, problems=problems, catalog=catalog)
     by_name = {r.name: r for r in relations}
     whole = [m for m in mapped if m.table in NOT_RECORDS or m.table == KPI_SHEET]
@@ -80,6 +81,16 @@ def _describe(con: duckdb.DuckDBPyConnection, r: Relation) -> list[tuple[str, st
 
 def _sheet(r: Relation, names: list[str], rows: list[tuple]) -> RawSheet:
     return RawSheet(r.file, r.name, [list(names), *(list(row) for row in rows)], detail="read in place by DuckDB")
+
+
+def _readable(con: duckdb.DuckDBPyConnection, r: Relation) -> RawSheet:
+    """The relation's sample; a file the engine cannot read is an input error naming it."""
+    try:
+        return _sample(con, r)
+    except duckdb.Error as exc:
+        raise InputError(f"{r.file}: cannot be read ({str(exc).splitlines()[0][:200]}).",
+                         "Check that it is a complete Parquet or CSV file (or a readable table), or move it out of "
+                         "the folder.") from exc
 
 
 def _sample(con: duckdb.DuckDBPyConnection, r: Relation) -> RawSheet:
