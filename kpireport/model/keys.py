@@ -55,8 +55,7 @@ def unique_views(db: Relational, tables: dict[str, pd.DataFrame], schema: Schema
     engine's choice: a view keeps no input order)."""
     for name in list(tables):
         spec = schema.tables.get(name)
-        if spec is None or not spec.unique or spec.key is None or not db.has(name, spec.key) or db.current.get(
-                name, "").startswith("_f_"):
+        if spec is None or not spec.unique or spec.key is None or not db.has(name, spec.key) or not db.is_view(name):
             continue
         k = quote(spec.key)
         n = db.scalar(f"SELECT count({k}) - count(DISTINCT {k}) FROM {db.t(name)}")

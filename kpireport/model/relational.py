@@ -76,6 +76,10 @@ class Relational:
         """The table's current relation, as SQL."""
         return quote(self.current.get(name, name))
 
+    def is_view(self, name: str) -> bool:
+        """The table stays where the data lives (lazy; a small table read whole is a frame)."""
+        return self.current.get(name, "").startswith("_m_")
+
     def order_by(self, alias: str) -> str:
         """ORDER BY the input's row order (nothing for a view: see the module)."""
         return "" if self.lazy else f" ORDER BY {alias}.{ROW}"
@@ -91,7 +95,7 @@ class Relational:
         """Lazy: each table that is a view, as a view without the row column (for compute)."""
         out = {}
         for name, view in self.current.items():
-            if view.startswith("_m_"):
+            if self.is_view(name):
                 out[name] = self._view(f"SELECT * EXCLUDE ({ROW}) FROM {quote(view)}")
         return out
 
