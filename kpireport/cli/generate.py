@@ -20,6 +20,8 @@ Examples:
   kpireport generate crm.xlsx sales.xlsx --out out --period 2026-Q3
   kpireport generate exports/ --out out --grain year --config kpireport.yaml
   kpireport generate exports/ --out out --email --dry-run   # write the .eml, do not send
+  kpireport generate --source lake/ --out out               # Parquet/CSV read in place by DuckDB
+  kpireport generate --source duckdb:///sales.duckdb --out out
 """
 
 STEPS = {"read": "reading and computing", "workbook": "writing the workbook", "html": "writing the summary",
