@@ -19,7 +19,7 @@ Besides the record tables it carries:
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -66,6 +66,41 @@ class Source:
 
 
 @dataclass
+class Pushed:
+    """Tables that stay in the engine that holds the data (a Parquet lake, a DuckDB file): the
+    connection, and per canonical table the view of its validated rows. Such a table appears in
+    `Dataset.tables` as a frame with its typed columns and no row; whatever needs its rows asks
+    here (counts, first and last dates) or queries the view (the compute engine, the model)."""
+
+    con: Any  # a duckdb connection (typed loosely: this module is imported by every stage)
+    views: dict[str, str]
+    shown: str  # the source as messages name it (never with a password)
+
+    _asked: dict = field(default_factory=dict, repr=False, compare=False)  # answers so far (the views never change)
+
+    def _ask(self, sql: str):
+        if sql not in self._asked:
+            self._asked[sql] = self.con.execute(sql).fetchall()
+        return self._asked[sql]
+
+    def rows(self, table: str) -> int:
+        return int(self._ask(f"SELECT COUNT(*) FROM {_quote(self.views[table])}")[0][0])
+
+    def filled(self, table: str, column: str) -> bool:
+        """Some row has a value in the column."""
+        return bool(self._ask(f"SELECT 1 FROM {_quote(self.views[table])} WHERE {_quote(column)} IS NOT NULL LIMIT 1"))
+
+    def extreme(self, table: str, column: str, pick) -> pd.Timestamp | None:
+        agg = "MAX" if pick is max else "MIN"
+        v = self._ask(f"SELECT {agg}({_quote(column)}) FROM {_quote(self.views[table])}")[0][0]
+        return None if v is None else pd.Timestamp(v)
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+@dataclass
 class Dataset:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     sources: list[Source] = field(default_factory=list)
@@ -80,6 +115,19 @@ class Dataset:
     company: str = ""
     title: str = ""
     currency: str = ""  # the same workbook's custom property "Currency", when a 3-letter code
+    pushed: Pushed | None = None  # tables left where the data lives (sources/), None for files read whole
+
+    def row_count(self, table: str) -> int:
+        """Rows of a table, counted where it lives."""
+        if self.pushed is not None and table in self.pushed.views:
+            return self.pushed.rows(table)
+        return len(self.tables[table])
+
+    def filled(self, table: str, column: str) -> bool:
+        """Some row of the table has a value in the column."""
+        if self.pushed is not None and table in self.pushed.views:
+            return self.pushed.filled(table, column)
+        return bool(self.tables[table][column].notna().any())
 
     def has(self, table: str, columns: set[str] | None = None) -> bool:
         df = self.tables.get(table)
@@ -126,11 +174,11 @@ class Dataset:
         the KPI sheet's last month only when no record table has dates. Each table's date is the
         column that places its rows (`placing_date`), never an ID that happens to come first.
         """
-        best = _extreme(self.tables, EVENT_TABLES, max)
+        best = _extreme(self, EVENT_TABLES, max)
         if best is None and self.as_of is not None:
             return self.as_of  # a snapshot describes its month up to its end
         if best is None:
-            best = _extreme(self.tables, tuple(t for t in self.tables if t not in NOT_RECORDS), max)
+            best = _extreme(self, tuple(t for t in self.tables if t not in NOT_RECORDS), max)
         if best is None and (span := self.kpi_sheet_span()) is not None:
             best = span[1]
         return best
@@ -138,11 +186,11 @@ class Dataset:
     def first_date(self) -> pd.Timestamp | None:
         """The earliest date of the event tables (else of the other record tables), or of the KPI
         sheet's first month when that is earlier: where the reporting history starts."""
-        firsts = [d for d in (_extreme(self.tables, EVENT_TABLES, min),) if d is not None]
+        firsts = [d for d in (_extreme(self, EVENT_TABLES, min),) if d is not None]
         if not firsts and self.as_of is not None:
             firsts = [self.as_of.to_period("M").start_time]  # a snapshot tells of its own month only
         if not firsts:
-            firsts = [d for d in (_extreme(self.tables, tuple(t for t in self.tables if t not in NOT_RECORDS), min),)
+            firsts = [d for d in (_extreme(self, tuple(t for t in self.tables if t not in NOT_RECORDS), min),)
                       if d is not None]
         if (span := self.kpi_sheet_span()) is not None:
             firsts.append(span[0])
@@ -172,16 +220,22 @@ def placing_date(table: str) -> str | None:
     return required[0] if required else (dated[0].name if dated else None)
 
 
-def _extreme(tables: dict[str, pd.DataFrame], names: tuple[str, ...], pick) -> pd.Timestamp | None:
+def _extreme(dataset: Dataset, names: tuple[str, ...], pick) -> pd.Timestamp | None:
     found = []
+    pushed = dataset.pushed.views if dataset.pushed is not None else {}
     for name in names:
-        df = tables.get(name)
+        df = dataset.tables.get(name)
         col = placing_date(name)
-        if df is None or df.empty or col is None or col not in df.columns:
+        if df is None or col is None or col not in df.columns:
             continue
         if not pd.api.types.is_datetime64_any_dtype(df[col]):
             continue
-        v = df[col].max() if pick is max else df[col].min()
+        if name in pushed:
+            v = dataset.pushed.extreme(name, col, pick)  # type: ignore[union-attr]
+        elif df.empty:
+            continue
+        else:
+            v = df[col].max() if pick is max else df[col].min()
         if pd.notna(v):
             found.append(pd.Timestamp(v))
     return pick(found) if found else None

@@ -24,13 +24,27 @@ from .read.readers import expand
 from .validate import validate
 
 
-def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = None) -> Dataset:
+def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = None,
+                 source: str | None = None) -> Dataset:
     """Read, map and validate: the input half of the pipeline.
 
     The catalog (with the user's layers) is passed along so that a monthly KPI sheet may name
-    KPIs that only the user's config defines.
+    KPIs that only the user's config defines. A source that stays where it is (`--source`, a
+    .parquet file or a folder of Parquet files: sources/) is recognised and validated in its
+    engine instead of being read.
     """
     catalog = catalog or catalog_for(config)
+    spec = source_spec(inputs, source)
+    if spec is not None:
+        from .sources import load_source
+
+        dataset = load_source(spec, config, catalog)
+        if not dataset.sources:
+            raise MissingDataError(f"no table was recognised in {spec.shown}.",
+                                   "Name each table or file after its table (orders, customers, leads, ...) or map "
+                                   "it under mapping: sheets in the config.")
+        check_input(dataset)
+        return modelled(dataset, [], config)
     problems = ProblemLog()
     files = expand(inputs, problems)  # once: a pipe is copied once; links out of a folder, own reports noted
     sheets = read_inputs(files, problems)
@@ -45,6 +59,23 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
     dataset = modelled(dataset, files, config)
     check_extra_columns(catalog, {t: set(map(str, df.columns)) for t, df in dataset.tables.items()})
     return dataset
+
+
+def source_spec(inputs: list[Path], source: str | None):
+    """The SourceSpec of a run that reads in place (None for files read whole): --source, or a
+    single .parquet file or folder of Parquet files given as the input."""
+    from .sources import SourceSpec, is_pushed_input, parse_source
+
+    if source is not None:
+        if inputs:
+            from .errors import UsageError
+
+            raise UsageError("give either input files or --source, not both.",
+                             "Put the files in the source (a folder) or leave --source out.")
+        return parse_source(source)
+    if len(inputs) == 1 and is_pushed_input(inputs[0]):
+        return SourceSpec("files", inputs[0], str(inputs[0]))
+    return None
 
 
 def modelled(dataset: Dataset, files: list[Path], config: Config) -> Dataset:
@@ -114,16 +145,17 @@ def catalog_for(config: Config) -> Catalog:
     return load_catalog(list(config.catalog_layers))
 
 
-def run(inputs: list[Path], config: Config, grain: Grain | None = None, period: str | None = None) -> Report:
-    return run_with_dataset(inputs, config, grain, period)[0]
+def run(inputs: list[Path], config: Config, grain: Grain | None = None, period: str | None = None,
+        source: str | None = None) -> Report:
+    return run_with_dataset(inputs, config, grain, period, source)[0]
 
 
 def run_with_dataset(inputs: list[Path], config: Config, grain: Grain | None = None,
-                     period: str | None = None) -> tuple[Report, Dataset]:
+                     period: str | None = None, source: str | None = None) -> tuple[Report, Dataset]:
     """The report and the validated tables it was computed from."""
     catalog = catalog_for(config)
     with within_memory():
-        dataset = load_dataset(inputs, config, catalog)
+        dataset = load_dataset(inputs, config, catalog, source)
     if config.target_overrides:
         from .config import apply_target_overrides
 

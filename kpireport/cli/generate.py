@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import UsageError
 from ..periods import Grain
 from .app import load_cli_config, main, safe_name
 
@@ -19,6 +20,8 @@ Examples:
   kpireport generate crm.xlsx sales.xlsx --out out --period 2026-Q3
   kpireport generate exports/ --out out --grain year --config kpireport.yaml
   kpireport generate exports/ --out out --email --dry-run   # write the .eml, do not send
+  kpireport generate --source lake/ --out out               # Parquet/CSV read in place by DuckDB
+  kpireport generate --source duckdb:///sales.duckdb --out out
 """
 
 STEPS = {"read": "reading and computing", "workbook": "writing the workbook", "html": "writing the summary",
@@ -49,7 +52,9 @@ main.epilog = _exit_code_epilog()
 
 
 @main.command(epilog=EPILOG)
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--source", help="Read the data where it lives instead of INPUTS: a folder of Parquet/CSV files, a "
+                                ".parquet file or duckdb:///file.duckdb (the engine computes, only totals come back).")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the report files (created if missing).")
 @click.option("--period", help="Period to report: 2026-10, 2026-Q3 or 2026. Default: latest complete period.")
@@ -66,8 +71,9 @@ main.epilog = _exit_code_epilog()
                    "a million rows take about a minute).")
 @click.option("--no-pdf", is_flag=True, help="Do not write <name>.pdf, the PDF summary.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors (no progress, no summary).")
-def generate(inputs: tuple[Path, ...], out_dir: Path, period: str | None, grain: str | None, name: str,
-             config_path: Path | None, email: bool, dry_run: bool, with_data: bool, no_pdf: bool, quiet: bool) -> None:
+def generate(inputs: tuple[Path, ...], source: str | None, out_dir: Path, period: str | None, grain: str | None,
+             name: str, config_path: Path | None, email: bool, dry_run: bool, with_data: bool, no_pdf: bool,
+             quiet: bool) -> None:
     """Read INPUT files or folders and write the report to --out.
 
     Writes <name>.xlsx (the KPI workbook), <name>.html (the summary), <name>.pdf (the summary
@@ -81,8 +87,14 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, period: str | None, grain:
     """
     from ..deliver.email import is_draft, send
     from ..deliver.files import write_all
-    from ..pipeline import run_with_dataset
+    from ..pipeline import run_with_dataset, source_spec
     from ..watch import render_outputs
+
+    if not inputs and source is None:
+        raise click.UsageError("give INPUTS (files or folders) or --source.")
+    if with_data and source_spec(list(inputs), source) is not None:
+        raise UsageError("--with-data copies every input row into a workbook; a source read in place keeps its "
+                         "rows where they are.", "Leave --with-data out, or query the source itself.")
 
     config = load_cli_config(config_path)
     today = dt.date.today()
@@ -90,7 +102,7 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, period: str | None, grain:
     steps = ["read", "workbook", "html", *([] if no_pdf else ["pdf"]), "email", "json", "write"]
     with _progress(steps, enabled=not quiet and _is_tty(sys.stderr)) as step:
         step("read")
-        report, dataset = run_with_dataset(list(inputs), config, Grain(grain) if grain else None, period)
+        report, dataset = run_with_dataset(list(inputs), config, Grain(grain) if grain else None, period, source)
         files, message = render_outputs(report, config, today, base, step, pdf=not no_pdf)
         outputs: dict = {out_dir / n: data for n, data in files.items()}
         if with_data:

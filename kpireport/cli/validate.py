@@ -28,15 +28,17 @@ Examples:
 
 
 @main.command(epilog=EPILOG)
-@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--source", help="Check the data where it lives instead of INPUTS: a folder of Parquet/CSV files, a "
+                                ".parquet file or duckdb:///file.duckdb (sampled and counted by queries).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Config file (default: ./kpireport.yaml if present).")
-def validate(inputs: tuple[Path, ...], config_path: Path | None) -> None:
+def validate(inputs: tuple[Path, ...], source: str | None, config_path: Path | None) -> None:
     """Check INPUT files or folders: what is recognised, how headers map, every issue by cell, and which
     KPIs can be computed. Writes nothing."""
     from ..compute.engine import choose_periods
     from ..mapping import map_sheets
-    from ..pipeline import catalog_for, check_input, modelled
+    from ..pipeline import catalog_for, check_input, modelled, source_spec
     from ..problems import ProblemLog
     from ..read.duplicates import describe, note_duplicates, unique_files
     from ..read.readers import expand, read_path
@@ -44,6 +46,12 @@ def validate(inputs: tuple[Path, ...], config_path: Path | None) -> None:
 
     config = load_cli_config(config_path)
     catalog = catalog_for(config)
+    if not inputs and source is None:
+        raise click.UsageError("give INPUTS (files or folders) or --source.")
+    spec = source_spec(list(inputs), source)
+    if spec is not None:
+        _validate_source(spec, config, catalog)
+        return
     problems = ProblemLog()
     files, dropped = unique_files(expand(list(inputs), problems))
     sheets = []
@@ -83,6 +91,27 @@ def validate(inputs: tuple[Path, ...], config_path: Path | None) -> None:
                          "to be read can be marked 'ignore' under mapping: sheets), then validate again.")
     check_input(dataset)  # and the rest of it: a table with no usable row
     choose_periods(dataset, config.grain, config.fiscal_year_start, None)  # generate's "no dated rows" (exit 7)
+    click.echo(f"OK: {_plural(len(dataset.sources), 'table')} recognised, no errors.")
+
+
+def _validate_source(spec, config, catalog) -> None:
+    """`validate` of a source read in place: recognised on samples, problems counted by queries."""
+    from ..compute.engine import choose_periods
+    from ..pipeline import check_input, modelled
+    from ..sources import load_source
+
+    click.echo("Source")
+    click.echo(f"  {spec.shown}: read in place (a sample of each table recognised, problems counted by queries)")
+    dataset = modelled(load_source(spec, config, catalog), [], config)
+    _recognised(dataset)
+    _issues(dataset)
+    _kpis(catalog, dataset)
+    if not dataset.sources:
+        raise MissingDataError(f"no table was recognised in {spec.shown}.",
+                               "Name each table or file after its table (orders, customers, leads, ...) or map it "
+                               "under mapping: sheets in the config.")
+    check_input(dataset)
+    choose_periods(dataset, config.grain, config.fiscal_year_start, None)
     click.echo(f"OK: {_plural(len(dataset.sources), 'table')} recognised, no errors.")
 
 

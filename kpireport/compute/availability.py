@@ -30,7 +30,7 @@ def availability(catalog: Catalog, dataset: Dataset) -> tuple[dict[str, Unavaila
 
     def is_blank(table: str, col: str) -> bool:
         if (table, col) not in blank_cache:
-            blank_cache[(table, col)] = not bool(dataset.tables[table][col].notna().any())
+            blank_cache[(table, col)] = not dataset.filled(table, col)
         return blank_cache[(table, col)]
 
     for kid in catalog.kpi_order():
@@ -48,7 +48,7 @@ def availability(catalog: Catalog, dataset: Dataset) -> tuple[dict[str, Unavaila
             df = dataset.tables.get(m.table)
             if df is None or (m.table in missing and not missing[m.table]):
                 continue
-            if df.empty:
+            if dataset.row_count(m.table) == 0:
                 no_rows.add(m.table)
                 continue
             if m.table not in blank_ok:

@@ -23,7 +23,7 @@ from .ytd import formula_calls
 
 def compute_breakdowns(report: Report, dataset: Dataset, engine: MeasureEngine | None = None) -> list[Breakdown]:
     cat = report.catalog
-    engine = engine if engine is not None else MeasureEngine(dataset.tables)
+    engine = engine if engine is not None else MeasureEngine.for_dataset(dataset)
     prev = report.previous()
     periods = [p for p in (prev, report.period) if p is not None]
     wanted: list[tuple[str, str, set[str]]] = []  # (kpi, dimension, measures): breakdowns the tables allow

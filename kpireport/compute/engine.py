@@ -76,7 +76,7 @@ def compute_measures(dataset: Dataset, catalog: Catalog, measure_ids: set[str], 
 
     `engine` holds the report's tables; without one they are registered for this call.
     """
-    engine = engine if engine is not None else MeasureEngine(dataset.tables)
+    engine = engine if engine is not None else MeasureEngine.for_dataset(dataset)
     wanted = [catalog.measures[mid] for mid in sorted(measure_ids)]
     computed = engine.per_period(wanted, periods, fiscal_year_start=fiscal_year_start)
     rows: dict[str, pd.Series] = {mid: frame[""] for mid, frame in computed.items()}
@@ -258,7 +258,7 @@ def compute_report(
     against the target, else a trend; then year-to-date, breakdowns and OKRs.
     """
     periods, chosen = choose_periods(dataset, grain, fiscal_year_start, period)
-    engine = MeasureEngine(dataset.tables)  # the tables registered once, for every measure of the report
+    engine = MeasureEngine.for_dataset(dataset)  # the tables registered once, for every measure of the report
     unavailable, usable = availability(catalog, dataset)
     order = [k for k in catalog.kpi_order() if k in usable]
     mids = {m for kid in order for m in catalog.measures_of(kid)}

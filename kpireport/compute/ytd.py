@@ -89,7 +89,7 @@ def compute_ytd(report: Report, dataset: Dataset, engine: MeasureEngine | None =
     order = ytd_kpis(cat, [k for k in cat.kpi_order() if k in report.values.index and k in usable])
     spans = ytd_spans(periods, report.fiscal_year_start)
     mids = {m for k in order for m in cat.measures_of(k)}
-    engine = engine if engine is not None else MeasureEngine(dataset.tables)
+    engine = engine if engine is not None else MeasureEngine.for_dataset(dataset)
     spanned = engine.per_span([cat.measures[mid] for mid in sorted(mids)], spans, periods,
                               fiscal_year_start=report.fiscal_year_start)
     rows: dict[str, pd.Series] = {mid: pd.Series(values, index=index) for mid, values in spanned.items()}

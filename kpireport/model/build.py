@@ -26,7 +26,7 @@ import pandas as pd
 from ..dataset import Dataset
 from ..problems import Problem, ProblemLog, Severity
 from ..schema import Schema, TableSpec, default_schema
-from .keys import first_per_key, unique_rows
+from .keys import first_per_key, people_view, unique_rows, unique_views
 from .members import unify_case, unify_targets
 from .relational import ROW, Relational, quote
 from .snapshot import dated_snapshot, is_snapshot, snapshot_month
@@ -44,26 +44,36 @@ def apply_model(dataset: Dataset, schema: Schema | None = None, as_of: pd.Timest
     """
     schema = schema or default_schema()
     log = dataset.problems
-    tables = unique_rows(dict(dataset.tables), schema, log)
+    pushed = dataset.pushed
+    tables = dict(dataset.tables) if pushed is not None else unique_rows(dict(dataset.tables), schema, log)
     snapshot_as_of = None
     cust = tables.get("customers")
     orders = tables.get("orders")
     by_orders = orders is not None and "customer_id" in orders.columns
-    if cust is not None and is_snapshot(cust) and not by_orders:
+    if pushed is not None and "customers" in pushed.views:
+        if is_snapshot(cust) and not by_orders:  # type: ignore[arg-type]
+            _note(log, "customers", "a customer list without dates is not dated as a snapshot when it stays in a "
+                                    "database or Parquet files; export it as a file to report it", Severity.WARNING)
+    elif cust is not None and is_snapshot(cust) and not by_orders:
         when = as_of if as_of is not None else pd.Timestamp.today().normalize()
         tables["customers"] = dated_snapshot(cust, when, as_of_said if as_of is not None else "today", log)
         snapshot_as_of = snapshot_month(when).end_time.normalize()
-    db = Relational(tables)  # registering the frames copies no rows; each step acts only where it applies
+    # registering the frames copies no rows; each step acts only where it applies
+    db = Relational(tables, pushed.views, pushed.con) if pushed is not None else Relational(tables)
     try:
+        if pushed is not None:
+            unique_views(db, tables, schema, log)
         _lines_with_header(db, tables, schema, log)
         _unique_people(db, tables, schema, log)
         _returns(db, tables, schema, log)
         _completions(db, tables, schema, log)
         _dimensions(db, tables, schema, log)
+        if pushed is not None:
+            pushed = replace(pushed, views=db.views(), _asked={})
     finally:
         db.close()
     unify_targets(tables, unify_case(tables, schema, log, turkish))
-    return replace(dataset, tables=tables, as_of=snapshot_as_of)
+    return replace(dataset, tables=tables, as_of=snapshot_as_of, pushed=pushed)
 
 
 def _note(log: ProblemLog, table: str, reason: str, severity: Severity = Severity.INFO) -> None:
@@ -88,14 +98,14 @@ def _lines_with_header(db: Relational, tables: dict[str, pd.DataFrame], schema: 
         lines, head = tables[name].columns, tables[header].columns
         extra = [c for c in head if c not in lines]
         cols = ", ".join([f"l.{quote(c)}" for c in lines] + [f"h.{quote(c)}" for c in extra])
-        sql = (f"SELECT {cols}, l.{ROW} FROM {quote(name)} l LEFT JOIN ({first_per_key(header, key)}) h "
-               f"ON l.{quote(key)} = h.{quote(key)} ORDER BY l.{ROW}")
-        unmatched = db.scalar(f"SELECT count(*) FROM {quote(name)} l WHERE NOT EXISTS "
-                              f"(SELECT 1 FROM {quote(header)} h WHERE h.{quote(key)} = l.{quote(key)})")
-        orphans = db.scalar(f"SELECT count(DISTINCT h.{quote(key)}) FROM {quote(header)} h WHERE NOT EXISTS "
-                            f"(SELECT 1 FROM {quote(name)} l WHERE l.{quote(key)} = h.{quote(key)})")
-        n_lines = len(tables[name])
-        n_orders = db.scalar(f"SELECT count(DISTINCT {quote(key)}) FROM {quote(name)}")
+        sql = (f"SELECT {cols}, l.{ROW} FROM {db.t(name)} l LEFT JOIN ({first_per_key(db.t(header), key)}) h "
+               f"ON l.{quote(key)} = h.{quote(key)}{db.order_by('l')}")
+        unmatched = db.scalar(f"SELECT count(*) FROM {db.t(name)} l WHERE NOT EXISTS "
+                              f"(SELECT 1 FROM {db.t(header)} h WHERE h.{quote(key)} = l.{quote(key)})")
+        orphans = db.scalar(f"SELECT count(DISTINCT h.{quote(key)}) FROM {db.t(header)} h WHERE NOT EXISTS "
+                            f"(SELECT 1 FROM {db.t(name)} l WHERE l.{quote(key)} = h.{quote(key)})")
+        n_lines = db.rows(name)
+        n_orders = db.scalar(f"SELECT count(DISTINCT {quote(key)}) FROM {db.t(name)}")
         joined = db.frame(sql, schema.tables[header])
         _set(db, tables, header, joined)
         _note(log, header, f"{header}: {n_lines:,} lines of {name} joined to their {header} by {key} "
@@ -113,9 +123,9 @@ def _unique_people(db: Relational, tables: dict[str, pd.DataFrame], schema: Sche
     cust = tables.get("customers")
     if cust is None or "unique_id" not in cust.columns or "customer_id" not in cust.columns:
         return
-    if not cust["unique_id"].notna().any():  # an optional column left blank (a filled-in template)
+    if not db.filled("customers", "unique_id"):  # an optional column left blank (a filled-in template)
         return
-    lookup = ("SELECT customer_id, any_value(unique_id) AS unique_id FROM customers "
+    lookup = (f"SELECT customer_id, any_value(unique_id) AS unique_id FROM {db.t('customers')} "
               "WHERE unique_id IS NOT NULL GROUP BY customer_id")
     for name, spec in schema.tables.items():
         if name == "customers" or name not in tables or ("customer_id", "customers") not in spec.references:
@@ -124,9 +134,12 @@ def _unique_people(db: Relational, tables: dict[str, pd.DataFrame], schema: Sche
             continue
         cols = ", ".join("coalesce(u.unique_id, t.customer_id) AS customer_id" if c == "customer_id"
                          else f"t.{quote(c)}" for c in tables[name].columns)
-        sql = (f"SELECT {cols}, t.{ROW} FROM {quote(name)} t LEFT JOIN ({lookup}) u "
-               f"ON t.customer_id = u.customer_id ORDER BY t.{ROW}")
+        sql = (f"SELECT {cols}, t.{ROW} FROM {db.t(name)} t LEFT JOIN ({lookup}) u "
+               f"ON t.customer_id = u.customer_id{db.order_by('t')}")
         _set(db, tables, name, db.frame(sql, spec))
+    if db.lazy:
+        people_view(db, tables, schema, log)
+        return
     before = len(cust)
     people = cust.assign(customer_id=cust["unique_id"].fillna(cust["customer_id"]))
     order = people.sort_values("acquired_date", kind="stable") if "acquired_date" in people.columns else people
@@ -140,18 +153,19 @@ def _returns(db: Relational, tables: dict[str, pd.DataFrame], schema: Schema, lo
     if "returns" not in tables or "orders" not in tables or not db.has("orders", "order_id"):
         return
     flag = "coalesce(r.returned, true)" if db.has("returns", "returned") else "true"
-    listed = f"SELECT order_id, bool_or({flag}) AS returned FROM returns r WHERE order_id IS NOT NULL GROUP BY 1"
+    listed = (f"SELECT order_id, bool_or({flag}) AS returned FROM {db.t('returns')} r WHERE order_id IS NOT NULL "
+              "GROUP BY 1")
     cols = []
     for c in tables["orders"].columns:
         cols.append(f"CASE WHEN x.returned THEN '{RETURNED}' ELSE o.status END AS status" if c == "status"
                     else f"o.{quote(c)}")
     if "status" not in tables["orders"].columns:
         cols.append(f"CASE WHEN x.returned THEN '{RETURNED}' END AS status")
-    sql = (f"SELECT {', '.join(cols)}, o.{ROW} FROM orders o LEFT JOIN ({listed}) x ON o.order_id = x.order_id "
-           f"ORDER BY o.{ROW}")
+    sql = (f"SELECT {', '.join(cols)}, o.{ROW} FROM {db.t('orders')} o LEFT JOIN ({listed}) x "
+           f"ON o.order_id = x.order_id{db.order_by('o')}")
     n_listed = db.scalar(f"SELECT count(*) FROM ({listed}) WHERE returned")
     found = db.scalar(f"SELECT count(*) FROM ({listed}) x WHERE returned AND EXISTS "
-                      f"(SELECT 1 FROM orders o WHERE o.order_id = x.order_id)")
+                      f"(SELECT 1 FROM {db.t('orders')} o WHERE o.order_id = x.order_id)")
     _set(db, tables, "orders", db.frame(sql, schema.tables["orders"]))
     _note(log, "orders", f"orders: {found:,} order(s) in the returns list are counted as returned "
                          f"(left out of net sales, counted in returns)")
@@ -188,15 +202,12 @@ def _complete(db: Relational, tables: dict[str, pd.DataFrame], spec: TableSpec, 
     """col of each row from the related rows: the first date (acquired = first order), or the
     referenced row's date (a review's date is its order's)."""
     name = spec.name
-    values = f"SELECT {quote(link)} AS k, min({quote(date)}) AS v FROM {quote(source)} GROUP BY 1"
+    values = f"SELECT {quote(link)} AS k, min({quote(date)}) AS v FROM {db.t(source)} GROUP BY 1"
     cols = ", ".join(f"t.{quote(c)}" for c in tables[name].columns)
-    sql = (f"SELECT {cols}, x.v AS {quote(col)}, t.{ROW} FROM {quote(name)} t LEFT JOIN ({values}) x "
-           f"ON t.{quote(link)} = x.k ORDER BY t.{ROW}")
-    out = db.frame(sql, spec)
-    missing = int(out[col].isna().sum())
-    if missing:
-        out = out[out[col].notna()].reset_index(drop=True)
-    _set(db, tables, name, out)
+    joined = f"FROM {db.t(name)} t LEFT JOIN ({values}) x ON t.{quote(link)} = x.k"
+    missing = db.scalar(f"SELECT count(*) {joined} WHERE x.v IS NULL")
+    sql = f"SELECT {cols}, x.v AS {quote(col)}, t.{ROW} {joined} WHERE x.v IS NOT NULL{db.order_by('t')}"
+    _set(db, tables, name, db.frame(sql, spec))
     how = "the first" if first else "its"
     _note(log, name, f"{name}.{col} is not in the file: taken from {how} {source}.{date} by {link}")
     if missing:
@@ -211,14 +222,14 @@ def _derive_customers(db: Relational, tables: dict[str, pd.DataFrame], schema: S
     spec = schema.tables["customers"]
     dims = [c.name for c in spec.columns if c.dimension and db.has("orders", c.name)]
     picks = "".join(f", arg_min({quote(d)}, order_date) AS {quote(d)}" for d in dims)
-    sql = (f"SELECT customer_id, min(order_date) AS acquired_date{picks} FROM orders "
-           f"WHERE customer_id IS NOT NULL AND order_date IS NOT NULL GROUP BY customer_id "
-           f"ORDER BY acquired_date, customer_id")
-    out = db.frame(sql, spec)
-    if out.empty:
+    found = (f"FROM {db.t('orders')} WHERE customer_id IS NOT NULL AND order_date IS NOT NULL")
+    n = db.scalar(f"SELECT count(DISTINCT customer_id) {found}")
+    if not n:
         return
-    _set(db, tables, "customers", out)
-    _note(log, "customers", f"customers: no customers file; {len(out):,} customers derived from the orders' "
+    order = "" if db.lazy else " ORDER BY acquired_date, customer_id"
+    sql = f"SELECT customer_id, min(order_date) AS acquired_date{picks} {found} GROUP BY customer_id{order}"
+    _set(db, tables, "customers", db.frame(sql, spec, small=True))
+    _note(log, "customers", f"customers: no customers file; {n:,} customers derived from the orders' "
                             f"customer ids, each acquired on its first order's date")
 
 
@@ -232,12 +243,12 @@ def _ratings_from_tickets(db: Relational, tables: dict[str, pd.DataFrame], schem
     carried = [c for c in ("customer_id", "channel", "region", "segment") if db.has("tickets", c) and spec.has(c)]
     cols = ", ".join(["created_at AS date", *rated, *carried])
     where = " OR ".join(f"{c} IS NOT NULL" for c in rated)
-    out = db.frame(f"SELECT {cols}, {ROW} FROM tickets WHERE created_at IS NOT NULL AND ({where}) ORDER BY {ROW}",
-                   spec)
-    if out.empty:
+    found = f"FROM {db.t('tickets')} t WHERE created_at IS NOT NULL AND ({where})"
+    n = db.scalar(f"SELECT count(*) {found}")
+    if not n:
         return
-    _set(db, tables, "surveys", out)
-    _note(log, "surveys", f"surveys: no survey file; the {' and '.join(rated)} ratings of {len(out):,} tickets "
+    _set(db, tables, "surveys", db.frame(f"SELECT {cols}, {ROW} {found}{db.order_by('t')}", spec))
+    _note(log, "surveys", f"surveys: no survey file; the {' and '.join(rated)} ratings of {n:,} tickets "
                           f"are read as survey answers, dated by the ticket's creation")
 
 
@@ -247,22 +258,22 @@ def _dimensions(db: Relational, tables: dict[str, pd.DataFrame], schema: Schema,
         if name not in tables or (spec.header is not None and spec.header in tables):
             continue  # lines joined to their header live on in it
         for fk, other in spec.references:
-            if other not in tables or not db.has(name, fk) or not tables[name][fk].notna().any():
+            if other not in tables or not db.has(name, fk) or not db.filled(name, fk):
                 continue
             okey = schema.tables[other].key
             if okey is None or not db.has(other, okey):
                 continue
             own = tables[name]
             wanted = [c.name for c in spec.columns if c.name not in (fk, okey) and db.has(other, c.name)
-                      and (c.name not in own.columns or not own[c.name].notna().any())]
+                      and (c.name not in own.columns or not db.filled(name, c.name))]
             if not wanted:
                 continue
             cols = ", ".join([f"{'r' if c in wanted else 't'}.{quote(c)}" for c in own.columns]
                              + [f"r.{quote(c)}" for c in wanted if c not in own.columns])
-            sql = (f"SELECT {cols}, t.{ROW} FROM {quote(name)} t LEFT JOIN ({first_per_key(other, okey)}) r "
-                   f"ON t.{quote(fk)} = r.{quote(okey)} ORDER BY t.{ROW}")
-            unmatched = db.scalar(f"SELECT count(*) FROM {quote(name)} t WHERE t.{quote(fk)} IS NOT NULL AND NOT "
-                                  f"EXISTS (SELECT 1 FROM {quote(other)} r WHERE r.{quote(okey)} = t.{quote(fk)})")
+            sql = (f"SELECT {cols}, t.{ROW} FROM {db.t(name)} t LEFT JOIN ({first_per_key(db.t(other), okey)}) r "
+                   f"ON t.{quote(fk)} = r.{quote(okey)}{db.order_by('t')}")
+            unmatched = db.scalar(f"SELECT count(*) FROM {db.t(name)} t WHERE t.{quote(fk)} IS NOT NULL AND NOT "
+                                  f"EXISTS (SELECT 1 FROM {db.t(other)} r WHERE r.{quote(okey)} = t.{quote(fk)})")
             _set(db, tables, name, db.frame(sql, spec))
             _note(log, name, f"{name} joined to {other} by {fk}: {', '.join(wanted)} taken from {other}")
             if unmatched:

@@ -16,10 +16,12 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterable, Mapping
 
+import duckdb
 import numpy as np
 import pandas as pd
 
 from ...catalog.model import Measure
+from ...dataset import Dataset
 from ...duck import connect
 from . import dialect as d
 from . import queries as q
@@ -34,11 +36,23 @@ class MeasureEngine:
 
     `views` maps a canonical table name to a SQL SELECT over the registered tables (joins of
     related tables); measures of that table then read the view, and the columns it "has" are
-    the view's.
+    the view's. `con` is a connection that already holds what the views read (a source's
+    relations, sources/): every measure then runs there, and only aggregates come back.
     """
 
-    def __init__(self, tables: Mapping[str, pd.DataFrame], views: Mapping[str, str] | None = None) -> None:
-        self._con = connect()
+    @classmethod
+    def for_dataset(cls, dataset: Dataset) -> MeasureEngine:
+        """The engine for a report's tables: registered frames, plus the views of tables that
+        stay where the data lives (Dataset.pushed)."""
+        pushed = dataset.pushed
+        if pushed is None:
+            return cls(dataset.tables)
+        frames = {n: df for n, df in dataset.tables.items() if n not in pushed.views}
+        return cls(frames, {n: f"SELECT * FROM {d.ident(v)}" for n, v in pushed.views.items()}, pushed.con)
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame], views: Mapping[str, str] | None = None,
+                 con: duckdb.DuckDBPyConnection | None = None) -> None:
+        self._con = con if con is not None else connect()
         self._names = itertools.count()
         self._source: dict[str, str] = {}
         self._frames: dict[str, pd.DataFrame] = {}  # the registered tables that no view replaces
@@ -49,7 +63,7 @@ class MeasureEngine:
             self._source[name] = name
         for name, sql in (views or {}).items():
             view = f"_view_{name}"
-            self._con.execute(f"CREATE VIEW {d.ident(view)} AS {sql}")
+            self._con.execute(f"CREATE OR REPLACE TEMP VIEW {d.ident(view)} AS {sql}")
             self._source[name] = view
             self._frames.pop(name, None)
         self._columns: dict[str, Columns] = {}

@@ -1,0 +1,156 @@
+"""A source read where it lives: tables recognised on a sample, validated by queries, typed as
+views. The rows never come into Python; only counts, a sample and (later) aggregates do.
+
+1. Each relation (relations.py) shows the mapper its column names and its first SAMPLE_ROWS
+   rows, as a sheet would: tables are recognised by name and columns exactly as in a workbook,
+   with the config's mapping.
+2. Plans and outside figures (targets, OKRs, market size: NOT_RECORDS) and monthly KPI sheets
+   are small and read whole through the file path's validate stage.
+3. Every other table becomes a view of its typed canonical columns (typing_sql.py), several
+   relations of one table stacked, rows lacking a required value left out. One query per
+   relation counts the values that do not read and the rows left out; each count is a problem
+   naming the relation and column, with a few of the values as examples.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import duckdb
+import pandas as pd
+
+from ..catalog import Catalog
+from ..config import Config
+from ..dataset import NOT_RECORDS, Dataset, Pushed, Source
+from ..errors import InputError
+from ..mapping import map_sheets
+from ..mapping.mapper import KPI_SHEET, MappedSheet
+from ..problems import Problem, ProblemLog, Severity
+from ..read.sheet import RawSheet
+from ..schema import Schema, TableSpec, default_schema
+from ..validate import validate
+from .locate import SourceSpec
+from .relations import Relation, open_source
+from .sqltext import ident
+from .typing_sql import WORDS, bad_values, typed
+
+SAMPLE_ROWS = 1000
+EXAMPLES = 3
+
+
+def load_source(spec: SourceSpec, config: Config, catalog: Catalog, schema: Schema | None = None) -> Dataset:
+    """The source's tables, validated: small ones as frames, the rest as views on its engine."""
+    schema = schema or default_schema()
+    con, relations = open_source(spec)
+    problems = ProblemLog()
+    sheets = {r.name: _readable(con, r) for r in relations}
+    mapped, problems = map_sheets(list(sheets.values()), config.mapping, problems=problems, catalog=catalog)
+    by_name = {r.name: r for r in relations}
+    whole = [m for m in mapped if m.table in NOT_RECORDS or m.table == KPI_SHEET]
+    pushed = [m for m in mapped if m not in whole]
+    small = validate([_whole(con, by_name[m.sheet.sheet], m) for m in whole], problems, config.input_locale,
+                     catalog=catalog) if whole else Dataset(problems=problems)
+    names = itertools.count()
+    parts: dict[str, list[str]] = {}
+    sources = list(small.sources)
+    for m in pushed:
+        if m.end_row is not None or m.header_row != 0:
+            problems.add(Problem(f"recognised as {m.table} below a title or beside another table; a database table "
+                                 "or Parquet file must hold one table with its column names: left out",
+                                 file=m.sheet.file, sheet=m.sheet.sheet, severity=Severity.WARNING))
+            continue
+        view, src = _typed_view(con, by_name[m.sheet.sheet], m, schema.tables[m.table], f"_part_{next(names)}",
+                                problems)
+        parts.setdefault(m.table, []).append(view)
+        sources.append(src)
+    views: dict[str, str] = {}
+    tables = dict(small.tables)
+    for table, part_views in parts.items():
+        view = f"_t_{table}"
+        union = " UNION ALL BY NAME ".join(f"SELECT * FROM {ident(v)}" for v in part_views)
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(view)} AS {union}")
+        views[table] = view
+        tables[table] = _stand_in(con, view, schema.tables[table])
+    return Dataset(tables=tables, sources=sources, problems=problems, excel_errors=small.excel_errors,
+                   kpi_sheet=small.kpi_sheet, pushed=Pushed(con, views, spec.shown))
+
+
+def _describe(con: duckdb.DuckDBPyConnection, r: Relation) -> list[tuple[str, str]]:
+    return [(str(row[0]), str(row[1])) for row in con.execute(f"DESCRIBE SELECT * FROM {r.sql}").fetchall()]
+
+
+def _sheet(r: Relation, names: list[str], rows: list[tuple]) -> RawSheet:
+    return RawSheet(r.file, r.name, [list(names), *(list(row) for row in rows)], detail="read in place by DuckDB")
+
+
+def _readable(con: duckdb.DuckDBPyConnection, r: Relation) -> RawSheet:
+    """The relation's sample; a file the engine cannot read is an input error naming it."""
+    try:
+        return _sample(con, r)
+    except duckdb.Error as exc:
+        raise InputError(f"{r.file}: cannot be read ({str(exc).splitlines()[0][:200]}).",
+                         "Check that it is a complete Parquet or CSV file (or a readable table), or move it out of "
+                         "the folder.") from exc
+
+
+def _sample(con: duckdb.DuckDBPyConnection, r: Relation) -> RawSheet:
+    """The relation's column names and first rows, as a sheet for the mapper."""
+    names = [n for n, _ in _describe(con, r)]
+    return _sheet(r, names, con.execute(f"SELECT * FROM {r.sql} LIMIT {SAMPLE_ROWS}").fetchall())
+
+
+def _whole(con: duckdb.DuckDBPyConnection, r: Relation, m: MappedSheet) -> MappedSheet:
+    """A small table (a plan, a KPI sheet) read whole, for the file path's validate stage."""
+    names = [n for n, _ in _describe(con, r)]
+    m.sheet = _sheet(r, names, con.execute(f"SELECT * FROM {r.sql}").fetchall())
+    return m
+
+
+def _typed_view(con: duckdb.DuckDBPyConnection, r: Relation, m: MappedSheet, spec: TableSpec, view: str,
+                problems: ProblemLog) -> tuple[str, Source]:
+    """A view of the relation's typed canonical columns with only usable rows, and its Source
+    (rows read and used counted by one query, with the values that do not read)."""
+    types = dict(_describe(con, r))
+    cols = {col: m.headers[j] for col, j in m.columns.items()}
+    exprs = {col: typed(head, types[head], spec.column(col).type, m.scales.get(col, 1.0)) for col, head in cols.items()}
+    required = [c for c in spec.required if c in cols]
+    keep = " AND ".join(f"{ident(c)} IS NOT NULL" for c in required) or "TRUE"
+    select = ", ".join(f"{e} AS {ident(c)}" for c, e in exprs.items())
+    con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(view)} AS SELECT * FROM (SELECT {select} FROM {r.sql}) "
+                f"WHERE {keep}")
+    checks = {col: bad_values(head, types[head], spec.column(col).type) for col, head in cols.items()}
+    checks = {c: sql for c, sql in checks.items() if sql is not None}
+    missing = " OR ".join(f"({exprs[c]}) IS NULL" for c in required) or "FALSE"
+    counts = [f"COUNT(*) FILTER (WHERE {sql})" for sql in checks.values()]
+    row = con.execute(f"SELECT COUNT(*), COUNT(*) FILTER (WHERE {missing}) {''.join(', ' + c for c in counts)} "
+                      f"FROM {r.sql}").fetchall()[0]
+    read, excluded = int(row[0]), int(row[1])
+    where = {"file": r.file, "sheet": r.name, "table": m.table}
+    for (col, sql), n in zip(checks.items(), row[2:], strict=True):
+        if n:
+            shown = ", ".join(repr(str(v[0])) for v in con.execute(
+                f"SELECT {ident(cols[col])} FROM {r.sql} WHERE {sql} LIMIT {EXAMPLES}").fetchall())
+            problems.add(Problem(f"{n:,} value(s) are not {WORDS[spec.column(col).type]} (such as {shown}); "
+                                 "read as empty", column=cols[col], severity=Severity.WARNING, **where))
+    if excluded:
+        problems.add(Problem(f"{excluded:,} row(s) excluded because a required value is missing or unreadable",
+                             severity=Severity.WARNING, **where))
+    src = Source(file=r.file, sheet=r.name, table=m.table, header_row=1, rows_read=read, rows_used=read - excluded,
+                 mapping=tuple((cols[c], c) for c in cols), ignored=tuple(m.ignored),
+                 recognised_by=m.recognised_by, detail=f"read in place by DuckDB: {r.sql}")
+    return view, src
+
+
+def _stand_in(con: duckdb.DuckDBPyConnection, view: str, spec: TableSpec) -> pd.DataFrame:
+    """The view's columns, typed as the validate stage types them, with no row: what the stages
+    that only look at a table's columns see."""
+    names = [str(r[0]) for r in con.execute(f"DESCRIBE SELECT * FROM {ident(view)}").fetchall()]
+    kinds = {c.name: c.type for c in spec.columns}
+    return pd.DataFrame({n: pd.Series(dtype=DTYPES.get(kinds.get(n, ""), "object")) for n in names})
+
+
+# the validate stage's dtype per schema type
+DTYPES = {"date": "datetime64[us]", "id": "string", "text": "string", "period": "string", "number": "float64",
+          "money": "float64", "score": "float64", "bool": "boolean"}
+
+

@@ -1,0 +1,71 @@
+"""Where the data lives: a Parquet file, a folder of Parquet/CSV files, or a database URL.
+
+`--source` names it; a `.parquet` file or a folder holding Parquet files given as an input is
+one too. The URL's password is never kept in anything that is shown: `shown` is the URL with
+the password replaced, and it is what messages, the Data quality sheet and the JSON name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from ..errors import UsageError
+
+FILE_SUFFIXES = (".parquet", ".csv", ".tsv", ".csv.gz")
+SCHEMES = ("duckdb", "postgres", "postgresql", "pyspark")
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """kind: "files" (a Parquet file or a folder, scanned by the embedded DuckDB) or "duckdb" (a
+    DuckDB database file); path: the file or folder; shown: how messages name it."""
+
+    kind: str
+    path: Path
+    shown: str
+
+
+def redact(url: str) -> str:
+    """The URL with its password replaced by ***, for every message and output."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    user = f"{parts.username}:***@" if parts.username else ":***@"
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit((parts.scheme, f"{user}{host}{port}", parts.path, parts.query, parts.fragment))
+
+
+def is_pushed_input(path: Path) -> bool:
+    """A path given as an input that the engine reads in place: a .parquet file, or a folder
+    holding Parquet files (a folder of only CSV or Excel files stays on the file path)."""
+    if path.is_file():
+        return path.suffix.lower() == ".parquet"
+    return path.is_dir() and any(p.suffix.lower() == ".parquet" for p in path.rglob("*.parquet"))
+
+
+def parse_source(text: str) -> SourceSpec:
+    """A --source value: `duckdb:///path/file.duckdb`, a .parquet file or a folder."""
+    scheme = text.split("://", 1)[0].lower() if "://" in text else ("pyspark" if text == "pyspark" else "")
+    if scheme == "duckdb":
+        path = Path(urlsplit(text).path)
+        if not path.is_file():
+            raise UsageError(f"--source {text}: no DuckDB database file at {path}.",
+                             "Give the file's path after duckdb:// (three slashes for an absolute path: "
+                             "duckdb:///data/sales.duckdb).")
+        return SourceSpec("duckdb", path, f"duckdb:///{path}")
+    if scheme in ("postgres", "postgresql", "pyspark"):
+        raise UsageError(f"--source {redact(text)}: {scheme} sources are not supported by this version of kpireport.",
+                         "Export the tables to Parquet (or a DuckDB file) and give that folder or file as --source.")
+    if scheme:
+        raise UsageError(f"--source {redact(text)}: unknown kind of source {scheme!r}.",
+                         "Use a folder or .parquet file, or duckdb:///file.duckdb.")
+    path = Path(text)
+    if not path.exists():
+        raise UsageError(f"--source {text}: no such file or folder.", "Check the path.")
+    if path.is_file() and not path.name.lower().endswith(FILE_SUFFIXES):
+        raise UsageError(f"--source {text}: not a Parquet or CSV file.",
+                         "Give a .parquet or .csv file, a folder of them, or duckdb:///file.duckdb.")
+    return SourceSpec("files", path, str(path))

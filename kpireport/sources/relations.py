@@ -1,0 +1,90 @@
+"""The source's tables as relations on one DuckDB connection, read in place (out of core).
+
+- a .parquet file is one relation, named by its file name;
+- in a folder, each Parquet or CSV file is one relation, and each sub-folder of Parquet files
+  (a lake table split into parts, hive-partitioned or not) is one relation named by the folder;
+- a DuckDB database file is attached read-only, and each of its tables and views is one.
+
+Nothing is loaded: a relation is a `FROM` text that DuckDB scans when a query asks, streaming
+the files with its memory limit (duck.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from ..duck import connect
+from ..errors import InputError
+from .locate import SourceSpec
+from .sqltext import ident, text
+
+SOURCE_DB = "src"
+
+
+@dataclass(frozen=True)
+class Relation:
+    """One table of the source: `file` and `name` are what messages show (as file and sheet);
+    `sql` is its FROM text on the connection."""
+
+    file: str
+    name: str
+    sql: str
+
+
+def open_source(spec: SourceSpec) -> tuple[duckdb.DuckDBPyConnection, list[Relation]]:
+    """A DuckDB connection and the source's relations on it."""
+    con = connect()
+    con.execute("SET enable_progress_bar = false")  # long scans would draw on the terminal
+    try:
+        if spec.kind == "duckdb":
+            return con, _database(con, spec.path)
+        return con, _files(spec.path)
+    except duckdb.Error as exc:
+        con.close()
+        raise InputError(f"{spec.shown}: cannot be read ({str(exc).splitlines()[0][:200]}).",
+                         "Check that the file is a valid Parquet, CSV or DuckDB file.") from exc
+
+
+def _database(con: duckdb.DuckDBPyConnection, path: Path) -> list[Relation]:
+    con.execute(f"ATTACH {text(str(path))} AS {SOURCE_DB} (READ_ONLY)")
+    rows = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ? "
+                       "UNION ALL SELECT schema_name, view_name FROM duckdb_views() WHERE database_name = ? "
+                       "ORDER BY 1, 2", [SOURCE_DB, SOURCE_DB]).fetchall()
+    return [Relation(path.name, name if schema == "main" else f"{schema}.{name}",
+                     f"{SOURCE_DB}.{ident(schema)}.{ident(name)}") for schema, name in rows]
+
+
+def _scan(path: Path) -> str:
+    if path.is_dir():
+        return f"read_parquet({text(str(path / '**' / '*.parquet'))}, hive_partitioning = true, union_by_name = true)"
+    if path.suffix.lower() == ".parquet":
+        return f"read_parquet({text(str(path))})"
+    return f"read_csv({text(str(path))}, header = true)"
+
+
+def _files(path: Path) -> list[Relation]:
+    if path.is_file():
+        return [Relation(path.name, _stem(path), _scan(path))]
+    out = []
+    for p in sorted(path.iterdir()):
+        if p.name.startswith("."):
+            continue
+        if p.is_dir() and any(p.rglob("*.parquet")):
+            out.append(Relation(p.name, p.name, _scan(p)))
+        elif p.is_file() and p.name.lower().endswith((".parquet", ".csv", ".tsv", ".csv.gz")):
+            out.append(Relation(p.name, _stem(p), _scan(p)))
+    if not out:
+        raise InputError(f"{path}: no Parquet or CSV file in the folder.",
+                         "Put the exports (.parquet or .csv) in the folder, one table per file or sub-folder.")
+    return out
+
+
+def _stem(path: Path) -> str:
+    name = path.name
+    for suffix in (".csv.gz", ".parquet", ".csv", ".tsv"):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return path.stem
