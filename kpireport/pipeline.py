@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cache import TableCache
 from .catalog import Catalog, load_catalog
 from .compute.engine import check_period, compute_report
 from .compute.report import Report
@@ -23,15 +24,25 @@ from .read.readers import expand
 from .validate import validate
 
 
-def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = None) -> Dataset:
+def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = None,
+                 cache: TableCache | None = None) -> Dataset:
     """Read, map and validate: the input half of the pipeline.
 
     The catalog (with the user's layers) is passed along so that a monthly KPI sheet may name
-    KPIs that only the user's config defines.
+    KPIs that only the user's config defines. With a `cache`, validated tables of the same
+    files, settings and code come from it (cache.py) and reading is skipped.
     """
     catalog = catalog or catalog_for(config)
     problems = ProblemLog()
     files = expand(inputs, problems)  # once: a pipe is copied once; links out of a folder, own reports noted
+    key = None
+    if cache is not None:
+        settings = (config.decimal, config.day_first, config.mapping, config.catalog_layers)
+        key = cache.key(files, [p.one_line() for p in problems], settings)
+        cached = cache.load(key)
+        if cached is not None:
+            check_input(cached)
+            return modelled(cached, files, config)
     sheets = read_inputs(files, problems)
     mapped, problems = map_sheets(sheets, config.mapping, problems=problems, catalog=catalog)
     if not mapped:
@@ -41,6 +52,8 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
         )
     dataset = validate(mapped, problems, config.input_locale, catalog=catalog)
     check_input(dataset)
+    if cache is not None and key is not None:
+        cache.store(key, dataset)
     return modelled(dataset, files, config)
 
 
@@ -115,11 +128,11 @@ def run(inputs: list[Path], config: Config, grain: Grain | None = None, period: 
 
 
 def run_with_dataset(inputs: list[Path], config: Config, grain: Grain | None = None,
-                     period: str | None = None) -> tuple[Report, Dataset]:
+                     period: str | None = None, cache: TableCache | None = None) -> tuple[Report, Dataset]:
     """The report and the validated tables it was computed from."""
     catalog = catalog_for(config)
     with within_memory():
-        dataset = load_dataset(inputs, config, catalog)
+        dataset = load_dataset(inputs, config, catalog, cache)
     if config.target_overrides:
         from .config import apply_target_overrides
 
