@@ -14,8 +14,7 @@ makes the two agree cell for cell:
 
 Anything where the two parsers could differ goes the careful way, whole file: a file under
 MIN_BYTES (it is fast anyway), text that is not UTF-8 (UTF-16, Windows-1254), a NUL byte,
-a lone carriage return (old Mac line ends), or rows of differing widths, a blank line among
-them (Arrow refuses them; the csv module's empty row counts in row numbers).
+a lone carriage return (old Mac line ends), or rows of differing widths (Arrow refuses them).
 """
 
 from __future__ import annotations
@@ -23,6 +22,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 from collections.abc import Callable
 
 import numpy as np
@@ -30,24 +30,26 @@ import pandas as pd
 
 from .sheet import RawSheet, SheetBody, unique_categories
 
-MIN_BYTES = 4 << 20      # smaller files read the careful way (well under a second)
+# smaller files read the careful way (well under a second); KPIREPORT_CSV_ARROW_MIN=0 sends every
+# eligible file through Arrow (to run the CSV tests on this path)
+MIN_BYTES = int(os.environ.get("KPIREPORT_CSV_ARROW_MIN", 4 << 20))
 HEAD_ROWS = 64           # rows kept as Python values, as for a large .xlsx sheet (fastsheet.HEAD_ROWS)
 SAMPLE = 65536           # bytes from which the delimiter and the width are sniffed
 
 
 def eligible(data: bytes) -> bool:
-    """UTF-8 (with or without BOM) text that Arrow splits exactly as the csv module does. A blank
-    line needs no check: in a file of several columns Arrow refuses it as a short row (the careful
-    path then reads the file), in a one-column file both give one empty cell."""
+    """UTF-8 (with or without BOM) text that Arrow splits as the csv module does. Blank lines need
+    no check: with ignore_empty_lines=False Arrow gives them as a row of empty cells, as the
+    careful path does (the row counts in row numbers on both)."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in data:
         return False
     return data.find(b"\r") < 0 or data.count(b"\r") == data.count(b"\r\n")  # no lone CR line ends
 
 
 def read(name: str, stem: str, data: bytes, delimiter_of: Callable[[str], str], detail_of: Callable[[str], str],
-         min_bytes: int = MIN_BYTES) -> RawSheet | None:
+         min_bytes: int | None = None) -> RawSheet | None:
     """The CSV `data` as one RawSheet, or None when it must be read the careful way."""
-    if len(data) < min_bytes or not eligible(data):
+    if len(data) < (MIN_BYTES if min_bytes is None else min_bytes) or not eligible(data):
         return None
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -63,7 +65,7 @@ def read(name: str, stem: str, data: bytes, delimiter_of: Callable[[str], str], 
     else:
         delimiter = delimiter_of(sample)
     try:
-        header = next(csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter), None)
+        header = next((r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter) if r), None)
     except csv.Error:
         return None
     if not header:
@@ -83,8 +85,9 @@ def read(name: str, stem: str, data: bytes, delimiter_of: Callable[[str], str], 
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None  # ragged rows, invalid UTF-8, a quote left open: the careful path says what is wrong
     del data
-    rows = [[v or None for v in row] for row in zip(*(c.to_pylist() for c in table.slice(0, HEAD_ROWS).columns),
-                                                    strict=True)]
+    share = {}.setdefault  # a text repeated down the head is one object, as on the careful path
+    rows = [[share(v, v) if v else None for v in row]
+            for row in zip(*(c.to_pylist() for c in table.slice(0, HEAD_ROWS).columns), strict=True)]
     if table.num_rows <= HEAD_ROWS:
         return RawSheet(name, stem, rows, detail=detail_of(delimiter))
     body = SheetBody(HEAD_ROWS, table.num_rows - HEAD_ROWS)
