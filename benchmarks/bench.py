@@ -13,7 +13,9 @@ each in a fresh process so that the peak memory belongs to that run alone:
   takes the validated tables from the cache.
 
 Time is wall clock (the median of --repeat runs), peak is the largest resident set of the command
-and of any process it started (the isolated reader included). The ratio is generate / reader, both
+and of any process it started (the isolated reader included), CPU the user + system seconds of
+them all (steadier than wall time when other work shares the machine; a multi-threaded reader
+uses more CPU than wall time on an idle machine). The ratio is generate / reader, both
 measured in the same run, so it holds on a noisy machine. Growth is the 1M time over the 100k time
 (10x the rows: 10x or less is linear or better).
 """
@@ -41,22 +43,23 @@ READERS = {
     "csv": "import pyarrow.csv, sys; t = pyarrow.csv.read_csv(sys.argv[1]); print(t.num_rows)",
 }
 
-# Runs argv as a child and prints its wall time, the peak RSS (MiB) of it and its descendants, and its exit code.
+# Runs argv as a child and prints its wall time, the peak RSS (MiB) of it and its descendants, the CPU
+# time (user + system) of them all, and its exit code.
 TIMER = ("import resource, subprocess, sys, time; t = time.perf_counter(); r = subprocess.run(sys.argv[1:], "
-         "stdout=subprocess.DEVNULL); print(time.perf_counter() - t, "
-         "resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, r.returncode)")
+         "stdout=subprocess.DEVNULL); u = resource.getrusage(resource.RUSAGE_CHILDREN); "
+         "print(time.perf_counter() - t, u.ru_maxrss / 1024, u.ru_utime + u.ru_stime, r.returncode)")
 
 
-def timed(argv: list[str]) -> tuple[float, float]:
+def timed(argv: list[str]) -> tuple[float, float, float]:
     out = subprocess.run([sys.executable, "-c", TIMER, *argv], capture_output=True, text=True, check=True)
-    wall, peak, rc = out.stdout.split()
+    wall, peak, cpu, rc = out.stdout.split()
     if rc != "0":
         raise SystemExit(f"failed ({rc}): {' '.join(argv)}")
-    return float(wall), float(peak)
+    return float(wall), float(peak), float(cpu)
 
 
-def median_of(runs: list[tuple[float, float]]) -> tuple[float, float]:
-    return statistics.median(r[0] for r in runs), max(r[1] for r in runs)
+def median_of(runs: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    return statistics.median(r[0] for r in runs), max(r[1] for r in runs), statistics.median(r[2] for r in runs)
 
 
 def measure(path: Path, kind: str, work: Path, repeat: int) -> dict:
@@ -100,19 +103,21 @@ def main() -> None:
             results[(kind, n)] = r = measure(path, kind, work, args.repeat)
             print(f"  {kind} {n:,}: reader {r['reader'][0]:.2f} s, cold {r['cold'][0]:.2f} s, "
                   f"warm {r['warm'][0]:.2f} s", file=sys.stderr, flush=True)
-    rows = [["input", "rows", "MB", "reader s", "reader MiB", "cold s", "cold MiB", "cold / reader",
-             "peak / reader's", "warm s", "warm MiB"]]
+    rows = [["input", "rows", "MB", "reader s", "reader MiB", "reader CPU s", "cold s", "cold MiB", "cold CPU s",
+             "cold / reader", "peak / reader's", "CPU / reader's", "warm s", "warm MiB", "warm CPU s"]]
     for (kind, n), r in results.items():
-        (rs, rm), (cs, cm), (ws, wm) = r["reader"], r["cold"], r["warm"]
-        rows.append([kind, f"{n:,}", f"{r['file_mb']:.0f}", f"{rs:.2f}", f"{rm:,.0f}", f"{cs:.2f}", f"{cm:,.0f}",
-                     f"{cs / rs:.1f}x", f"{cm / rm:.2f}x", f"{ws:.2f}", f"{wm:,.0f}"])
+        (rs, rm, rc), (cs, cm, cc), (ws, wm, wc) = r["reader"], r["cold"], r["warm"]
+        rows.append([kind, f"{n:,}", f"{r['file_mb']:.0f}", f"{rs:.2f}", f"{rm:,.0f}", f"{rc:.2f}", f"{cs:.2f}",
+                     f"{cm:,.0f}", f"{cc:.2f}", f"{cs / rs:.1f}x", f"{cm / rm:.2f}x", f"{cc / rc:.1f}x", f"{ws:.2f}",
+                     f"{wm:,.0f}", f"{wc:.2f}"])
     print(table(rows))
     small, big = min(sizes), max(sizes)
     if small != big:
         print(f"\ngrowth {small:,} -> {big:,} rows ({big / small:.1f}x the rows), time:")
         for kind in args.kinds.split(","):
             a, b = results[(kind, small)], results[(kind, big)]
-            print(f"  {kind}: cold {b['cold'][0] / a['cold'][0]:.1f}x, warm {b['warm'][0] / a['warm'][0]:.1f}x, "
+            print(f"  {kind}: cold {b['cold'][0] / a['cold'][0]:.1f}x (CPU {b['cold'][2] / a['cold'][2]:.1f}x), "
+                  f"warm {b['warm'][0] / a['warm'][0]:.1f}x (CPU {b['warm'][2] / a['warm'][2]:.1f}x), "
                   f"reader {b['reader'][0] / a['reader'][0]:.1f}x")
     if args.json:
         args.json.write_text(json.dumps({f"{k} {n}": r for (k, n), r in results.items()}, indent=2))
