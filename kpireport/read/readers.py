@@ -328,6 +328,32 @@ def read_inputs(paths: list[Path], problems: ProblemLog | None = None) -> list[R
     if problems is not None:
         note_duplicates(dropped, problems)
     sheets: list[RawSheet] = []
-    for p in files:
-        sheets.extend(read_path(p))
+    for read in _read_all(files):
+        sheets.extend(read)
     return sheets
+
+
+READ_WORKERS = 2  # files read at once: the machine this runs on may have two cores, and each large
+                  # file's reader (Arrow, or the isolated child with fastexcel) uses its own
+
+
+def _read_all(files: list[Path]):
+    """Each file's sheets, in the order given. Several large files are read at once: the Arrow
+    CSV parser and the isolated reader's wait release the GIL, so two files take about the time
+    of the larger. A file's error is raised at its place in the order, as a sequential read
+    would; the files still being read are finished first (each is bounded by its own limits)."""
+    large = [f for f in files if _size(f) >= csvfast.MIN_BYTES]
+    if len(files) < 2 or len(large) < 2:
+        yield from map(read_path, files)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(READ_WORKERS, thread_name_prefix="kpireport-read") as pool:
+        yield from pool.map(read_path, files)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
