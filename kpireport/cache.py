@@ -9,7 +9,8 @@ a key made of everything it does depend on:
 - the notes made while listing the inputs (a folder's skipped links, a pipe);
 - the settings that change validation: decimal, day_first, the column mapping and the catalog
   layers (a KPI sheet may name a KPI only the user's catalog defines);
-- the code that reads, maps and validates (a hash of its source files and table definitions),
+- the code that reads, maps and validates (a hash of its source files, the table definitions and
+  the built-in catalog),
   so a new version of kpireport never reuses an old entry.
 
 An entry is a folder `<key>/` holding one Parquet file per table and `meta.json` (sources,
@@ -37,8 +38,20 @@ from .dataset import Dataset, Source
 from .problems import Problem, ProblemLog, Severity
 
 FORMAT = 1                      # layout of an entry; bump when it changes
-MAX_BYTES = int(float(os.environ.get("KPIREPORT_CACHE_MB", "2048") or 2048)) << 20
-_CODE = ("read", "mapping", "validate", "schema.py", "dataset.py", "problems.py", "data/tables.yaml", "cache.py")
+
+
+def _max_bytes() -> int:
+    """KPIREPORT_CACHE_MB (a positive number), else 2 GiB."""
+    try:
+        mb = float(os.environ.get("KPIREPORT_CACHE_MB", "") or 2048)
+    except ValueError:
+        mb = 2048
+    return int((mb if 0 < mb < 1e9 else 2048) * (1 << 20))
+
+
+MAX_BYTES = _max_bytes()
+_CODE = ("read", "mapping", "validate", "catalog", "data", "schema.py", "dataset.py", "problems.py", "cache.py")
+_CODE_SUFFIXES = (".py", ".yaml", ".yml", ".json")
 _TMP = ".tmp-"
 
 
@@ -175,8 +188,8 @@ def _code_hash() -> str:
         h = hashlib.sha256()
         for part in _CODE:
             p = root / part
-            for f in sorted(p.rglob("*.py")) if p.is_dir() else [p]:
-                if f.is_file():
+            for f in sorted(p.rglob("*")) if p.is_dir() else [p]:
+                if f.is_file() and f.suffix in _CODE_SUFFIXES:
                     h.update(f.relative_to(root).as_posix().encode() + b"\0" + f.read_bytes())
         _code_digest = h.hexdigest()
     return _code_digest
