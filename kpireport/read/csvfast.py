@@ -85,7 +85,8 @@ def read(name: str, stem: str, data: bytes, delimiter_of: Callable[[str], str], 
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
         return None  # ragged rows, invalid UTF-8, a quote left open: the careful path says what is wrong
     del data
-    share = {}.setdefault  # a text repeated down the head is one object, as on the careful path
+    memo: dict[str, str] = {}
+    share = memo.setdefault  # a text repeated down the head is one object, as on the careful path
     rows = [[share(v, v) if v else None for v in row]
             for row in zip(*(c.to_pylist() for c in table.slice(0, HEAD_ROWS).columns), strict=True)]
     if table.num_rows <= HEAD_ROWS:
