@@ -87,8 +87,8 @@ def read(name: str, stem: str, data: bytes, delimiter_of: Callable[[str], str], 
     del data
     memo: dict[str, str] = {}
     share = memo.setdefault  # a text repeated down the head is one object, as on the careful path
-    rows = [[share(v, v) if v else None for v in row]
-            for row in zip(*(c.to_pylist() for c in table.slice(0, HEAD_ROWS).columns), strict=True)]
+    rows: list[list[object]] = [[share(v, v) if v else None for v in row]
+                               for row in zip(*(c.to_pylist() for c in table.slice(0, HEAD_ROWS).columns), strict=True)]
     if table.num_rows <= HEAD_ROWS:
         return RawSheet(name, stem, rows, detail=detail_of(delimiter))
     body = SheetBody(HEAD_ROWS, table.num_rows - HEAD_ROWS)
