@@ -106,3 +106,20 @@ def full_workbook(rows: int) -> Path:
         wb.close()
         tmp.replace(path)
     return path
+
+
+def orders_csv(rows: int) -> Path:
+    """The orders of `orders_workbook(rows)` as a comma-separated UTF-8 export (dates as yyyy-mm-dd)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    path = CACHE / f"orders_{rows}.csv"
+    if not path.exists():
+        CACHE.mkdir(parents=True, exist_ok=True)
+        df = synth_orders(rows)
+        df["Order Date"] = df["Order Date"].dt.strftime("%Y-%m-%d")
+        tmp = path.with_suffix(".tmp.csv")
+        pacsv.write_csv(pa.Table.from_pandas(df, preserve_index=False), tmp,
+                        pacsv.WriteOptions(quoting_style="needed"))
+        tmp.replace(path)
+    return path

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .cache import TableCache
 from .catalog import Catalog, load_catalog
 from .catalog.loader import check_extra_columns
 from .compute.engine import check_period, compute_report
@@ -25,13 +26,14 @@ from .validate import validate
 
 
 def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = None,
-                 source: str | None = None) -> Dataset:
+                 source: str | None = None, cache: TableCache | None = None) -> Dataset:
     """Read, map and validate: the input half of the pipeline.
 
     The catalog (with the user's layers) is passed along so that a monthly KPI sheet may name
     KPIs that only the user's config defines. A source that stays where it is (`--source`, a
     .parquet file or a folder of Parquet files: sources/) is recognised and validated in its
-    engine instead of being read.
+    engine instead of being read. With a `cache`, validated tables of the same files, settings
+    and code come from it (cache.py) and reading is skipped.
     """
     catalog = catalog or catalog_for(config)
     spec = source_spec(inputs, source)
@@ -47,6 +49,14 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
         return modelled(dataset, [], config)
     problems = ProblemLog()
     files = expand(inputs, problems)  # once: a pipe is copied once; links out of a folder, own reports noted
+    key = None
+    if cache is not None:
+        settings = (config.decimal, config.day_first, config.mapping, config.catalog_layers)
+        key = cache.key(files, [p.one_line() for p in problems], settings)
+        cached = cache.load(key)
+        if cached is not None:
+            check_input(cached)
+            return _checked(modelled(cached, files, config), catalog)
     sheets = read_inputs(files, problems)
     mapped, problems = map_sheets(sheets, config.mapping, problems=problems, catalog=catalog)
     if not mapped:
@@ -56,7 +66,13 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
         )
     dataset = validate(mapped, problems, config.input_locale, catalog=catalog)
     check_input(dataset)
-    dataset = modelled(dataset, files, config)
+    if cache is not None and key is not None:
+        cache.store(key, dataset)
+    return _checked(modelled(dataset, files, config), catalog)
+
+
+def _checked(dataset: Dataset, catalog: Catalog) -> Dataset:
+    """The dataset, once every extra column a custom measure reads is known to be there."""
     check_extra_columns(catalog, {t: set(map(str, df.columns)) for t, df in dataset.tables.items()})
     return dataset
 
@@ -151,11 +167,12 @@ def run(inputs: list[Path], config: Config, grain: Grain | None = None, period: 
 
 
 def run_with_dataset(inputs: list[Path], config: Config, grain: Grain | None = None,
-                     period: str | None = None, source: str | None = None) -> tuple[Report, Dataset]:
+                     period: str | None = None, source: str | None = None,
+                     cache: TableCache | None = None) -> tuple[Report, Dataset]:
     """The report and the validated tables it was computed from."""
     catalog = catalog_for(config)
     with within_memory():
-        dataset = load_dataset(inputs, config, catalog, source)
+        dataset = load_dataset(inputs, config, catalog, source, cache)
     if config.target_overrides:
         from .config import apply_target_overrides
 

@@ -10,6 +10,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_workbooks"
+# generate keeps validated tables between runs (kpireport/cache.py); the tests never write to the
+# user's cache folder: those of the cache pass --cache-dir themselves
+os.environ.setdefault("KPIREPORT_CACHE_DIR", "off")
 
 
 def _in_ci() -> bool:

@@ -71,9 +71,12 @@ main.epilog = _exit_code_epilog()
                    "a million rows take about a minute).")
 @click.option("--no-pdf", is_flag=True, help="Do not write <name>.pdf, the PDF summary.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors (no progress, no summary).")
+@click.option("--cache-dir", type=click.Path(path_type=Path, file_okay=False),
+              help="Folder for validated tables kept between runs (default: the user cache folder).")
+@click.option("--no-cache", is_flag=True, help="Read every input again; neither use nor store validated tables.")
 def generate(inputs: tuple[Path, ...], source: str | None, out_dir: Path, period: str | None, grain: str | None,
              name: str, config_path: Path | None, email: bool, dry_run: bool, with_data: bool, no_pdf: bool,
-             quiet: bool) -> None:
+             quiet: bool, cache_dir: Path | None, no_cache: bool) -> None:
     """Read INPUT files or folders and write the report to --out.
 
     Writes <name>.xlsx (the KPI workbook), <name>.html (the summary), <name>.pdf (the summary
@@ -83,8 +86,10 @@ def generate(inputs: tuple[Path, ...], source: str | None, out_dir: Path, period
     rendered before the first one is written, and each is replaced atomically, so a failed
     run leaves the previous report as it was and sends nothing. Progress shows on a terminal;
     a summary (KPIs on track, at risk, off track, what could not be computed, files written)
-    ends the run.
+    ends the run. Validated tables are kept in a cache folder, so a re-run on the same files
+    (another period, grain, target, language or template) skips reading them.
     """
+    from ..cache import TableCache, default_dir
     from ..deliver.email import is_draft, send
     from ..deliver.files import write_all
     from ..pipeline import run_with_dataset, source_spec
@@ -102,7 +107,9 @@ def generate(inputs: tuple[Path, ...], source: str | None, out_dir: Path, period
     steps = ["read", "workbook", "html", *([] if no_pdf else ["pdf"]), "email", "json", "write"]
     with _progress(steps, enabled=not quiet and _is_tty(sys.stderr)) as step:
         step("read")
-        report, dataset = run_with_dataset(list(inputs), config, Grain(grain) if grain else None, period, source)
+        folder = None if no_cache else cache_dir or default_dir()
+        cache = TableCache(folder) if folder is not None else None
+        report, dataset = run_with_dataset(list(inputs), config, Grain(grain) if grain else None, period, source, cache)
         files, message = render_outputs(report, config, today, base, step, pdf=not no_pdf)
         outputs: dict = {out_dir / n: data for n, data in files.items()}
         if with_data:

@@ -190,6 +190,8 @@ def check_text_lengths(sheets: list, facts: Facts | None = None) -> None:
         body = getattr(sheet, "body", None)
         for c, col in (body.columns.items() if body is not None else ()):
             texts = col.categories.to_numpy(dtype=object) if hasattr(col, "categories") else col
+            if hasattr(col, "categories") and max(map(len, texts), default=0) <= MAX_TEXT_CHARS:
+                continue  # all texts (a million IDs): one pass in C, no per-value isinstance
             for value in texts:
                 if isinstance(value, str) and len(value) > MAX_TEXT_CHARS:
                     k = int(_numpy().flatnonzero(_numpy().asarray(col == value))[0])

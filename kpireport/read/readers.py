@@ -2,7 +2,8 @@
 
 Cells come from python-calamine (a Rust reader, several times faster than openpyxl), cell
 by cell; a large .xlsx sheet (FAST_MIN_CELLS in fastsheet.py) is read by typed column with
-fastexcel instead. CSV goes through the standard library with the delimiter and encoding sniffed.
+fastexcel instead. CSV goes through the standard library with the delimiter and encoding sniffed;
+a large UTF-8 CSV through Arrow's multi-threaded parser into the same cells (csvfast.py).
 
 What neither reader gives comes from the .xlsx package itself: the 1904 date system
 (`workbookPr date1904`, xlsxpkg.py) and, from the guard's pass over each sheet's XML, hidden
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from ..errors import CorruptFileError, InputError, NotAWorkbookError
 from ..problems import ProblemLog
-from . import fastsheet
+from . import csvfast, fastsheet
 from .inputs import SUPPORTED, expand  # noqa: F401  (SUPPORTED: re-exported)
 from .isolate import column_texts, read_guarded
 from .percents import percent_cells
@@ -264,6 +265,10 @@ def _read_csv(path: Path) -> RawSheet:
     StringIO's 4-byte characters), and a text repeated down a column is one object, not one per
     cell: a 63 MB export with 1.3 million rows reads in about 490 MB instead of 830 MB."""
     data = path.read_bytes()
+    utf8 = "UTF-8 with BOM" if data.startswith(codecs.BOM_UTF8) else "UTF-8"
+    fast = csvfast.read(path.name, path.stem, data, _delimiter, lambda d: _csv_detail(d, utf8))
+    if fast is not None:
+        return fast
     try:
         text, encoding = _decode(data)
     except InputError as exc:
@@ -298,8 +303,11 @@ def _read_csv(path: Path) -> RawSheet:
     for row in rows:
         if len(row) < width:
             row.extend([None] * (width - len(row)))
-    detail = f"CSV, {_DELIMITER_NAMES.get(delimiter, repr(delimiter))}-separated, {encoding}"
-    return RawSheet(path.name, path.stem, rows, detail=detail)
+    return RawSheet(path.name, path.stem, rows, detail=_csv_detail(delimiter, encoding))
+
+
+def _csv_detail(delimiter: str, encoding: str) -> str:
+    return f"CSV, {_DELIMITER_NAMES.get(delimiter, repr(delimiter))}-separated, {encoding}"
 
 
 def _lines(text: str, start: int):
@@ -327,6 +335,32 @@ def read_inputs(paths: list[Path], problems: ProblemLog | None = None) -> list[R
     if problems is not None:
         note_duplicates(dropped, problems)
     sheets: list[RawSheet] = []
-    for p in files:
-        sheets.extend(read_path(p))
+    for read in _read_all(files):
+        sheets.extend(read)
     return sheets
+
+
+READ_WORKERS = 2  # files read at once: the machine this runs on may have two cores, and each large
+                  # file's reader (Arrow, or the isolated child with fastexcel) uses its own
+
+
+def _read_all(files: list[Path]):
+    """Each file's sheets, in the order given. Several large files are read at once: the Arrow
+    CSV parser and the isolated reader's wait release the GIL, so two files take about the time
+    of the larger. A file's error is raised at its place in the order, as a sequential read
+    would; the files still being read are finished first (each is bounded by its own limits)."""
+    large = [f for f in files if _size(f) >= csvfast.MIN_BYTES]
+    if len(files) < 2 or len(large) < 2:
+        yield from map(read_path, files)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(READ_WORKERS, thread_name_prefix="kpireport-read") as pool:
+        yield from pool.map(read_path, files)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
