@@ -19,6 +19,7 @@ from babel.dates import format_date
 
 from .errors import ConfigError
 from .periods import Grain, grain_of
+from .ranges import bounds, is_all, is_range
 from .resources import data_file
 from .yamlfile import parse_yaml
 
@@ -136,7 +137,10 @@ class Translator:
         return self(key, **kw)
 
     def period(self, p: pd.Period) -> str:
-        """'October 2026' / 'Ekim 2026', 'Q3 2026' / '2026 3. Çeyrek', '2026'."""
+        """'October 2026' / 'Ekim 2026', 'Q3 2026' / '2026 3. Çeyrek', '2026'; a range
+        'January 2024 – June 2024', 'all data: January 2024 – October 2026'."""
+        if is_range(p):
+            return self._range(p, self.period)
         g = grain_of(p)
         if g is Grain.MONTH:
             return self.digits(format_date(p.start_time.date(), "LLLL y", locale=self.locale))
@@ -145,12 +149,22 @@ class Translator:
         return self("period.year", year=p.qyear if hasattr(p, "qyear") else p.year)
 
     def period_short(self, p: pd.Period) -> str:
+        if is_range(p):
+            return self._range(p, self.period_short)
         g = grain_of(p)
         if g is Grain.MONTH:
             return self.digits(format_date(p.start_time.date(), "LLL yy", locale=self.locale))
         if g is Grain.QUARTER:
             return self("period.quarter_short", q=p.quarter, year=self.digits(str(p.qyear)[2:]))
         return self.digits(str(p.year))
+
+    def _range(self, p: pd.Period, one: Any) -> str:
+        first, last = bounds(p)
+        return self("period.all" if is_all(p) else "period.range", first=one(first), last=one(last))
+
+    def grain(self, p: pd.Period, grain: Grain) -> str:
+        """The grain word of a report for p: 'Monthly', or 'Whole range' for a range."""
+        return self("grain.range") if is_range(p) else self(f"grain.{Grain(grain).value}")
 
     def date(self, d: Any) -> str:
         return self.digits(format_date(d, "long", locale=self.locale))

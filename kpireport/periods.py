@@ -33,7 +33,11 @@ def freq(grain: Grain, fiscal_year_start: int = 1) -> str:
 
 
 def label(period: pd.Period) -> str:
-    """A stable, human label: 2026-03, 2026-Q1, 2026."""
+    """A stable, human label: 2026-03, 2026-Q1, 2026 (a range: 2011..2014, see ranges.py)."""
+    if period.freq.n > 1 or period.freqstr.endswith("D"):
+        from .ranges import label as range_label
+
+        return range_label(period)
     text = str(period)
     if re.fullmatch(r"\d{4}Q[1-4]", text):
         return f"{text[:4]}-{text[4:]}"
@@ -76,7 +80,8 @@ def _fiscal_year(year: int, f: str) -> pd.Period:
 
 
 def grain_of(period: pd.Period) -> Grain:
-    name = period.freqstr
+    """The grain of a period (of a range: of its bounds, months for `all`)."""
+    name = "M" if period.freqstr.endswith("D") else period.freq.base.freqstr
     if name.startswith("M"):
         return Grain.MONTH
     if name.startswith("Q"):

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from .catalog import Catalog, load_catalog
-from .compute.engine import check_period, compute_report
+from .compute.engine import check_period, choose_periods, compute_report
 from .compute.report import Report
 from .config import Config
 from .dataset import Dataset
@@ -17,6 +17,7 @@ from .mapping import map_sheets
 from .model import apply_model
 from .periods import Grain, parse_period
 from .problems import ProblemLog, Severity
+from .ranges import is_range, parse_range, wants_all, whole
 from .read import read_inputs
 from .read.docprops import first_properties
 from .read.readers import expand
@@ -110,6 +111,15 @@ def catalog_for(config: Config) -> Catalog:
     return load_catalog(list(config.catalog_layers))
 
 
+def chosen_period(dataset: Dataset, text: str, fiscal_year_start: int) -> pd.Period:
+    """The period asked for: a month, quarter or year, a range (2011..2014) or `all` (the data's
+    months, first to last; "no dated rows" when there are none)."""
+    if wants_all(text):
+        choose_periods(dataset, Grain.MONTH, fiscal_year_start, None)  # exit 7 when nothing is dated
+        return whole(dataset.first_date() or dataset.last_date(), dataset.last_date())
+    return parse_range(text, fiscal_year_start) or parse_period(text, fiscal_year_start)
+
+
 def run(inputs: list[Path], config: Config, grain: Grain | None = None, period: str | None = None) -> Report:
     return run_with_dataset(inputs, config, grain, period)[0]
 
@@ -128,10 +138,12 @@ def run_with_dataset(inputs: list[Path], config: Config, grain: Grain | None = N
     g = Grain(grain) if grain else config.grain
     chosen = None
     if period:
-        chosen = parse_period(period, config.fiscal_year_start)
+        chosen = chosen_period(dataset, period, config.fiscal_year_start)
         from .periods import convert, grain_of
 
-        if grain is None:
+        if is_range(chosen):
+            g = grain_of(chosen)  # a range's bounds give its grain; --grain does not split it
+        elif grain is None:
             g = grain_of(chosen)
         elif grain_of(chosen) != g:
             chosen = convert(chosen, g, config.fiscal_year_start)

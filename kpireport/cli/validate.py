@@ -31,12 +31,15 @@ Examples:
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Config file (default: ./kpireport.yaml if present).")
-def validate(inputs: tuple[Path, ...], config_path: Path | None) -> None:
+@click.option("--period", help="Also check this period (as generate takes it: 2026-10, 2011..2014, all) "
+                              "against the data's range.")
+def validate(inputs: tuple[Path, ...], config_path: Path | None, period: str | None) -> None:
     """Check INPUT files or folders: what is recognised, how headers map, every issue by cell, and which
     KPIs can be computed. Writes nothing."""
-    from ..compute.engine import choose_periods
+    from ..compute.engine import check_period, choose_periods
     from ..mapping import map_sheets
-    from ..pipeline import catalog_for, check_input, modelled
+    from ..periods import grain_of, label
+    from ..pipeline import catalog_for, check_input, chosen_period, modelled
     from ..problems import ProblemLog
     from ..read.duplicates import describe, note_duplicates, unique_files
     from ..read.readers import expand, read_path
@@ -83,6 +86,10 @@ def validate(inputs: tuple[Path, ...], config_path: Path | None) -> None:
                          "to be read can be marked 'ignore' under mapping: sheets), then validate again.")
     check_input(dataset)  # and the rest of it: a table with no usable row
     choose_periods(dataset, config.grain, config.fiscal_year_start, None)  # generate's "no dated rows" (exit 7)
+    if period:  # generate's period checks: not a period (2), outside the data (2)
+        chosen = chosen_period(dataset, period, config.fiscal_year_start)
+        check_period(dataset, chosen, grain_of(chosen), config.fiscal_year_start)
+        click.echo(f"Period {label(chosen)}: inside the data.")
     click.echo(f"OK: {_plural(len(dataset.sources), 'table')} recognised, no errors.")
 
 

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..catalog.formula import BinOp, Call, Neg, Node, Ref, measure_names, names, to_text
+from ..catalog.formula import BinOp, Call, Neg, Node, Ref, measure_names, names, target_names, to_text
 from ..catalog.model import Catalog
 from ..dataset import Dataset
 from ..errors import MissingDataError, UsageError
-from ..periods import Grain, days_in, freq, label, latest_complete, period_range
+from ..periods import Grain, days_in, freq, grain_of, label, latest_complete, period_range
 from ..problems import ProblemLog
+from ..ranges import bounds, is_range
 from .availability import availability
 from .evaluate import evaluate, zero_denominators
 from .report import Report
@@ -39,6 +40,8 @@ def choose_periods(dataset: Dataset, grain: Grain, fiscal_year_start: int,
     if last is None:
         raise MissingDataError("no dated rows were found in the input.",
                                "Check that the files hold orders, leads, tickets or other dated records.")
+    if period is not None and is_range(period):
+        return [period], period  # a whole range is one column: no previous range (ranges.py)
     chosen = period if period is not None else latest_complete(last, grain, fiscal_year_start)
     periods = period_range(min(first, chosen.start_time), chosen.end_time, grain, fiscal_year_start)
     return periods, chosen
@@ -53,7 +56,17 @@ def check_period(dataset: Dataset, period: pd.Period, grain: Grain, fiscal_year_
     first = dataset.first_date() or last
     if (span := dataset.kpi_sheet_span()) is not None:  # months typed in a KPI sheet are data too
         last = max(last, span[1])
-    _check_inside(period, first, last, grain, fiscal_year_start)
+    if not is_range(period):
+        _check_inside(period, first, last, grain, fiscal_year_start)
+        return
+    f = freq(grain_of(period), fiscal_year_start)
+    lo, hi = pd.Timestamp(first).to_period(f), pd.Timestamp(last).to_period(f)
+    start, end = bounds(period)
+    if lo <= start and end <= hi:
+        return
+    side = f"starts before the data ({label(start)})" if start < lo else f"ends after the data ({label(end)})"
+    raise UsageError(f"the range {label(period)} {side}, which runs from {label(lo)} to {label(hi)}.",
+                     f"Give a range inside {label(lo)}..{label(hi)}, or --period all for the whole data.")
 
 
 def _check_inside(period: pd.Period, first: pd.Timestamp, last: pd.Timestamp, grain: Grain,
@@ -138,6 +151,14 @@ def evaluate_kpis(catalog: Catalog, kpis: list[str], measures: pd.DataFrame, tar
             notes.setdefault((kid, p), "no value for this period")
     frame = pd.DataFrame(values).T if values else pd.DataFrame(columns=index)
     return frame.reindex(columns=index).astype("float64"), notes
+
+
+def note_no_previous(catalog: Catalog, kpis: list[str], notes: dict[tuple[str, pd.Period], str],
+                     period: pd.Period) -> None:
+    """A range has no previous range: KPIs that compare with the previous period (growth) say so."""
+    for kid in kpis:
+        if target_names(catalog.kpis[kid].formula, ("prev",)):
+            notes[(kid, period)] = "no value: a whole range has no previous period to compare with"
 
 
 def describe(catalog: Catalog, node: Node) -> str:
@@ -264,12 +285,17 @@ def compute_report(
     mids = {m for kid in order for m in catalog.measures_of(kid)}
     measures = compute_measures(dataset, catalog, mids, periods, fiscal_year_start, engine)
     problems: ProblemLog = dataset.problems
-    raw = typed_targets(dataset)
+    whole = is_range(chosen)  # targets, typed values and year to date are per month, quarter or year
+    raw = None if whole else typed_targets(dataset)
     member_targets = target_table(raw, catalog, periods, fiscal_year_start, problems, "target")
     member_budgets = target_table(raw, catalog, periods, fiscal_year_start, problems, "budget")
     targets, budgets = overall(member_targets, catalog, periods), overall(member_budgets, catalog, periods)
     values, notes = evaluate_kpis(catalog, order, measures, targets, periods, budgets)
-    typed, typed_where = typed_values(dataset, catalog, periods, fiscal_year_start)
+    if whole:
+        note_no_previous(catalog, order, notes, chosen)
+        typed, typed_where = pd.DataFrame(columns=pd.PeriodIndex(periods), dtype="float64"), {}
+    else:
+        typed, typed_where = typed_values(dataset, catalog, periods, fiscal_year_start)
     values = merge_typed(catalog, values, notes, unavailable, typed, typed_where)
     effective, kinds = effective_targets(catalog, list(values.index), targets, budgets, periods)
     st, basis = status_frames(catalog, values, effective)
@@ -287,8 +313,9 @@ def compute_report(
     from .partial import mark_partial
     from .ytd import compute_ytd
 
-    mark_partial(report, dataset.first_date())
-    report.ytd, report.ytd_targets = compute_ytd(report, dataset, engine)
+    if not whole:
+        mark_partial(report, dataset.first_date())
+        report.ytd, report.ytd_targets = compute_ytd(report, dataset, engine)
     report.breakdowns = compute_breakdowns(report, dataset, engine)
     report.okrs = compute_okrs(report, dataset, engine)
     return report

@@ -21,6 +21,7 @@ import pandas as pd
 
 from ...catalog.model import Measure
 from ...duck import connect
+from ...ranges import is_range
 from . import dialect as d
 from . import queries as q
 from .compiler import Columns, kind_of, nonblank
@@ -178,7 +179,7 @@ class MeasureEngine:
                    fiscal_year_start: int = 1) -> dict[str, pd.DataFrame]:
         """Each measure per period (rows) and member of `by` (columns; a single "" without `by`)."""
         index = pd.PeriodIndex(periods)
-        freq = index.freqstr
+        freq = _split_freq(periods)
         out: dict[str, pd.DataFrame] = {}
         ms = list(measures)
         plain = [m for m in ms if m.is_flow and m.window is None]
@@ -205,7 +206,7 @@ class MeasureEngine:
         for m in ms:
             if not m.is_flow:
                 raise ValueError(f"measure {m.id!r} is not a flow; spans apply to flows only")
-        freq = pd.PeriodIndex(periods).freqstr
+        freq = _split_freq(periods)
         out: dict[str, np.ndarray] = {}
         for group in self._flow_groups(ms):
             for mid, frame in self._spans(group, spans, freq, None, fiscal_year_start).items():
@@ -227,14 +228,20 @@ class MeasureEngine:
 
     def _periods(self, ms: list[Measure], periods: list[pd.Period], freq: str, by: str | None,
                  fys: int) -> dict[str, pd.DataFrame]:
-        """Flows per report period: each row's period is arithmetic on its month. With `by`,
-        every bucket is read, so that members with data at any date are listed."""
+        """Flows per report period: each row's period is arithmetic on its month (a whole range
+        is one bucket, its dates bounding it). With `by`, every bucket is read, so that members
+        with data at any date are listed."""
         cols = self.columns(ms[0].table)
         src = self._flow_source(ms[0], freq, fys)
-        months = _MONTHS[freq[0]]
-        origin = min(_month(p.start_time) for p in periods)
-        pos = [(_month(p.start_time) - origin) // months for p in periods]
-        bucket = q.period_bucket(src.date_sql, origin, months)
+        if is_range(periods[0]):
+            if len(periods) != 1:
+                raise ValueError("a whole range is computed on its own, not beside other periods")
+            pos, bucket = [0], "0"
+        else:
+            months = _MONTHS[freq[0]]
+            origin = min(_month(p.start_time) for p in periods)
+            pos = [(_month(p.start_time) - origin) // months for p in periods]
+            bucket = q.period_bucket(src.date_sql, origin, months)
         first = d.timestamp(min(p.start_time for p in periods))
         last = d.timestamp(max(p.end_time for p in periods))
         res = self._frame(q.periods(ms, cols, src, by, bucket, min(pos), max(pos), first, last))
@@ -277,6 +284,11 @@ class MeasureEngine:
         res = self._frame(q.last(m, cols, src, by, rel, ordered=cols.has(q.ROW)))
         self._con.unregister(rel)
         return {m.id: _grid(res, 0, len(periods), by, True)}
+
+
+def _split_freq(periods: list[pd.Period]) -> str:
+    """The frequency rows dated by a period text are split by: the report's, months in a range."""
+    return "M" if is_range(periods[0]) else pd.PeriodIndex(periods).freqstr
 
 
 def _stock_key(m: Measure) -> tuple[str, str, str, str]:

@@ -331,7 +331,7 @@ class _Builder:
             "period": period,
             "previous_period": self.prev_label,
             "generated": self.t("html.generated", date=self.t.date(self.generated)),
-            "subtitle": self.t("html.subtitle", grain=self.t(f"grain.{self.r.grain.value}"), period=period),
+            "subtitle": self.t("html.subtitle", grain=self.t.grain(self.r.period, self.r.grain), period=period),
             "preheader": self.t("html.preheader", period=period, **n),
             "labels": labels(self.t),
             "counts": counts,

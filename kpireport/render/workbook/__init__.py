@@ -88,7 +88,7 @@ def render_workbook(report: Report, config: Config, generated: dt.date) -> bytes
     dash.set_selection(*dash_plan.picker, *dash_plan.picker)
     company = config.company or report.company
     period = lay.labels[lay.selected]
-    grain = t(f"grain.{lay.grain.value}")
+    grain = t.grain(lay.periods[lay.selected], lay.grain)
     _print_setup(sheets, lay, dash_plan, print_blocks(dash_plan, chart_blocks), max(end, dash_plan.next_row),
                  printing.page_text(company, period, t), printing.paper_for(config.locale))
     wb.set_properties({
