@@ -17,6 +17,7 @@ import pandas as pd
 from babel import Locale
 from babel.dates import format_date
 
+from .calendars import Calendar
 from .errors import ConfigError
 from .periods import Grain, grain_of
 from .ranges import bounds, is_all, is_range
@@ -108,9 +109,10 @@ def is_rtl(lang: str) -> bool:
 
 
 class Translator:
-    def __init__(self, lang: str = "en", locale: str = "en_US") -> None:
+    def __init__(self, lang: str = "en", locale: str = "en_US", calendar: str = "gregorian") -> None:
         self.lang = lang
         self.locale = locale
+        self.calendar = Calendar(calendar)  # Solar Hijri month names with calendar: persian
         self.messages = messages(lang)
         self.rtl = is_rtl(lang)
 
@@ -142,6 +144,8 @@ class Translator:
         if is_range(p):
             return self._range(p, self.period)
         g = grain_of(p)
+        if g is Grain.MONTH and self.calendar.persian:
+            return self.digits(f"{self.calendar.month_name(p, self.lang)} {p.year}")
         if g is Grain.MONTH:
             return self.digits(format_date(p.start_time.date(), "LLLL y", locale=self.locale))
         if g is Grain.QUARTER:
@@ -152,11 +156,20 @@ class Translator:
         if is_range(p):
             return self._range(p, self.period_short)
         g = grain_of(p)
+        if g is Grain.MONTH and self.calendar.persian:
+            return self.digits(f"{self.month_short(p)} {str(p.year)[2:]}")
         if g is Grain.MONTH:
             return self.digits(format_date(p.start_time.date(), "LLL yy", locale=self.locale))
         if g is Grain.QUARTER:
             return self("period.quarter_short", q=p.quarter, year=self.digits(str(p.qyear)[2:]))
         return self.digits(str(p.year))
+
+    def month_short(self, p: pd.Period) -> str:
+        """A month's short name: 'Oct' (babel), Solar Hijri 'Far' (the whole name in Persian)."""
+        if self.calendar.persian:
+            name = self.calendar.month_name(p, self.lang)
+            return name if self.lang == "fa" else name[:3]
+        return format_date(p.start_time.date(), "LLL", locale=self.locale)
 
     def _range(self, p: pd.Period, one: Any) -> str:
         first, last = bounds(p)

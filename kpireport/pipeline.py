@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from .calendars import Calendar
 from .catalog import Catalog, load_catalog
 from .compute.engine import check_period, choose_periods, compute_report
 from .compute.report import Report
@@ -111,12 +112,12 @@ def catalog_for(config: Config) -> Catalog:
     return load_catalog(list(config.catalog_layers))
 
 
-def chosen_period(dataset: Dataset, text: str, fiscal_year_start: int) -> pd.Period:
+def chosen_period(dataset: Dataset, text: str, fiscal_year_start: int, calendar: Calendar | None = None) -> pd.Period:
     """The period asked for: a month, quarter or year, a range (2011..2014) or `all` (the data's
-    months, first to last; "no dated rows" when there are none)."""
+    months, first to last, in the report's calendar; "no dated rows" when there are none)."""
     if wants_all(text):
         choose_periods(dataset, Grain.MONTH, fiscal_year_start, None)  # exit 7 when nothing is dated
-        return whole(dataset.first_date() or dataset.last_date(), dataset.last_date())
+        return whole(dataset.first_date() or dataset.last_date(), dataset.last_date(), calendar)
     return parse_range(text, fiscal_year_start) or parse_period(text, fiscal_year_start)
 
 
@@ -137,8 +138,10 @@ def run_with_dataset(inputs: list[Path], config: Config, grain: Grain | None = N
                                                            config.fiscal_year_start)
     g = Grain(grain) if grain else config.grain
     chosen = None
+    calendar = Calendar(config.calendar)
+    period = period or config.period
     if period:
-        chosen = chosen_period(dataset, period, config.fiscal_year_start)
+        chosen = chosen_period(dataset, period, config.fiscal_year_start, calendar)
         from .periods import convert, grain_of
 
         if is_range(chosen):
@@ -147,8 +150,8 @@ def run_with_dataset(inputs: list[Path], config: Config, grain: Grain | None = N
             g = grain_of(chosen)
         elif grain_of(chosen) != g:
             chosen = convert(chosen, g, config.fiscal_year_start)
-        check_period(dataset, chosen, g, config.fiscal_year_start)
+        check_period(dataset, chosen, g, config.fiscal_year_start, calendar)
     company, currency = identity(config, dataset)
     with within_memory():
-        report = compute_report(dataset, catalog, g, chosen, config.fiscal_year_start, company, currency)
+        report = compute_report(dataset, catalog, g, chosen, config.fiscal_year_start, company, currency, calendar)
     return report, dataset

@@ -21,6 +21,7 @@ import re
 
 import pandas as pd
 
+from .calendars import Calendar
 from .errors import UsageError
 from .periods import Grain, parse_period
 
@@ -62,10 +63,12 @@ def between(first: pd.Period, last: pd.Period) -> pd.Period:
     return first if n == 1 else pd.Period(first.start_time, freq=f"{n}{first.freqstr}")
 
 
-def whole(first_day: pd.Timestamp, last_day: pd.Timestamp) -> pd.Period:
-    """`all`: from the first data month's first day to the last data month's last day."""
-    start = pd.Timestamp(first_day).to_period("M").start_time
-    end = pd.Timestamp(last_day).to_period("M").end_time.normalize()
+def whole(first_day: pd.Timestamp, last_day: pd.Timestamp, calendar: Calendar | None = None) -> pd.Period:
+    """`all`: from the first data month to the last data month (months of the report's
+    calendar: in Solar Hijri numbering with the Persian one, see calendars.py)."""
+    calendar = calendar or Calendar()
+    start = calendar.period_of(first_day, "M").start_time
+    end = calendar.period_of(last_day, "M").end_time.normalize()
     return pd.Period(start, freq=f"{(end - start).days + 1}D")
 
 

@@ -106,8 +106,8 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, period: str | None, grain:
     if not quiet:
         from ..i18n import Translator
 
-        click.echo(summary_table(report, written, Translator(config.language, config.locale).period(report.period),
-                                 draft=is_draft(config.email)))
+        words = Translator(config.language, config.locale, config.calendar).period(report.period)
+        click.echo(summary_table(report, written, words, draft=is_draft(config.email)))
     if email and not dry_run:
         send(message, config.email)
         if not quiet:

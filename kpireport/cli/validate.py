@@ -36,6 +36,7 @@ Examples:
 def validate(inputs: tuple[Path, ...], config_path: Path | None, period: str | None) -> None:
     """Check INPUT files or folders: what is recognised, how headers map, every issue by cell, and which
     KPIs can be computed. Writes nothing."""
+    from ..calendars import Calendar
     from ..compute.engine import check_period, choose_periods
     from ..mapping import map_sheets
     from ..periods import grain_of, label
@@ -87,8 +88,9 @@ def validate(inputs: tuple[Path, ...], config_path: Path | None, period: str | N
     check_input(dataset)  # and the rest of it: a table with no usable row
     choose_periods(dataset, config.grain, config.fiscal_year_start, None)  # generate's "no dated rows" (exit 7)
     if period:  # generate's period checks: not a period (2), outside the data (2)
-        chosen = chosen_period(dataset, period, config.fiscal_year_start)
-        check_period(dataset, chosen, grain_of(chosen), config.fiscal_year_start)
+        calendar = Calendar(config.calendar)
+        chosen = chosen_period(dataset, period, config.fiscal_year_start, calendar)
+        check_period(dataset, chosen, grain_of(chosen), config.fiscal_year_start, calendar)
         click.echo(f"Period {label(chosen)}: inside the data.")
     click.echo(f"OK: {_plural(len(dataset.sources), 'table')} recognised, no errors.")
 

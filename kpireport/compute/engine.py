@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..calendars import Calendar
 from ..catalog.formula import BinOp, Call, Neg, Node, Ref, measure_names, names, target_names, to_text
 from ..catalog.model import Catalog
 from ..dataset import Dataset
 from ..errors import MissingDataError, UsageError
-from ..periods import Grain, days_in, freq, grain_of, label, latest_complete, period_range
+from ..periods import Grain, freq, grain_of, label
 from ..problems import ProblemLog
 from ..ranges import bounds, is_range
 from .availability import availability
@@ -27,7 +28,7 @@ PERIOD_DAYS = "period_days"
 
 
 def choose_periods(dataset: Dataset, grain: Grain, fiscal_year_start: int,
-                   period: pd.Period | None) -> tuple[list[pd.Period], pd.Period]:
+                   period: pd.Period | None, calendar: Calendar | None = None) -> tuple[list[pd.Period], pd.Period]:
     """The periods to compute, from the data's first date to the chosen period.
 
     The default is the latest complete period of the data (Dataset.last_date: the event tables,
@@ -42,12 +43,14 @@ def choose_periods(dataset: Dataset, grain: Grain, fiscal_year_start: int,
                                "Check that the files hold orders, leads, tickets or other dated records.")
     if period is not None and is_range(period):
         return [period], period  # a whole range is one column: no previous range (ranges.py)
-    chosen = period if period is not None else latest_complete(last, grain, fiscal_year_start)
-    periods = period_range(min(first, chosen.start_time), chosen.end_time, grain, fiscal_year_start)
-    return periods, chosen
+    cal = calendar or Calendar()
+    chosen = period if period is not None else cal.latest_complete(last, grain, fiscal_year_start)
+    start, end = cal.span(chosen)
+    return cal.period_range(min(first, start), end, grain, fiscal_year_start), chosen
 
 
-def check_period(dataset: Dataset, period: pd.Period, grain: Grain, fiscal_year_start: int) -> None:
+def check_period(dataset: Dataset, period: pd.Period, grain: Grain, fiscal_year_start: int,
+                 calendar: Calendar | None = None) -> None:
     """A period asked for that lies wholly before or after the data is a usage error naming the
     data's range (and the complete periods to pick from), never a report of zeros."""
     last = dataset.last_date()
@@ -56,11 +59,12 @@ def check_period(dataset: Dataset, period: pd.Period, grain: Grain, fiscal_year_
     first = dataset.first_date() or last
     if (span := dataset.kpi_sheet_span()) is not None:  # months typed in a KPI sheet are data too
         last = max(last, span[1])
+    cal = calendar or Calendar()
     if not is_range(period):
-        _check_inside(period, first, last, grain, fiscal_year_start)
+        _check_inside(period, first, last, grain, fiscal_year_start, cal)
         return
     f = freq(grain_of(period), fiscal_year_start)
-    lo, hi = pd.Timestamp(first).to_period(f), pd.Timestamp(last).to_period(f)
+    lo, hi = cal.period_of(first, f), cal.period_of(last, f)
     start, end = bounds(period)
     if lo <= start and end <= hi:
         return
@@ -70,13 +74,13 @@ def check_period(dataset: Dataset, period: pd.Period, grain: Grain, fiscal_year_
 
 
 def _check_inside(period: pd.Period, first: pd.Timestamp, last: pd.Timestamp, grain: Grain,
-                  fiscal_year_start: int) -> None:
+                  fiscal_year_start: int, cal: Calendar) -> None:
     f = freq(grain, fiscal_year_start)
-    lo, hi = pd.Timestamp(first).to_period(f), pd.Timestamp(last).to_period(f)
+    lo, hi = cal.period_of(first, f), cal.period_of(last, f)
     if lo <= period <= hi:
         return
     side = "after" if period > hi else "before"
-    done = latest_complete(last, grain, fiscal_year_start)
+    done = cal.latest_complete(last, grain, fiscal_year_start)
     pick = (f"pick a period from {label(lo)} to {label(done)}" if done >= lo
             else f"pick {label(lo)} (the data does not cover a whole {Grain(grain).value} yet)")
     raise UsageError(f"{label(period)} is {side} the data, which runs from {label(lo)} to {label(hi)}.",
@@ -93,7 +97,7 @@ def compute_measures(dataset: Dataset, catalog: Catalog, measure_ids: set[str], 
     wanted = [catalog.measures[mid] for mid in sorted(measure_ids)]
     computed = engine.per_period(wanted, periods, fiscal_year_start=fiscal_year_start)
     rows: dict[str, pd.Series] = {mid: frame[""] for mid, frame in computed.items()}
-    rows[PERIOD_DAYS] = pd.Series([float(days_in(p)) for p in periods], index=pd.PeriodIndex(periods))
+    rows[PERIOD_DAYS] = pd.Series([float(engine.calendar.days(p)) for p in periods], index=pd.PeriodIndex(periods))
     return pd.DataFrame(rows).T.reindex(columns=pd.PeriodIndex(periods)).astype("float64")
 
 
@@ -270,6 +274,7 @@ def compute_report(
     fiscal_year_start: int = 1,
     company: str = "Company",
     currency: str = "USD",
+    calendar: Calendar | None = None,
 ) -> Report:
     """Every KPI the data allows, for every period up to `period` (default: the latest complete one).
 
@@ -278,8 +283,9 @@ def compute_report(
     the KPI sheet); KPI formulas; values typed in a KPI sheet over computed ones; status
     against the target, else a trend; then year-to-date, breakdowns and OKRs.
     """
-    periods, chosen = choose_periods(dataset, grain, fiscal_year_start, period)
-    engine = MeasureEngine(dataset.tables)  # the tables registered once, for every measure of the report
+    calendar = calendar or Calendar()
+    periods, chosen = choose_periods(dataset, grain, fiscal_year_start, period, calendar)
+    engine = MeasureEngine(dataset.tables, calendar=calendar)  # the tables registered once, for every measure
     unavailable, usable = availability(catalog, dataset)
     order = [k for k in catalog.kpi_order() if k in usable]
     mids = {m for kid in order for m in catalog.measures_of(kid)}
@@ -303,7 +309,7 @@ def compute_report(
         catalog=catalog, grain=Grain(grain), fiscal_year_start=fiscal_year_start, periods=periods, period=chosen,
         measures=measures, values=values, targets=effective, status=st, status_basis=basis,
         notes=notes, unavailable=unavailable, breakdowns=[], sources=list(dataset.sources), problems=problems,
-        company=company, currency=currency,
+        company=company, currency=currency, calendar=calendar,
         member_targets=member_targets if not member_targets.empty else empty_table(periods),
         budgets=budgets, member_budgets=member_budgets, target_kinds=kinds,
         typed_values=typed.reindex(index=[k for k in typed.index if k in values.index]),
@@ -314,7 +320,7 @@ def compute_report(
     from .ytd import compute_ytd
 
     if not whole:
-        mark_partial(report, dataset.first_date())
+        mark_partial(report, dataset.first_date())  # reads report.calendar
         report.ytd, report.ytd_targets = compute_ytd(report, dataset, engine)
     report.breakdowns = compute_breakdowns(report, dataset, engine)
     report.okrs = compute_okrs(report, dataset, engine)

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import pandas as pd
-from babel.dates import format_date
 from babel.numbers import format_compact_currency, format_compact_decimal
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -117,7 +116,7 @@ def tick_labels(periods: list[pd.Period], t: Translator) -> list[str]:
         return [t.period_short(p) for p in periods]
     out = []
     for i, p in enumerate(periods):
-        month = format_date(p.start_time.date(), "LLL", locale=t.locale)
+        month = t.month_short(p)
         out.append(f"{month}\n{t.digits(str(p.year))}" if i == 0 or p.month == 1 else month)
     return out
 
@@ -178,7 +177,7 @@ def _plot(report: Report, t: Translator, currency: str, chart_id: str) -> Figure
 
 def render_chart(report: Report, config: Config, chart_id: str) -> bytes:
     """One chart as PNG bytes (WIDTH_PX x HEIGHT_PX)."""
-    t = Translator(config.language, config.locale)
+    t = Translator(config.language, config.locale, config.calendar)
     with mpl.rc_context():
         mpl.rcdefaults()
         mpl.rcParams.update(STYLE)

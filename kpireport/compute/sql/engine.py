@@ -19,13 +19,14 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from ...calendars import Calendar
 from ...catalog.model import Measure
 from ...duck import connect
 from ...ranges import is_range
 from . import dialect as d
 from . import queries as q
 from .compiler import Columns, kind_of, nonblank
-from .frames import Span, period_map, span_days, spans_frame, window_span
+from .frames import Span, period_map, span_days, spans_frame
 
 _ZERO_WHEN_EMPTY = ("sum", "count", "nunique")  # flows; min, max and mean have no value without rows
 
@@ -38,7 +39,9 @@ class MeasureEngine:
     the view's.
     """
 
-    def __init__(self, tables: Mapping[str, pd.DataFrame], views: Mapping[str, str] | None = None) -> None:
+    def __init__(self, tables: Mapping[str, pd.DataFrame], views: Mapping[str, str] | None = None,
+                 calendar: Calendar | None = None) -> None:
+        self.calendar = calendar or Calendar()  # where each report period lies in real time
         self._con = connect()
         self._names = itertools.count()
         self._source: dict[str, str] = {}
@@ -186,7 +189,8 @@ class MeasureEngine:
         for group in self._flow_groups(plain):
             out.update(self._periods(group, periods, freq, by, fiscal_year_start))
         for m in (m for m in ms if m.is_flow and m.window is not None):
-            out.update(self._spans([m], [window_span(p, m.window) for p in periods], freq, by, fiscal_year_start))
+            out.update(self._spans([m], [self.calendar.window(p, m.window) for p in periods], freq, by,
+                                   fiscal_year_start))
         stocks = [m for m in ms if m.agg == "stock"]
         for _, grp in itertools.groupby(sorted(stocks, key=_stock_key), key=_stock_key):
             out.update(self._stocks(list(grp), periods, by, fiscal_year_start))
@@ -233,6 +237,8 @@ class MeasureEngine:
         with data at any date are listed."""
         cols = self.columns(ms[0].table)
         src = self._flow_source(ms[0], freq, fys)
+        if self.calendar.persian and not is_range(periods[0]):  # months of unequal length: by their days
+            return self._spans(ms, [self.calendar.span(p) for p in periods], freq, by, fys)
         if is_range(periods[0]):
             if len(periods) != 1:
                 raise ValueError("a whole range is computed on its own, not beside other periods")
@@ -242,8 +248,8 @@ class MeasureEngine:
             origin = min(_month(p.start_time) for p in periods)
             pos = [(_month(p.start_time) - origin) // months for p in periods]
             bucket = q.period_bucket(src.date_sql, origin, months)
-        first = d.timestamp(min(p.start_time for p in periods))
-        last = d.timestamp(max(p.end_time for p in periods))
+        first = d.timestamp(min(self.calendar.start(p) for p in periods))
+        last = d.timestamp(max(self.calendar.end(p) for p in periods))
         res = self._frame(q.periods(ms, cols, src, by, bucket, min(pos), max(pos), first, last))
         have = self._frame(q.listing(ms, cols, src, by)) if by and cols.has(by) else None
         rows = {b: [i for i, x in enumerate(pos) if x == b] for b in set(pos)}
@@ -270,7 +276,7 @@ class MeasureEngine:
         src = self._dated(m0.table, m0.date, None, fys)
         join, end_sql = self._end_sql(m0.table, m0.end, fys)
         src = q.Dated(src.from_sql + join, src.date_sql)
-        rel = self._register(spans_frame([(p.start_time, p.end_time) for p in periods], m0.as_of)
+        rel = self._register(spans_frame([self.calendar.span(p) for p in periods], m0.as_of)
                              .rename(columns=lambda n: f"_s_{n}"))
         res = self._frame(q.stocks(ms, cols, src, end_sql, m0.as_of, by, rel))
         self._con.unregister(rel)
@@ -279,7 +285,7 @@ class MeasureEngine:
     def _last(self, m: Measure, periods: list[pd.Period], by: str | None, fys: int) -> dict[str, pd.DataFrame]:
         cols = self.columns(m.table)
         src = self._dated(m.table, m.date, None, fys)
-        rel = self._register(spans_frame([(p.start_time, p.end_time) for p in periods], m.as_of)
+        rel = self._register(spans_frame([self.calendar.span(p) for p in periods], m.as_of)
                              .rename(columns=lambda n: f"_s_{n}"))
         res = self._frame(q.last(m, cols, src, by, rel, ordered=cols.has(q.ROW)))
         self._con.unregister(rel)
