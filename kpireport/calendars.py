@@ -92,6 +92,10 @@ class Calendar:
         start = self.start(p.end_time.to_period("M") - (months - 1))
         return min(start, self.start(p)), self.end(p)
 
+    def day(self, d: pd.Timestamp | dt.date) -> jdatetime.date:
+        """A real day as a Solar Hijri date (year, month, day)."""
+        return jdatetime.date.fromgregorian(date=pd.Timestamp(d).date())
+
     def month_name(self, p: pd.Period, lang: str) -> str:
         """The Solar Hijri month's name (Persian script for fa, else transliterated)."""
         return (MONTHS_FA if lang == "fa" else MONTHS_LATIN)[p.month - 1]

@@ -180,6 +180,11 @@ class Translator:
         return self("grain.range") if is_range(p) else self(f"grain.{Grain(grain).value}")
 
     def date(self, d: Any) -> str:
+        """A day in words: 'November 3, 2026'; with the Solar Hijri calendar '13 Aban 1405'."""
+        if self.calendar.persian:
+            j = self.calendar.day(d)
+            month = self.calendar.month_name(pd.Period(year=j.year, month=j.month, freq="M"), self.lang)
+            return self.digits(f"{j.day} {month} {j.year}")
         return self.digits(format_date(d, "long", locale=self.locale))
 
 

@@ -157,7 +157,9 @@ def _plot(report: Report, t: Translator, currency: str, chart_id: str) -> Figure
                     linestyle="--", zorder=2, label=t("html.charts.target"))
         unit = kpis[kid].unit
     ax.set_xticks(x)
-    ax.set_xticklabels(labels)
+    # Solar Hijri month names are long (Ordibehesht, Shahrivar): slanted, twelve of them fit
+    slant = {"rotation": 40, "ha": "right"} if max(len(s.split("\n")[0]) for s in labels) > 6 else {}
+    ax.set_xticklabels(labels, **slant)
     ax.tick_params(axis="both", length=0, pad=4)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
     ax.yaxis.set_major_formatter(_axis_formatter(unit, currency, t.locale))

@@ -1,5 +1,6 @@
-"""A whole-range workbook (one period column: `all`, and years 2024..2025) recalculates in
-LibreOffice to the numbers kpireport wrote, and its KPI values are the JSON's."""
+"""Workbooks of the period work recalculate in LibreOffice to the numbers kpireport wrote:
+whole-range reports (one period column: `all`, and the years 2024..2025), and a Persian
+report on the Solar Hijri calendar (its periods are Solar Hijri months)."""
 
 from __future__ import annotations
 
@@ -20,19 +21,19 @@ from .test_workbook_recalc import RECALC_ALWAYS, cached_values
 pytestmark = pytest.mark.libreoffice
 
 
-def test_range_workbooks_recalculate_to_the_same_numbers(tmp_path: Path):
-    config = Config()
-    names = {"all": "all", "2024..2025": "years"}
+def test_range_and_persian_workbooks_recalculate_to_the_same_numbers(tmp_path: Path):
+    plain, persian = Config(), Config(language="fa", locale="fa_IR", currency="IRR", calendar="persian")
+    names = {"all": ("all", plain), "2024..2025": ("years", plain), "": ("persian", persian)}
     reports = {}
-    for period, name in names.items():
-        reports[name] = run([SAMPLES], config, None, period)
+    for period, (name, config) in names.items():
+        reports[name] = run([SAMPLES], config, None, period or None)
         (tmp_path / f"{name}.xlsx").write_bytes(render_workbook(reports[name], config, dt.date(2026, 11, 3)))
     profile = tmp_path / "profile"
     (profile / "user").mkdir(parents=True)
     (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")
     out = tmp_path / "out"
     subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "xlsx",
-                    "--outdir", str(out), *(str(tmp_path / f"{n}.xlsx") for n in names.values())],
+                    "--outdir", str(out), *(str(tmp_path / f"{n}.xlsx") for n, _ in names.values())],
                    check=True, capture_output=True, timeout=600)
     for name, report in reports.items():
         before, after = cached_values(tmp_path / f"{name}.xlsx"), cached_values(out / f"{name}.xlsx")
@@ -43,8 +44,9 @@ def test_range_workbooks_recalculate_to_the_same_numbers(tmp_path: Path):
                   if not isinstance(after[sheet].get(ref), float)
                   or abs(after[sheet][ref] - v) > 1e-6 * max(1.0, abs(v))]
         assert not differ, (name, differ[:10])
-        # the recalculated KPI column is the program's value for the range
-        kpis = after["KPIs"]
-        data = report_dict(report)
-        revenue = data["kpis"]["revenue"]["value"]
-        assert any(isinstance(v, float) and abs(v - revenue) < 1e-6 * revenue for v in kpis.values())
+        # the recalculated KPI sheet holds the program's revenue for the report period
+        revenue = report_dict(report)["kpis"]["revenue"]["value"]
+        cells = list(list(after.values())[1].values())  # the KPIs sheet, second in every language
+        assert any(isinstance(v, float) and abs(v - revenue) < 1e-6 * revenue for v in cells), name
+    # the Persian Dashboard's period picker holds the Solar Hijri month: Mehr 1405
+    assert any(isinstance(v, str) and "مهر ۱۴۰۵" in v for v in cached_values(out / "persian.xlsx")["داشبورد"].values())
