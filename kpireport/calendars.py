@@ -17,6 +17,7 @@ Solar Hijri months (1 = Farvardin, Iran's own fiscal year).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import jdatetime
@@ -99,6 +100,21 @@ class Calendar:
     def month_name(self, p: pd.Period, lang: str) -> str:
         """The Solar Hijri month's name (Persian script for fa, else transliterated)."""
         return (MONTHS_FA if lang == "fa" else MONTHS_LATIN)[p.month - 1]
+
+
+def gregorian_texts(texts: list[object]) -> list[str]:
+    """The period texts (2026-10, 2026-Q3, 2026) that name a Gregorian year: with the Solar
+    Hijri calendar, periods in targets and OKRs are Solar Hijri (1405-07), and a year of 1700
+    or later cannot be one."""
+    found = []
+    for value in texts:
+        m = _YEAR.match(str(value).strip())
+        if m and int(m.group(1)) >= 1700:
+            found.append(str(value).strip())
+    return found
+
+
+_YEAR = re.compile(r"^(?:FY|Q[1-4][- ]?)?(\d{4})", re.I)
 
 
 def _to_gregorian(year: int, month: int) -> pd.Timestamp:

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..calendars import Calendar
+from ..calendars import Calendar, gregorian_texts
 from ..catalog.formula import BinOp, Call, Neg, Node, Ref, measure_names, names, target_names, to_text
 from ..catalog.model import Catalog
 from ..dataset import Dataset
 from ..errors import MissingDataError, UsageError
 from ..periods import Grain, freq, grain_of, label
-from ..problems import ProblemLog
+from ..problems import Problem, ProblemLog
 from ..ranges import bounds, is_range
 from .availability import availability
 from .evaluate import evaluate, zero_denominators
@@ -157,6 +157,20 @@ def evaluate_kpis(catalog: Catalog, kpis: list[str], measures: pd.DataFrame, tar
     return frame.reindex(columns=index).astype("float64"), notes
 
 
+def note_gregorian_periods(dataset: Dataset, problems: ProblemLog) -> None:
+    """With the Solar Hijri calendar, targets and OKRs name Solar Hijri periods; rows that name
+    Gregorian ones match no report period, which is said once per table, never silently."""
+    for table in ("targets", "okrs"):
+        df = dataset.tables.get(table)
+        if df is None or "period" not in df.columns:
+            continue
+        found = gregorian_texts(df["period"].dropna().tolist())
+        if found:
+            problems.add(Problem(f"{len(found)} row(s) name Gregorian periods (such as {found[0]}); with calendar: "
+                                 "persian the report's periods are Solar Hijri (such as 1405-07), so these rows match "
+                                 "none and are not used", table=table, column="period"))
+
+
 def note_no_previous(catalog: Catalog, kpis: list[str], notes: dict[tuple[str, pd.Period], str],
                      period: pd.Period) -> None:
     """A range has no previous range: KPIs that compare with the previous period (growth) say so."""
@@ -292,6 +306,8 @@ def compute_report(
     measures = compute_measures(dataset, catalog, mids, periods, fiscal_year_start, engine)
     problems: ProblemLog = dataset.problems
     whole = is_range(chosen)  # targets, typed values and year to date are per month, quarter or year
+    if calendar.persian:
+        note_gregorian_periods(dataset, problems)
     raw = None if whole else typed_targets(dataset)
     member_targets = target_table(raw, catalog, periods, fiscal_year_start, problems, "target")
     member_budgets = target_table(raw, catalog, periods, fiscal_year_start, problems, "budget")
