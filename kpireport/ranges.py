@@ -21,6 +21,7 @@ import re
 
 import pandas as pd
 
+from . import periods
 from .calendars import Calendar
 from .errors import UsageError
 from .periods import Grain, parse_period
@@ -91,8 +92,4 @@ def _grain_word(p: pd.Period) -> str:
 
 def label(p: pd.Period) -> str:
     """A stable label: 2011..2014, 2023-Q1..2023-Q3, 2023-01..2023-06; all: all (2011-01..2014-12)."""
-    from .periods import label as one
-
-    lo, hi = bounds(p)
-    text = f"{one(lo)}..{one(hi)}"
-    return f"{ALL} ({text})" if is_all(p) else text
+    return periods.label(p)

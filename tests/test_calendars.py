@@ -29,10 +29,14 @@ import pandas as pd
 import pytest
 
 from kpireport.calendars import Calendar
+from kpireport.catalog import default_catalog
+from kpireport.compute.engine import PERIOD_DAYS, compute_measures
+from kpireport.compute.sql import MeasureEngine
 from kpireport.errors import UsageError
 from kpireport.i18n import Translator
 from kpireport.periods import Grain
 
+from .kpi_fixture import dataset, tables
 from .test_cli import kpireport
 from .test_trusted_input import _xlsx
 
@@ -159,3 +163,37 @@ def test_a_gregorian_month_outside_the_solar_hijri_data_is_refused(shop, tmp_pat
                        str(shop / "kpireport.yaml"), "--period", "2024-03")
     assert result.returncode == 2
     assert "2024-03 is after the data, which runs from 1402-12 to 1404-01" in result.stderr
+
+
+# --- the engine on the catalog's fixture company (tests/kpi_fixture.py) ------------------------------------
+# Orders 2026-01-05 C1 100 North, 01-12 C1 200 South, 01-20 C2 300 North, 01-25 C3 500 North (cancelled),
+# 02-03 C2 400 South. Dey 1404 is 2025-12-22 .. 2026-01-20 (01-20 is its 30th and last day), Bahman
+# 2026-01-21 .. 02-19, Esfand 02-20 .. 03-20. So Dey: net sales 600 from 3 orders of 2 buyers (North 400,
+# South 200); Bahman: 400 from 1 order of 1 buyer (North 0: its order was cancelled, South 400); Esfand 0.
+# Customers at each month's end (acquired by then, not lost by then): Dey C1 C2 C3 C4 (C4 acquired on
+# 01-20; C6 lost 01-05) = 4; Bahman C1 C3 C5 (C4 lost 01-28, C2 02-10) = 3; Esfand the same 3.
+MONTHS_1404 = [pd.Period(p, freq="M") for p in ("1404-10", "1404-11", "1404-12")]
+
+
+@pytest.mark.parametrize(("measure", "expected"), [
+    ("net_sales", [600, 400, 0]),
+    ("order_count", [3, 1, 0]),
+    ("buying_customers", [2, 1, 0]),
+    ("customers_at_end", [4, 3, 3]),
+])
+def test_the_engine_places_rows_in_solar_hijri_months(measure, expected):
+    engine = MeasureEngine(tables(), calendar=PERSIAN)
+    got = engine.per_period([default_catalog().measures[measure]], MONTHS_1404)[measure][""]
+    assert got.tolist() == expected
+
+
+def test_solar_hijri_months_by_member_list_every_member():
+    engine = MeasureEngine(tables(), calendar=PERSIAN)
+    got = engine.per_period([default_catalog().measures["net_sales"]], MONTHS_1404, by="region")["net_sales"]
+    assert got.to_dict(orient="list") == {"North": [400, 0, 0], "South": [200, 400, 0]}
+
+
+def test_period_days_are_the_solar_hijri_months_days():
+    measures = compute_measures(dataset(), default_catalog(), {"net_sales"}, MONTHS_1404,
+                                engine=MeasureEngine(tables(), calendar=PERSIAN))
+    assert measures.loc[PERIOD_DAYS].tolist() == [30, 30, 29]  # Dey, Bahman, Esfand of a common year

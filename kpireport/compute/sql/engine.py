@@ -233,12 +233,13 @@ class MeasureEngine:
     def _periods(self, ms: list[Measure], periods: list[pd.Period], freq: str, by: str | None,
                  fys: int) -> dict[str, pd.DataFrame]:
         """Flows per report period: each row's period is arithmetic on its month (a whole range
-        is one bucket, its dates bounding it). With `by`, every bucket is read, so that members
-        with data at any date are listed."""
+        is one bucket, its dates bounding it; Solar Hijri months, of 29 to 31 days, are spans of
+        their real days). With `by`, members with data at any date are listed."""
         cols = self.columns(ms[0].table)
         src = self._flow_source(ms[0], freq, fys)
         if self.calendar.persian and not is_range(periods[0]):  # months of unequal length: by their days
-            return self._spans(ms, [self.calendar.span(p) for p in periods], freq, by, fys)
+            have = self._frame(q.listing(ms, cols, src, by)) if by and cols.has(by) else None
+            return self._spans(ms, [self.calendar.span(p) for p in periods], freq, by, fys, have)
         if is_range(periods[0]):
             if len(periods) != 1:
                 raise ValueError("a whole range is computed on its own, not beside other periods")
@@ -257,8 +258,8 @@ class MeasureEngine:
                 for i, m in enumerate(ms)}
 
     def _spans(self, ms: list[Measure], spans: list[Span], freq: str, by: str | None,
-               fys: int) -> dict[str, pd.DataFrame]:
-        """Flows over spans of whole days that may overlap."""
+               fys: int, have: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+        """Flows over spans of whole days that may overlap (`have`: the members to list, see _grid)."""
         cols = self.columns(ms[0].table)
         src = self._flow_source(ms[0], freq, fys)
         sf, gf = span_days(spans)
@@ -267,7 +268,7 @@ class MeasureEngine:
         res = self._frame(q.spans(ms, cols, src, by, srel, grel))
         self._con.unregister(srel)
         self._con.unregister(grel)
-        return {m.id: _grid(res, i, len(spans), by, m.agg in _ZERO_WHEN_EMPTY) for i, m in enumerate(ms)}
+        return {m.id: _grid(res, i, len(spans), by, m.agg in _ZERO_WHEN_EMPTY, have=have) for i, m in enumerate(ms)}
 
     def _stocks(self, ms: list[Measure], periods: list[pd.Period], by: str | None,
                 fys: int) -> dict[str, pd.DataFrame]:
