@@ -197,3 +197,12 @@ def test_period_days_are_the_solar_hijri_months_days():
     measures = compute_measures(dataset(), default_catalog(), {"net_sales"}, MONTHS_1404,
                                 engine=MeasureEngine(tables(), calendar=PERSIAN))
     assert measures.loc[PERIOD_DAYS].tolist() == [30, 30, 29]  # Dey, Bahman, Esfand of a common year
+
+
+def test_an_unknown_calendar_in_the_config_names_its_line(shop, tmp_path):
+    config = tmp_path / "kpireport.yaml"
+    config.write_text("language: fa\ncalendar: julian\n", encoding="utf-8")
+    result = kpireport("validate", str(shop / "orders.xlsx"), "--config", str(config))
+    assert result.returncode != 0
+    assert "kpireport.yaml:2" in result.stderr and "'julian' is not a calendar" in result.stderr
+    assert "Use gregorian or persian" in result.stderr

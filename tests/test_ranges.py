@@ -166,3 +166,21 @@ def test_validate_takes_the_same_period(workbook, period, said):
     result = kpireport("validate", str(workbook), "--period", period)
     assert result.returncode == 0, result.stderr
     assert said in result.stdout
+
+
+@pytest.mark.parametrize(("setting", "stable"), [("all", "all (2011-01..2012-09)"),
+                                                 ("2011-Q2..2012-Q2", "2011-Q2..2012-Q2")])
+def test_the_config_period_key_is_the_default_period(workbook, tmp_path, setting, stable):
+    config = tmp_path / "kpireport.yaml"
+    config.write_text(f"period: {setting}\n", encoding="utf-8")
+    result = kpireport("generate", str(workbook), "--out", str(tmp_path / "out"), "--config", str(config), "--no-pdf")
+    assert result.returncode == 0, result.stderr
+    assert json.loads((tmp_path / "out" / "kpi-report.json").read_text(encoding="utf-8"))["period"] == stable
+
+
+def test_a_config_period_that_is_no_period_names_its_line(workbook, tmp_path):
+    config = tmp_path / "kpireport.yaml"
+    config.write_text("language: en\nperiod: 2011..someday\n", encoding="utf-8")
+    result = kpireport("validate", str(workbook), "--config", str(config))
+    assert result.returncode != 0
+    assert "kpireport.yaml:2" in result.stderr and "'someday' is not a period" in result.stderr
