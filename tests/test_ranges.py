@@ -184,3 +184,14 @@ def test_a_config_period_that_is_no_period_names_its_line(workbook, tmp_path):
     result = kpireport("validate", str(workbook), "--config", str(config))
     assert result.returncode != 0
     assert "kpireport.yaml:2" in result.stderr and "'someday' is not a period" in result.stderr
+
+
+def test_targets_are_not_applied_to_a_range_and_it_says_so(tmp_path):
+    book = _xlsx(tmp_path / "shop.xlsx", {"Orders": ORDERS, "Customers": CUSTOMERS,
+                                          "Targets": [["KPI", "Period", "Target"], ["revenue", "2011-06", 500]]})
+    month = _generate(book, tmp_path / "month", "2011-06")
+    assert month["kpis"]["revenue"]["target"] == 500  # a single period has its target
+    whole = _generate(book, tmp_path / "all", "all")
+    assert whole["kpis"]["revenue"]["target"] is None
+    assert any(p["reason"].startswith("targets and budgets are set per month, quarter or year and are not applied "
+                                      "to a whole range") for p in whole["problems"])

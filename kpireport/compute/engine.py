@@ -14,7 +14,7 @@ from ..catalog.model import Catalog
 from ..dataset import Dataset
 from ..errors import MissingDataError, UsageError
 from ..periods import Grain, freq, grain_of, label
-from ..problems import Problem, ProblemLog
+from ..problems import Problem, ProblemLog, Severity
 from ..ranges import bounds, is_range
 from .availability import availability
 from .evaluate import evaluate, zero_denominators
@@ -315,6 +315,10 @@ def compute_report(
     values, notes = evaluate_kpis(catalog, order, measures, targets, periods, budgets)
     if whole:
         note_no_previous(catalog, order, notes, chosen)
+        if (given := typed_targets(dataset)) is not None and not given.empty:
+            problems.add(Problem("targets and budgets are set per month, quarter or year and are not applied to a "
+                                 "whole range; report a single period to see them", table="targets",
+                                 severity=Severity.INFO))
         typed, typed_where = pd.DataFrame(columns=pd.PeriodIndex(periods), dtype="float64"), {}
     else:
         typed, typed_where = typed_values(dataset, catalog, periods, fiscal_year_start)
