@@ -137,7 +137,7 @@ def _revenue(shop: Path, out: Path, *args: str) -> dict:
 ])
 def test_rows_are_placed_in_their_solar_hijri_period(shop, tmp_path, args, period, values):
     data = _revenue(shop, tmp_path / "out", *args)
-    assert data["period"] == period
+    assert data["period"] == period and data["calendar"] == "persian"
     got = data["kpis"]["revenue"]["values"]
     for label, expected in values.items():
         assert got[label] == pytest.approx(expected), label
