@@ -296,6 +296,10 @@ def compute_report(
     base measures per period from the rows; targets and budgets from the targets table (and
     the KPI sheet); KPI formulas; values typed in a KPI sheet over computed ones; status
     against the target, else a trend; then year-to-date, breakdowns and OKRs.
+
+    A whole range (`period` from ranges.py) is one column with no targets, typed values, year
+    to date or previous period. `calendar` says where each period lies in real time (Solar
+    Hijri months with the Persian one, calendars.py).
     """
     calendar = calendar or Calendar()
     periods, chosen = choose_periods(dataset, grain, fiscal_year_start, period, calendar)
