@@ -35,6 +35,8 @@ KEYS: dict[str, str] = {
     "locale": "Number, currency and date formats, e.g. en_US, en_GB, tr_TR, de_DE (default: the language's).",
     "fiscal_year_start": "Month (1-12) the fiscal year starts; quarters and years follow it.",
     "grain": "Default report grain: month, quarter or year.",
+    "period": "Period to report when --period is not given: 2026-10, 2026-Q3, 2026, a range 2011..2014, or all.",
+    "calendar": "Calendar of the report periods: gregorian, or persian (Solar Hijri months, quarters and years).",
     "decimal": "Decimal separator of numbers typed as text in the input: '.' or ',' (default from the locale).",
     "day_first": "Read 03/04/2026 as 3 April (true) or March 4 (false).",
     "as_of": "Date a customer snapshot without dates (a churn list) describes (default: the files' modified date).",
@@ -88,10 +90,28 @@ class Config:
     target_overrides: tuple[tuple[str, str, float], ...] = ()
     hidden: tuple[str, ...] = ()
     as_of: dt.date | None = None
+    period: str = ""  # as --period takes it; empty: the latest complete period
+    calendar: str = "gregorian"  # or "persian": see calendars.py
 
     @property
     def input_locale(self) -> Locale:
         return Locale(decimal=self.decimal, day_first=self.day_first)
+
+
+def _period_setting(path: Path, raw: Any, fiscal_year_start: int) -> str:
+    """`period:` as --period takes it, checked for its form here (against the data at run time)."""
+    from .errors import UsageError
+    from .periods import parse_period
+    from .ranges import parse_range, wants_all
+
+    text = str(raw).strip()
+    if wants_all(text):
+        return "all"
+    try:
+        parse_range(text, fiscal_year_start) or parse_period(text, fiscal_year_start)
+    except UsageError as exc:
+        raise _fail(path, "period", exc.message, "Write 2026-10, 2026-Q3, 2026, 2011..2014 or all.") from None
+    return text
 
 
 def _as_of(path: Path, raw: Any) -> dt.date:
@@ -231,6 +251,12 @@ def _config(path: Path, raw: dict[str, Any]) -> Config:
             kw["grain"] = Grain(raw["grain"])
         except ValueError:
             raise _fail(path, "grain", f"{raw['grain']!r} is not a grain", "Use month, quarter or year.") from None
+    if "calendar" in raw:
+        if raw["calendar"] not in ("gregorian", "persian"):
+            raise _fail(path, "calendar", f"{raw['calendar']!r} is not a calendar", "Use gregorian or persian.")
+        kw["calendar"] = raw["calendar"]
+    if "period" in raw:
+        kw["period"] = _period_setting(path, raw["period"], kw.get("fiscal_year_start", 1))
     if "decimal" in raw:
         if raw["decimal"] not in (".", ","):
             raise _fail(path, "decimal", f"{raw['decimal']!r} is not '.' or ','", "Quote it: decimal: ','")

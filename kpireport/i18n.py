@@ -17,8 +17,10 @@ import pandas as pd
 from babel import Locale
 from babel.dates import format_date
 
+from .calendars import Calendar
 from .errors import ConfigError
 from .periods import Grain, grain_of
+from .ranges import bounds, is_all, is_range
 from .resources import data_file
 from .yamlfile import parse_yaml
 
@@ -107,9 +109,10 @@ def is_rtl(lang: str) -> bool:
 
 
 class Translator:
-    def __init__(self, lang: str = "en", locale: str = "en_US") -> None:
+    def __init__(self, lang: str = "en", locale: str = "en_US", calendar: str = "gregorian") -> None:
         self.lang = lang
         self.locale = locale
+        self.calendar = Calendar(calendar)  # Solar Hijri month names with calendar: persian
         self.messages = messages(lang)
         self.rtl = is_rtl(lang)
 
@@ -136,8 +139,13 @@ class Translator:
         return self(key, **kw)
 
     def period(self, p: pd.Period) -> str:
-        """'October 2026' / 'Ekim 2026', 'Q3 2026' / '2026 3. Çeyrek', '2026'."""
+        """'October 2026' / 'Ekim 2026', 'Q3 2026' / '2026 3. Çeyrek', '2026'; a range
+        'January 2024 – June 2024', 'all data: January 2024 – October 2026'."""
+        if is_range(p):
+            return self._range(p, self.period)
         g = grain_of(p)
+        if g is Grain.MONTH and self.calendar.persian:
+            return self.digits(f"{self.calendar.month_name(p, self.lang)} {p.year}")
         if g is Grain.MONTH:
             return self.digits(format_date(p.start_time.date(), "LLLL y", locale=self.locale))
         if g is Grain.QUARTER:
@@ -145,14 +153,38 @@ class Translator:
         return self("period.year", year=p.qyear if hasattr(p, "qyear") else p.year)
 
     def period_short(self, p: pd.Period) -> str:
+        if is_range(p):
+            return self._range(p, self.period_short)
         g = grain_of(p)
+        if g is Grain.MONTH and self.calendar.persian:
+            return self.digits(f"{self.month_short(p)} {str(p.year)[2:]}")
         if g is Grain.MONTH:
             return self.digits(format_date(p.start_time.date(), "LLL yy", locale=self.locale))
         if g is Grain.QUARTER:
             return self("period.quarter_short", q=p.quarter, year=self.digits(str(p.qyear)[2:]))
         return self.digits(str(p.year))
 
+    def month_short(self, p: pd.Period) -> str:
+        """A month's short name: 'Oct' (babel), Solar Hijri 'Far' (the whole name in Persian)."""
+        if self.calendar.persian:
+            name = self.calendar.month_name(p, self.lang)
+            return name if self.lang == "fa" else name[:3]
+        return format_date(p.start_time.date(), "LLL", locale=self.locale)
+
+    def _range(self, p: pd.Period, one: Any) -> str:
+        first, last = bounds(p)
+        return self("period.all" if is_all(p) else "period.range", first=one(first), last=one(last))
+
+    def grain(self, p: pd.Period, grain: Grain) -> str:
+        """The grain word of a report for p: 'Monthly', or 'Whole range' for a range."""
+        return self("grain.range") if is_range(p) else self(f"grain.{Grain(grain).value}")
+
     def date(self, d: Any) -> str:
+        """A day in words: 'November 3, 2026'; with the Solar Hijri calendar '13 Aban 1405'."""
+        if self.calendar.persian:
+            j = self.calendar.day(d)
+            month = self.calendar.month_name(pd.Period(year=j.year, month=j.month, freq="M"), self.lang)
+            return self.digits(f"{j.day} {month} {j.year}")
         return self.digits(format_date(d, "long", locale=self.locale))
 
 

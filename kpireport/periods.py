@@ -33,7 +33,12 @@ def freq(grain: Grain, fiscal_year_start: int = 1) -> str:
 
 
 def label(period: pd.Period) -> str:
-    """A stable, human label: 2026-03, 2026-Q1, 2026."""
+    """A stable, human label: 2026-03, 2026-Q1, 2026 (a range: 2011..2014, see ranges.py)."""
+    if period.freq.n > 1 or period.freqstr.endswith("D"):  # a whole range (ranges.py): 2011..2014
+        whole = period.freqstr.endswith("D")  # `all`, held as whole days
+        base = "M" if whole else period.freq.base
+        text = f"{label(pd.Period(period.start_time, freq=base))}..{label(pd.Period(period.end_time, freq=base))}"
+        return f"all ({text})" if whole else text
     text = str(period)
     if re.fullmatch(r"\d{4}Q[1-4]", text):
         return f"{text[:4]}-{text[4:]}"
@@ -76,7 +81,8 @@ def _fiscal_year(year: int, f: str) -> pd.Period:
 
 
 def grain_of(period: pd.Period) -> Grain:
-    name = period.freqstr
+    """The grain of a period (of a range: of its bounds, months for `all`)."""
+    name = "M" if period.freqstr.endswith("D") else period.freq.base.freqstr
     if name.startswith("M"):
         return Grain.MONTH
     if name.startswith("Q"):

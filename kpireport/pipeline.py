@@ -9,7 +9,8 @@ import pandas as pd
 from .cache import TableCache
 from .catalog import Catalog, load_catalog
 from .catalog.loader import check_extra_columns
-from .compute.engine import check_period, compute_report
+from .calendars import Calendar
+from .compute.engine import check_period, choose_periods, compute_report
 from .compute.report import Report
 from .config import Config
 from .dataset import Dataset
@@ -19,6 +20,7 @@ from .mapping import map_sheets
 from .model import apply_model
 from .periods import Grain, parse_period
 from .problems import ProblemLog, Severity
+from .ranges import is_range, parse_range, wants_all, whole
 from .read import read_inputs
 from .read.docprops import first_properties
 from .read.readers import expand
@@ -161,6 +163,15 @@ def catalog_for(config: Config) -> Catalog:
     return load_catalog(list(config.catalog_layers))
 
 
+def chosen_period(dataset: Dataset, text: str, fiscal_year_start: int, calendar: Calendar | None = None) -> pd.Period:
+    """The period asked for: a month, quarter or year, a range (2011..2014) or `all` (the data's
+    months, first to last, in the report's calendar; "no dated rows" when there are none)."""
+    if wants_all(text):
+        choose_periods(dataset, Grain.MONTH, fiscal_year_start, None)  # exit 7 when nothing is dated
+        return whole(dataset.first_date() or dataset.last_date(), dataset.last_date(), calendar)
+    return parse_range(text, fiscal_year_start) or parse_period(text, fiscal_year_start)
+
+
 def run(inputs: list[Path], config: Config, grain: Grain | None = None, period: str | None = None,
         source: str | None = None) -> Report:
     return run_with_dataset(inputs, config, grain, period, source)[0]
@@ -180,16 +191,20 @@ def run_with_dataset(inputs: list[Path], config: Config, grain: Grain | None = N
                                                            config.fiscal_year_start)
     g = Grain(grain) if grain else config.grain
     chosen = None
+    calendar = Calendar(config.calendar)
+    period = period or config.period
     if period:
-        chosen = parse_period(period, config.fiscal_year_start)
+        chosen = chosen_period(dataset, period, config.fiscal_year_start, calendar)
         from .periods import convert, grain_of
 
-        if grain is None:
+        if is_range(chosen):
+            g = grain_of(chosen)  # a range's bounds give its grain; --grain does not split it
+        elif grain is None:
             g = grain_of(chosen)
         elif grain_of(chosen) != g:
             chosen = convert(chosen, g, config.fiscal_year_start)
-        check_period(dataset, chosen, g, config.fiscal_year_start)
+        check_period(dataset, chosen, g, config.fiscal_year_start, calendar)
     company, currency = identity(config, dataset)
     with within_memory():
-        report = compute_report(dataset, catalog, g, chosen, config.fiscal_year_start, company, currency)
+        report = compute_report(dataset, catalog, g, chosen, config.fiscal_year_start, company, currency, calendar)
     return report, dataset

@@ -124,13 +124,14 @@ def test_period_outside_the_data_is_a_usage_error_naming_the_range(tmp_path: Pat
 
 
 def test_period_error_suggests_the_complete_periods() -> None:
+    from kpireport.calendars import Calendar
     from kpireport.compute.engine import _check_inside
     from kpireport.errors import UsageError
     from kpireport.periods import Grain
 
     with pytest.raises(UsageError) as err:
         _check_inside(pd.Period("2026-12", "M"), pd.Timestamp("2024-01-01"), pd.Timestamp("2026-10-15"),
-                      Grain.MONTH, 1)
+                      Grain.MONTH, 1, Calendar())
     assert "pick a period from 2024-01 to 2026-09" in err.value.one_line().lower()
 
 

@@ -18,6 +18,7 @@ EPILOG = """\b
 Examples:
   kpireport generate sample_workbooks --out report
   kpireport generate crm.xlsx sales.xlsx --out out --period 2026-Q3
+  kpireport generate exports/ --out out --period all      # totals over the whole data
   kpireport generate exports/ --out out --grain year --config kpireport.yaml
   kpireport generate exports/ --out out --email --dry-run   # write the .eml, do not send
   kpireport generate --source lake/ --out out               # Parquet/CSV read in place by DuckDB
@@ -57,7 +58,8 @@ main.epilog = _exit_code_epilog()
                                 ".parquet file or duckdb:///file.duckdb (the engine computes, only totals come back).")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the report files (created if missing).")
-@click.option("--period", help="Period to report: 2026-10, 2026-Q3 or 2026. Default: latest complete period.")
+@click.option("--period", help="Period to report: 2026-10, 2026-Q3 or 2026; a whole range as 2011..2014 (or "
+                              "2023-Q1..2023-Q3, 2023-01..2023-06) or all. Default: latest complete period.")
 @click.option("--grain", type=click.Choice([g.value for g in Grain]),
               help="month, quarter or year (default from config: month).")
 @click.option("--name", default="kpi-report", show_default=True, help="Base name of the output files.")
@@ -123,8 +125,8 @@ def generate(inputs: tuple[Path, ...], source: str | None, out_dir: Path, period
     if not quiet:
         from ..i18n import Translator
 
-        click.echo(summary_table(report, written, Translator(config.language, config.locale).period(report.period),
-                                 draft=is_draft(config.email)))
+        words = Translator(config.language, config.locale, config.calendar).period(report.period)
+        click.echo(summary_table(report, written, words, draft=is_draft(config.email)))
     if email and not dry_run:
         send(message, config.email)
         if not quiet:
@@ -171,7 +173,10 @@ def summary_table(report, written: list[Path], period: str | None = None, draft:
     warnings = [p for p in report.problems if p.severity.value != "info"]
     suppressed = sum(getattr(report.problems, "suppressed", {}).values())
     period = period or report.period_label()
-    head = f"{len(report.computed)} KPIs for {period} ({report.grain.value})"
+    from ..ranges import is_range
+
+    grain = "whole range, no comparison with a previous period" if is_range(report.period) else report.grain.value
+    head = f"{len(report.computed)} KPIs for {period} ({grain})"
     lines = [f"{report.company}: {head}" if report.company else head, ""]
     rows: list[tuple[str, int, str]] = []
     for key in ("on_track", "at_risk", "off_track"):

@@ -34,6 +34,8 @@ language: {language}                    # language of the outputs: {languages}
 locale: {locale}                   # number, currency and date formats: en_US, en_GB, tr_TR, de_DE ...
 fiscal_year_start: 1            # month the fiscal year starts (4 = April); quarters and years follow it
 grain: month                    # default report period: month, quarter or year
+# period: all                   # report this period when --period is not given: 2026-10, 2011..2014, all
+# calendar: persian             # Solar Hijri months, quarters and years (default: gregorian)
 
 # --- Reading your files --------------------------------------------------------------------
 # decimal: "{decimal}"                # decimal separator of numbers typed as text ("1.234,56"); default from locale

@@ -33,7 +33,9 @@ Examples:
                                 ".parquet file or duckdb:///file.duckdb (sampled and counted by queries).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Config file (default: ./kpireport.yaml if present).")
-def validate(inputs: tuple[Path, ...], source: str | None, config_path: Path | None) -> None:
+@click.option("--period", help="Also check this period (as generate takes it: 2026-10, 2011..2014, all) "
+                              "against the data's range.")
+def validate(inputs: tuple[Path, ...], source: str | None, config_path: Path | None, period: str | None) -> None:
     """Check INPUT files or folders: what is recognised, how headers map, every issue by cell, and which
     KPIs can be computed. Writes nothing."""
     from ..compute.engine import choose_periods
@@ -50,7 +52,7 @@ def validate(inputs: tuple[Path, ...], source: str | None, config_path: Path | N
         raise click.UsageError("give INPUTS (files or folders) or --source.")
     spec = source_spec(list(inputs), source)
     if spec is not None:
-        _validate_source(spec, config, catalog)
+        _validate_source(spec, config, catalog, period)
         return
     problems = ProblemLog()
     files, dropped = unique_files(expand(list(inputs), problems))
@@ -91,10 +93,25 @@ def validate(inputs: tuple[Path, ...], source: str | None, config_path: Path | N
                          "to be read can be marked 'ignore' under mapping: sheets), then validate again.")
     check_input(dataset)  # and the rest of it: a table with no usable row
     choose_periods(dataset, config.grain, config.fiscal_year_start, None)  # generate's "no dated rows" (exit 7)
+    _check_period(dataset, config, period)
     click.echo(f"OK: {_plural(len(dataset.sources), 'table')} recognised, no errors.")
 
 
-def _validate_source(spec, config, catalog) -> None:
+def _check_period(dataset, config, period: str | None) -> None:
+    """generate's period checks: not a period (exit 2), outside the data (exit 2)."""
+    from ..calendars import Calendar
+    from ..compute.engine import check_period
+    from ..periods import grain_of, label
+    from ..pipeline import chosen_period
+
+    if period:
+        calendar = Calendar(config.calendar)
+        chosen = chosen_period(dataset, period, config.fiscal_year_start, calendar)
+        check_period(dataset, chosen, grain_of(chosen), config.fiscal_year_start, calendar)
+        click.echo(f"Period {label(chosen)}: inside the data.")
+
+
+def _validate_source(spec, config, catalog, period: str | None = None) -> None:
     """`validate` of a source read in place: recognised on samples, problems counted by queries."""
     from ..compute.engine import choose_periods
     from ..pipeline import check_input, modelled
@@ -112,6 +129,7 @@ def _validate_source(spec, config, catalog) -> None:
                                "under mapping: sheets in the config.")
     check_input(dataset)
     choose_periods(dataset, config.grain, config.fiscal_year_start, None)
+    _check_period(dataset, config, period)
     click.echo(f"OK: {_plural(len(dataset.sources), 'table')} recognised, no errors.")
 
 

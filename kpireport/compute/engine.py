@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..catalog.formula import BinOp, Call, Neg, Node, Ref, measure_names, names, to_text
+from ..calendars import Calendar, gregorian_texts
+from ..catalog.formula import BinOp, Call, Neg, Node, Ref, measure_names, names, target_names, to_text
 from ..catalog.model import Catalog
 from ..dataset import Dataset
 from ..errors import MissingDataError, UsageError
-from ..periods import Grain, days_in, freq, label, latest_complete, period_range
-from ..problems import ProblemLog
+from ..periods import Grain, freq, grain_of, label
+from ..problems import Problem, ProblemLog, Severity
+from ..ranges import bounds, is_range
 from .availability import availability
 from .evaluate import evaluate, zero_denominators
 from .report import Report
@@ -26,7 +28,7 @@ PERIOD_DAYS = "period_days"
 
 
 def choose_periods(dataset: Dataset, grain: Grain, fiscal_year_start: int,
-                   period: pd.Period | None) -> tuple[list[pd.Period], pd.Period]:
+                   period: pd.Period | None, calendar: Calendar | None = None) -> tuple[list[pd.Period], pd.Period]:
     """The periods to compute, from the data's first date to the chosen period.
 
     The default is the latest complete period of the data (Dataset.last_date: the event tables,
@@ -39,12 +41,16 @@ def choose_periods(dataset: Dataset, grain: Grain, fiscal_year_start: int,
     if last is None:
         raise MissingDataError("no dated rows were found in the input.",
                                "Check that the files hold orders, leads, tickets or other dated records.")
-    chosen = period if period is not None else latest_complete(last, grain, fiscal_year_start)
-    periods = period_range(min(first, chosen.start_time), chosen.end_time, grain, fiscal_year_start)
-    return periods, chosen
+    if period is not None and is_range(period):
+        return [period], period  # a whole range is one column: no previous range (ranges.py)
+    cal = calendar or Calendar()
+    chosen = period if period is not None else cal.latest_complete(last, grain, fiscal_year_start)
+    start, end = cal.span(chosen)
+    return cal.period_range(min(first, start), end, grain, fiscal_year_start), chosen
 
 
-def check_period(dataset: Dataset, period: pd.Period, grain: Grain, fiscal_year_start: int) -> None:
+def check_period(dataset: Dataset, period: pd.Period, grain: Grain, fiscal_year_start: int,
+                 calendar: Calendar | None = None) -> None:
     """A period asked for that lies wholly before or after the data is a usage error naming the
     data's range (and the complete periods to pick from), never a report of zeros."""
     last = dataset.last_date()
@@ -53,17 +59,28 @@ def check_period(dataset: Dataset, period: pd.Period, grain: Grain, fiscal_year_
     first = dataset.first_date() or last
     if (span := dataset.kpi_sheet_span()) is not None:  # months typed in a KPI sheet are data too
         last = max(last, span[1])
-    _check_inside(period, first, last, grain, fiscal_year_start)
+    cal = calendar or Calendar()
+    if not is_range(period):
+        _check_inside(period, first, last, grain, fiscal_year_start, cal)
+        return
+    f = freq(grain_of(period), fiscal_year_start)
+    lo, hi = cal.period_of(first, f), cal.period_of(last, f)
+    start, end = bounds(period)
+    if lo <= start and end <= hi:
+        return
+    side = f"starts before the data ({label(start)})" if start < lo else f"ends after the data ({label(end)})"
+    raise UsageError(f"the range {label(period)} {side}, which runs from {label(lo)} to {label(hi)}.",
+                     f"Give a range inside {label(lo)}..{label(hi)}, or --period all for the whole data.")
 
 
 def _check_inside(period: pd.Period, first: pd.Timestamp, last: pd.Timestamp, grain: Grain,
-                  fiscal_year_start: int) -> None:
+                  fiscal_year_start: int, cal: Calendar) -> None:
     f = freq(grain, fiscal_year_start)
-    lo, hi = pd.Timestamp(first).to_period(f), pd.Timestamp(last).to_period(f)
+    lo, hi = cal.period_of(first, f), cal.period_of(last, f)
     if lo <= period <= hi:
         return
     side = "after" if period > hi else "before"
-    done = latest_complete(last, grain, fiscal_year_start)
+    done = cal.latest_complete(last, grain, fiscal_year_start)
     pick = (f"pick a period from {label(lo)} to {label(done)}" if done >= lo
             else f"pick {label(lo)} (the data does not cover a whole {Grain(grain).value} yet)")
     raise UsageError(f"{label(period)} is {side} the data, which runs from {label(lo)} to {label(hi)}.",
@@ -80,7 +97,7 @@ def compute_measures(dataset: Dataset, catalog: Catalog, measure_ids: set[str], 
     wanted = [catalog.measures[mid] for mid in sorted(measure_ids)]
     computed = engine.per_period(wanted, periods, fiscal_year_start=fiscal_year_start)
     rows: dict[str, pd.Series] = {mid: frame[""] for mid, frame in computed.items()}
-    rows[PERIOD_DAYS] = pd.Series([float(days_in(p)) for p in periods], index=pd.PeriodIndex(periods))
+    rows[PERIOD_DAYS] = pd.Series([float(engine.calendar.days(p)) for p in periods], index=pd.PeriodIndex(periods))
     return pd.DataFrame(rows).T.reindex(columns=pd.PeriodIndex(periods)).astype("float64")
 
 
@@ -138,6 +155,28 @@ def evaluate_kpis(catalog: Catalog, kpis: list[str], measures: pd.DataFrame, tar
             notes.setdefault((kid, p), "no value for this period")
     frame = pd.DataFrame(values).T if values else pd.DataFrame(columns=index)
     return frame.reindex(columns=index).astype("float64"), notes
+
+
+def note_gregorian_periods(dataset: Dataset, problems: ProblemLog) -> None:
+    """With the Solar Hijri calendar, targets and OKRs name Solar Hijri periods; rows that name
+    Gregorian ones match no report period, which is said once per table, never silently."""
+    for table in ("targets", "okrs"):
+        df = dataset.tables.get(table)
+        if df is None or "period" not in df.columns:
+            continue
+        found = gregorian_texts(df["period"].dropna().tolist())
+        if found:
+            problems.add(Problem(f"{len(found)} row(s) name Gregorian periods (such as {found[0]}); with calendar: "
+                                 "persian the report's periods are Solar Hijri (such as 1405-07), so these rows match "
+                                 "none and are not used", table=table, column="period"))
+
+
+def note_no_previous(catalog: Catalog, kpis: list[str], notes: dict[tuple[str, pd.Period], str],
+                     period: pd.Period) -> None:
+    """A range has no previous range: KPIs that compare with the previous period (growth) say so."""
+    for kid in kpis:
+        if target_names(catalog.kpis[kid].formula, ("prev",)):
+            notes[(kid, period)] = "no value: a whole range has no previous period to compare with"
 
 
 def describe(catalog: Catalog, node: Node) -> str:
@@ -249,6 +288,7 @@ def compute_report(
     fiscal_year_start: int = 1,
     company: str = "Company",
     currency: str = "USD",
+    calendar: Calendar | None = None,
 ) -> Report:
     """Every KPI the data allows, for every period up to `period` (default: the latest complete one).
 
@@ -256,20 +296,36 @@ def compute_report(
     base measures per period from the rows; targets and budgets from the targets table (and
     the KPI sheet); KPI formulas; values typed in a KPI sheet over computed ones; status
     against the target, else a trend; then year-to-date, breakdowns and OKRs.
+
+    A whole range (`period` from ranges.py) is one column with no targets, typed values, year
+    to date or previous period. `calendar` says where each period lies in real time (Solar
+    Hijri months with the Persian one, calendars.py).
     """
-    periods, chosen = choose_periods(dataset, grain, fiscal_year_start, period)
-    engine = MeasureEngine.for_dataset(dataset)  # the tables registered once, for every measure of the report
+    calendar = calendar or Calendar()
+    periods, chosen = choose_periods(dataset, grain, fiscal_year_start, period, calendar)
+    engine = MeasureEngine.for_dataset(dataset, calendar)  # the tables registered once, for every measure
     unavailable, usable = availability(catalog, dataset)
     order = [k for k in catalog.kpi_order() if k in usable]
     mids = {m for kid in order for m in catalog.measures_of(kid)}
     measures = compute_measures(dataset, catalog, mids, periods, fiscal_year_start, engine)
     problems: ProblemLog = dataset.problems
-    raw = typed_targets(dataset)
+    whole = is_range(chosen)  # targets, typed values and year to date are per month, quarter or year
+    if calendar.persian:
+        note_gregorian_periods(dataset, problems)
+    raw = None if whole else typed_targets(dataset)
     member_targets = target_table(raw, catalog, periods, fiscal_year_start, problems, "target")
     member_budgets = target_table(raw, catalog, periods, fiscal_year_start, problems, "budget")
     targets, budgets = overall(member_targets, catalog, periods), overall(member_budgets, catalog, periods)
     values, notes = evaluate_kpis(catalog, order, measures, targets, periods, budgets)
-    typed, typed_where = typed_values(dataset, catalog, periods, fiscal_year_start)
+    if whole:
+        note_no_previous(catalog, order, notes, chosen)
+        if (given := typed_targets(dataset)) is not None and not given.empty:
+            problems.add(Problem("targets and budgets are set per month, quarter or year and are not applied to a "
+                                 "whole range; report a single period to see them", table="targets",
+                                 severity=Severity.INFO))
+        typed, typed_where = pd.DataFrame(columns=pd.PeriodIndex(periods), dtype="float64"), {}
+    else:
+        typed, typed_where = typed_values(dataset, catalog, periods, fiscal_year_start)
     values = merge_typed(catalog, values, notes, unavailable, typed, typed_where)
     effective, kinds = effective_targets(catalog, list(values.index), targets, budgets, periods)
     st, basis = status_frames(catalog, values, effective)
@@ -277,7 +333,7 @@ def compute_report(
         catalog=catalog, grain=Grain(grain), fiscal_year_start=fiscal_year_start, periods=periods, period=chosen,
         measures=measures, values=values, targets=effective, status=st, status_basis=basis,
         notes=notes, unavailable=unavailable, breakdowns=[], sources=list(dataset.sources), problems=problems,
-        company=company, currency=currency,
+        company=company, currency=currency, calendar=calendar,
         member_targets=member_targets if not member_targets.empty else empty_table(periods),
         budgets=budgets, member_budgets=member_budgets, target_kinds=kinds,
         typed_values=typed.reindex(index=[k for k in typed.index if k in values.index]),
@@ -287,8 +343,9 @@ def compute_report(
     from .partial import mark_partial
     from .ytd import compute_ytd
 
-    mark_partial(report, dataset.first_date())
-    report.ytd, report.ytd_targets = compute_ytd(report, dataset, engine)
+    if not whole:
+        mark_partial(report, dataset.first_date())  # reads report.calendar
+        report.ytd, report.ytd_targets = compute_ytd(report, dataset, engine)
     report.breakdowns = compute_breakdowns(report, dataset, engine)
     report.okrs = compute_okrs(report, dataset, engine)
     return report

@@ -17,7 +17,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..dataset import Dataset
-from ..periods import Grain, freq, parse_period, period_range
+from ..periods import Grain, freq, parse_period
 from ..problems import Problem
 from .report import KeyResult, Objective, Report
 from .sql import MeasureEngine
@@ -45,9 +45,9 @@ def quarter_values(report: Report, dataset: Dataset, kpis: set[str], engine: Mea
     first = dataset.first_date() or last
     if last is None or not kpis:
         return pd.DataFrame(), last
-    if Grain(report.grain) is Grain.QUARTER and report.periods[-1].end_time >= last:
+    if Grain(report.grain) is Grain.QUARTER and report.calendar.end(report.periods[-1]) >= last:
         return report.values, last
-    quarters = period_range(first, last, Grain.QUARTER, report.fiscal_year_start)
+    quarters = report.calendar.period_range(first, last, Grain.QUARTER, report.fiscal_year_start)
     values, _ = kpi_values(dataset, report.catalog, quarters, report.fiscal_year_start, sorted(kpis), engine=engine)
     return values, last
 
@@ -109,7 +109,7 @@ def _fill_current(kr: KeyResult, report: Report, values: pd.DataFrame, last: pd.
         else:
             kr.note = "no value for this quarter yet"
     kr.complete = bool(last is not None and kr.current_period == kr.period
-                       and kr.period.end_time.normalize() <= last.normalize())
+                       and report.calendar.end(kr.period).normalize() <= last.normalize())
     raw = progress(kr.baseline, kr.target, kr.current)
     kr.progress_raw = raw
     if raw is not None:

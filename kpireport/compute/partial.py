@@ -11,23 +11,25 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..calendars import Calendar
 from ..catalog.formula import Call, walk
 from ..periods import label
 from ..problems import Problem, Severity
 from .report import Report
 
 
-def partial_first(first: pd.Timestamp | None, periods: list[pd.Period]) -> pd.Period | None:
+def partial_first(first: pd.Timestamp | None, periods: list[pd.Period],
+                  calendar: Calendar | None = None) -> pd.Period | None:
     """The first period when the data starts after its first day; else None."""
     if first is None or not periods:
         return None
     p0 = periods[0]
-    return p0 if pd.Timestamp(first).normalize() > p0.start_time.normalize() else None
+    return p0 if pd.Timestamp(first).normalize() > (calendar or Calendar()).start(p0).normalize() else None
 
 
 def mark_partial(report: Report, first: pd.Timestamp | None) -> None:
     """Note every value and comparison of the report that reads a partial first period."""
-    p0 = partial_first(first, report.periods)
+    p0 = partial_first(first, report.periods, report.calendar)
     if p0 is None or len(report.periods) < 2:
         return
     since = f"{pd.Timestamp(first):%Y-%m-%d}"

@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..calendars import Calendar
 from ..catalog.model import Catalog, Kpi
 from ..dataset import Source
 from ..periods import Grain, label
@@ -155,6 +156,7 @@ class Report:
     ytd_targets: pd.DataFrame = field(default_factory=pd.DataFrame)  # year-to-date targets of additive KPIs
     okrs: list[Objective] = field(default_factory=list)
     typed_values: pd.DataFrame = field(default_factory=pd.DataFrame)  # values typed in a KPI sheet (kpi x period)
+    calendar: Calendar = field(default_factory=Calendar)  # where the periods lie in real time (calendars.py)
 
     def is_typed(self, kpi: str, p: pd.Period | None = None) -> bool:
         """The value shown comes from a KPI sheet, not from the records."""

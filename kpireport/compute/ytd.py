@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..calendars import Calendar
 from ..catalog.formula import Call, walk
 from ..catalog.model import Catalog
 from ..dataset import Dataset
@@ -26,12 +27,15 @@ from .targets import rollup_rule
 
 
 def fiscal_year_start_of(p: pd.Period, fiscal_year_start: int) -> pd.Timestamp:
-    """First day of the fiscal year holding period p."""
+    """First day of the fiscal year holding period p (in the periods' own numbering)."""
     return p.end_time.to_period(freq(Grain.YEAR, fiscal_year_start)).start_time
 
 
-def ytd_spans(periods: list[pd.Period], fiscal_year_start: int) -> list[Span]:
-    return [(fiscal_year_start_of(p, fiscal_year_start), p.end_time) for p in periods]
+def ytd_spans(periods: list[pd.Period], fiscal_year_start: int, calendar: Calendar | None = None) -> list[Span]:
+    """Year to date of each period, in real time: from its fiscal year's first day to its last."""
+    cal = calendar or Calendar()
+    year = freq(Grain.YEAR, fiscal_year_start)
+    return [(cal.start(p.end_time.to_period(year)), cal.end(p)) for p in periods]
 
 
 def formula_calls(catalog: Catalog, kid: str, seen: set[str] | None = None) -> set[str]:
@@ -87,7 +91,7 @@ def compute_ytd(report: Report, dataset: Dataset, engine: MeasureEngine | None =
     _, usable = availability(cat, dataset)
     typed = set(report.typed_values.index) if not report.typed_values.empty else set()
     order = ytd_kpis(cat, [k for k in cat.kpi_order() if k in report.values.index and k in usable])
-    spans = ytd_spans(periods, report.fiscal_year_start)
+    spans = ytd_spans(periods, report.fiscal_year_start, report.calendar)
     mids = {m for k in order for m in cat.measures_of(k)}
     engine = engine if engine is not None else MeasureEngine.for_dataset(dataset)
     spanned = engine.per_span([cat.measures[mid] for mid in sorted(mids)], spans, periods,

@@ -50,7 +50,7 @@ def _header_safe(name: str, value: str) -> str:
 
 def subject_for(report: Report, config: Config) -> str:
     """config.email.subject if set ({company} and {period} are filled in), else the catalog's."""
-    t = Translator(config.language, config.locale)
+    t = Translator(config.language, config.locale, config.calendar)
     period = t.period(report.period)
     template = config.email.subject or t("html.subject")
     try:
@@ -80,7 +80,7 @@ def build_message(report: Report, config: Config, generated: dt.date, workbook_b
         msg["X-Unsent"] = "1"  # Outlook and Apple Mail open it as a draft to address and send
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=_domain(settings.sender))
-    t = Translator(config.language, config.locale)
+    t = Translator(config.language, config.locale, config.calendar)
 
     text = render_text(report, config, generated, email=True)
     html, images = render_email_html(report, config, generated)

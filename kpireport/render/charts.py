@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import matplotlib as mpl
 import pandas as pd
-from babel.dates import format_date
 from babel.numbers import format_compact_currency, format_compact_decimal
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -117,7 +116,7 @@ def tick_labels(periods: list[pd.Period], t: Translator) -> list[str]:
         return [t.period_short(p) for p in periods]
     out = []
     for i, p in enumerate(periods):
-        month = format_date(p.start_time.date(), "LLL", locale=t.locale)
+        month = t.month_short(p)
         out.append(f"{month}\n{t.digits(str(p.year))}" if i == 0 or p.month == 1 else month)
     return out
 
@@ -158,7 +157,9 @@ def _plot(report: Report, t: Translator, currency: str, chart_id: str) -> Figure
                     linestyle="--", zorder=2, label=t("html.charts.target"))
         unit = kpis[kid].unit
     ax.set_xticks(x)
-    ax.set_xticklabels(labels)
+    # Solar Hijri month names are long (Ordibehesht, Shahrivar): slanted, twelve of them fit
+    slant = {"rotation": 40, "ha": "right"} if max(len(s.split("\n")[0]) for s in labels) > 6 else {}
+    ax.set_xticklabels(labels, **slant)
     ax.tick_params(axis="both", length=0, pad=4)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
     ax.yaxis.set_major_formatter(_axis_formatter(unit, currency, t.locale))
@@ -178,7 +179,7 @@ def _plot(report: Report, t: Translator, currency: str, chart_id: str) -> Figure
 
 def render_chart(report: Report, config: Config, chart_id: str) -> bytes:
     """One chart as PNG bytes (WIDTH_PX x HEIGHT_PX)."""
-    t = Translator(config.language, config.locale)
+    t = Translator(config.language, config.locale, config.calendar)
     with mpl.rc_context():
         mpl.rcdefaults()
         mpl.rcParams.update(STYLE)

@@ -84,6 +84,7 @@ def report_dict(report: Report, generated: dt.date | None = None) -> dict[str, A
         "company": report.company,
         "currency": report.currency,
         "grain": report.grain.value,
+        **({"calendar": report.calendar.name} if report.calendar.persian else {}),  # periods are Solar Hijri
         "period": label(p),
         "periods": [label(q) for q in report.periods],
         "generated": (generated or dt.date.today()).isoformat(),

@@ -66,7 +66,7 @@ def create_app(config: Config, *, token: str | None = None, keep_minutes: float 
     """The app. `hosts`: the Host names accepted (None: any, for a server bound with a token)."""
     store = store or ReportStore(keep_minutes * 60)
     limit = int(max_upload_mb * 1024 * 1024)
-    t = Translator(config.language, config.locale)
+    t = Translator(config.language, config.locale, config.calendar)
     limiter = anyio.CapacityLimiter(workers)
     tasks: set[asyncio.Task] = set()
 

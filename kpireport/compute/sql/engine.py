@@ -20,13 +20,15 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from ...calendars import Calendar
 from ...catalog.model import Measure
 from ...dataset import Dataset
 from ...duck import connect
+from ...ranges import is_range
 from . import dialect as d
 from . import queries as q
 from .compiler import Columns, kind_of, nonblank
-from .frames import Span, period_map, span_days, spans_frame, window_span
+from .frames import Span, period_map, span_days, spans_frame
 
 _ZERO_WHEN_EMPTY = ("sum", "count", "nunique")  # flows; min, max and mean have no value without rows
 
@@ -41,17 +43,19 @@ class MeasureEngine:
     """
 
     @classmethod
-    def for_dataset(cls, dataset: Dataset) -> MeasureEngine:
+    def for_dataset(cls, dataset: Dataset, calendar: Calendar | None = None) -> MeasureEngine:
         """The engine for a report's tables: registered frames, plus the views of tables that
         stay where the data lives (Dataset.pushed)."""
         pushed = dataset.pushed
         if pushed is None:
-            return cls(dataset.tables)
+            return cls(dataset.tables, calendar=calendar)
         frames = {n: df for n, df in dataset.tables.items() if n not in pushed.views}
-        return cls(frames, {n: f"SELECT * FROM {d.ident(v)}" for n, v in pushed.views.items()}, pushed.con)
+        return cls(frames, {n: f"SELECT * FROM {d.ident(v)}" for n, v in pushed.views.items()}, pushed.con,
+                   calendar=calendar)
 
     def __init__(self, tables: Mapping[str, pd.DataFrame], views: Mapping[str, str] | None = None,
-                 con: duckdb.DuckDBPyConnection | None = None) -> None:
+                 con: duckdb.DuckDBPyConnection | None = None, calendar: Calendar | None = None) -> None:
+        self.calendar = calendar or Calendar()  # where each report period lies in real time
         self._con = con if con is not None else connect()
         self._names = itertools.count()
         self._source: dict[str, str] = {}
@@ -192,14 +196,15 @@ class MeasureEngine:
                    fiscal_year_start: int = 1) -> dict[str, pd.DataFrame]:
         """Each measure per period (rows) and member of `by` (columns; a single "" without `by`)."""
         index = pd.PeriodIndex(periods)
-        freq = index.freqstr
+        freq = _split_freq(periods)
         out: dict[str, pd.DataFrame] = {}
         ms = list(measures)
         plain = [m for m in ms if m.is_flow and m.window is None]
         for group in self._flow_groups(plain):
             out.update(self._periods(group, periods, freq, by, fiscal_year_start))
         for m in (m for m in ms if m.is_flow and m.window is not None):
-            out.update(self._spans([m], [window_span(p, m.window) for p in periods], freq, by, fiscal_year_start))
+            out.update(self._spans([m], [self.calendar.window(p, m.window) for p in periods], freq, by,
+                                   fiscal_year_start))
         stocks = [m for m in ms if m.agg == "stock"]
         for _, grp in itertools.groupby(sorted(stocks, key=_stock_key), key=_stock_key):
             out.update(self._stocks(list(grp), periods, by, fiscal_year_start))
@@ -219,7 +224,7 @@ class MeasureEngine:
         for m in ms:
             if not m.is_flow:
                 raise ValueError(f"measure {m.id!r} is not a flow; spans apply to flows only")
-        freq = pd.PeriodIndex(periods).freqstr
+        freq = _split_freq(periods)
         out: dict[str, np.ndarray] = {}
         for group in self._flow_groups(ms):
             for mid, frame in self._spans(group, spans, freq, None, fiscal_year_start).items():
@@ -241,16 +246,25 @@ class MeasureEngine:
 
     def _periods(self, ms: list[Measure], periods: list[pd.Period], freq: str, by: str | None,
                  fys: int) -> dict[str, pd.DataFrame]:
-        """Flows per report period: each row's period is arithmetic on its month. With `by`,
-        every bucket is read, so that members with data at any date are listed."""
+        """Flows per report period: each row's period is arithmetic on its month (a whole range
+        is one bucket, its dates bounding it; Solar Hijri months, of 29 to 31 days, are spans of
+        their real days). With `by`, members with data at any date are listed."""
         cols = self.columns(ms[0].table)
         src = self._flow_source(ms[0], freq, fys)
-        months = _MONTHS[freq[0]]
-        origin = min(_month(p.start_time) for p in periods)
-        pos = [(_month(p.start_time) - origin) // months for p in periods]
-        bucket = q.period_bucket(src.date_sql, origin, months)
-        first = d.timestamp(min(p.start_time for p in periods))
-        last = d.timestamp(max(p.end_time for p in periods))
+        if self.calendar.persian and not is_range(periods[0]):  # months of unequal length: by their days
+            have = self._frame(q.listing(ms, cols, src, by)) if by and cols.has(by) else None
+            return self._spans(ms, [self.calendar.span(p) for p in periods], freq, by, fys, have)
+        if is_range(periods[0]):
+            if len(periods) != 1:
+                raise ValueError("a whole range is computed on its own, not beside other periods")
+            pos, bucket = [0], "0"
+        else:
+            months = _MONTHS[freq[0]]
+            origin = min(_month(p.start_time) for p in periods)
+            pos = [(_month(p.start_time) - origin) // months for p in periods]
+            bucket = q.period_bucket(src.date_sql, origin, months)
+        first = d.timestamp(min(self.calendar.start(p) for p in periods))
+        last = d.timestamp(max(self.calendar.end(p) for p in periods))
         res = self._frame(q.periods(ms, cols, src, by, bucket, min(pos), max(pos), first, last))
         have = self._frame(q.listing(ms, cols, src, by)) if by and cols.has(by) else None
         rows = {b: [i for i, x in enumerate(pos) if x == b] for b in set(pos)}
@@ -258,8 +272,8 @@ class MeasureEngine:
                 for i, m in enumerate(ms)}
 
     def _spans(self, ms: list[Measure], spans: list[Span], freq: str, by: str | None,
-               fys: int) -> dict[str, pd.DataFrame]:
-        """Flows over spans of whole days that may overlap."""
+               fys: int, have: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+        """Flows over spans of whole days that may overlap (`have`: the members to list, see _grid)."""
         cols = self.columns(ms[0].table)
         src = self._flow_source(ms[0], freq, fys)
         sf, gf = span_days(spans)
@@ -268,7 +282,7 @@ class MeasureEngine:
         res = self._frame(q.spans(ms, cols, src, by, srel, grel))
         self._con.unregister(srel)
         self._con.unregister(grel)
-        return {m.id: _grid(res, i, len(spans), by, m.agg in _ZERO_WHEN_EMPTY) for i, m in enumerate(ms)}
+        return {m.id: _grid(res, i, len(spans), by, m.agg in _ZERO_WHEN_EMPTY, have=have) for i, m in enumerate(ms)}
 
     def _stocks(self, ms: list[Measure], periods: list[pd.Period], by: str | None,
                 fys: int) -> dict[str, pd.DataFrame]:
@@ -277,7 +291,7 @@ class MeasureEngine:
         src = self._dated(m0.table, m0.date, None, fys)
         join, end_sql = self._end_sql(m0.table, m0.end, fys)
         src = q.Dated(src.from_sql + join, src.date_sql)
-        rel = self._register(spans_frame([(p.start_time, p.end_time) for p in periods], m0.as_of)
+        rel = self._register(spans_frame([self.calendar.span(p) for p in periods], m0.as_of)
                              .rename(columns=lambda n: f"_s_{n}"))
         res = self._frame(q.stocks(ms, cols, src, end_sql, m0.as_of, by, rel))
         self._con.unregister(rel)
@@ -286,11 +300,16 @@ class MeasureEngine:
     def _last(self, m: Measure, periods: list[pd.Period], by: str | None, fys: int) -> dict[str, pd.DataFrame]:
         cols = self.columns(m.table)
         src = self._dated(m.table, m.date, None, fys)
-        rel = self._register(spans_frame([(p.start_time, p.end_time) for p in periods], m.as_of)
+        rel = self._register(spans_frame([self.calendar.span(p) for p in periods], m.as_of)
                              .rename(columns=lambda n: f"_s_{n}"))
         res = self._frame(q.last(m, cols, src, by, rel, ordered=cols.has(q.ROW)))
         self._con.unregister(rel)
         return {m.id: _grid(res, 0, len(periods), by, True)}
+
+
+def _split_freq(periods: list[pd.Period]) -> str:
+    """The frequency rows dated by a period text are split by: the report's, months in a range."""
+    return "M" if is_range(periods[0]) else pd.PeriodIndex(periods).freqstr
 
 
 def _stock_key(m: Measure) -> tuple[str, str, str, str]:

@@ -98,8 +98,3 @@ def period_map(texts: list[str], grain_freq: str | None, fiscal_year_start: int)
                          "dq": np.array([r[2] for r in rows], dtype="float64"),
                          "total": np.array([r[3] for r in rows], dtype="float64")})
 
-
-def window_span(p: pd.Period, months: int) -> Span:
-    """The trailing `months` months ending with period p (never shorter than p itself)."""
-    start = (p.end_time.to_period("M") - (months - 1)).start_time
-    return min(start, p.start_time), p.end_time

@@ -45,6 +45,7 @@ import pandas as pd
 from ...compute.report import Breakdown, Report
 from ...config import Config
 from ...i18n import Translator, tidy
+from ...ranges import is_range
 from . import notes
 from .formatting import ARROWS, Formatter, direction_of
 from .formatting import number as _num
@@ -74,7 +75,7 @@ class _Builder:
                  email: bool) -> None:
         self.r = report
         self.config = config
-        self.t = Translator(config.language, config.locale)
+        self.t = Translator(config.language, config.locale, config.calendar)
         self.f = Formatter(self.t, config.currency or report.currency)
         self.generated = generated
         self.images = images
@@ -215,7 +216,8 @@ class _Builder:
                 rows.append((abs(now - before) / max(abs(now), abs(before)), self.kpi_row(kid)))
         rows.sort(key=lambda x: -x[0])
         return {"intro": self.t("html.movers.intro", period=self.prev_label) if self.prev is not None else "",
-                "none": self.t("html.movers.none"), "items": [r for _, r in rows[:MAX_MOVERS]]}
+                "none": self.t("html.movers.none_range" if is_range(self.r.period) else "html.movers.none"),
+                "items": [r for _, r in rows[:MAX_MOVERS]]}
 
     def charts(self) -> list[dict[str, Any]]:
         from .. import charts
@@ -331,7 +333,7 @@ class _Builder:
             "period": period,
             "previous_period": self.prev_label,
             "generated": self.t("html.generated", date=self.t.date(self.generated)),
-            "subtitle": self.t("html.subtitle", grain=self.t(f"grain.{self.r.grain.value}"), period=period),
+            "subtitle": self.t("html.subtitle", grain=self.t.grain(self.r.period, self.r.grain), period=period),
             "preheader": self.t("html.preheader", period=period, **n),
             "labels": labels(self.t),
             "counts": counts,

@@ -26,7 +26,7 @@ def render_pdf(report: Report, config: Config, generated: dt.date, pngs: dict[st
     if pngs is None:
         pngs = chart_pngs.render_charts(report, config)
     ctx = build_context(report, config, generated, {cid: cid for cid in pngs})
-    t = Translator(config.language, config.locale)
+    t = Translator(config.language, config.locale, config.calendar)
     pdf = SummaryPdf(ctx["company"] or "", ctx["period"], t("pdf.page"), generated, ctx["lang"],
                      rtl=t.rtl, digits=t.digits)
     pdf.set_subject(ctx["title"])

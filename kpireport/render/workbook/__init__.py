@@ -42,7 +42,7 @@ __all__ = ["DashboardPlan", "Layout", "plan", "render_workbook"]
 
 def plan(report: Report, config: Config) -> tuple[Layout, DashboardPlan]:
     """Where every KPI, target, measure and tile lands, without writing anything (for tests and tools)."""
-    t = Translator(config.language, config.locale)
+    t = Translator(config.language, config.locale, config.calendar)
     lay = build_layout(report, t, unit_formats(config.currency, config.locale, t("days_word")))
     return lay, plan_dashboard(lay)
 
@@ -53,7 +53,7 @@ def render_workbook(report: Report, config: Config, generated: dt.date) -> bytes
     Built in memory (no temporary files, so it is safe in a drop-folder worker); `generated`
     is passed in rather than read from the clock so the same report gives the same file.
     """
-    t = Translator(config.language, config.locale)
+    t = Translator(config.language, config.locale, config.calendar)
     units = unit_formats(config.currency, config.locale, t("days_word"))
     lay = build_layout(report, t, units)
     dash_plan = plan_dashboard(lay)
@@ -88,7 +88,7 @@ def render_workbook(report: Report, config: Config, generated: dt.date) -> bytes
     dash.set_selection(*dash_plan.picker, *dash_plan.picker)
     company = config.company or report.company
     period = lay.labels[lay.selected]
-    grain = t(f"grain.{lay.grain.value}")
+    grain = t.grain(lay.periods[lay.selected], lay.grain)
     _print_setup(sheets, lay, dash_plan, print_blocks(dash_plan, chart_blocks), max(end, dash_plan.next_row),
                  printing.page_text(company, period, t), printing.paper_for(config.locale))
     wb.set_properties({

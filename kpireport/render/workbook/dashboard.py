@@ -189,7 +189,7 @@ def _header(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Translato
         ws.write_blank(1, c, None, band)
     ws.write_string(0, 1, t("workbook.dashboard.title", company=config.company or report.company),
                     st.get(bold=True, font_size=18, font_color=WHITE, bg_color=NAVY))
-    grain = t(f"grain.{lay.grain.value}")
+    grain = t.grain(lay.periods[lay.selected], lay.grain)
     ws.write_string(1, 1, f"{t('workbook.dashboard.heading')}  ·  {t('workbook.dashboard.grain', grain=grain)}",
                     st.get(font_color="#C9D6E8", bg_color=NAVY, font_size=10))
     ws.write_string(1, LAST_COL - 1, t("workbook.dashboard.generated", date=t.date(generated)),

@@ -72,8 +72,9 @@ def escape(text: str) -> str:
 
 def page_text(company: str, period: str, t: Translator) -> PageText:
     """Company left and period right in the header; sheet name left and 'Page 3 of 12' right below."""
-    left = f"&L&8{escape(company)}" if company else ""
-    header = f"{left}&R&8{escape(period)}"
+    left = f"&L&8 {escape(company)}" if company else ""
+    # a space after the size code: "&8" followed by "2024" would read as font size 82024
+    header = f"{left}&R&8 {escape(period)}"
     footer = f"&L&8&A&R&8{t('workbook.print.page')}"
     return PageText(header, footer)
 
