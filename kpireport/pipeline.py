@@ -7,9 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 from .cache import TableCache
+from .calendars import Calendar
 from .catalog import Catalog, load_catalog
 from .catalog.loader import check_extra_columns
-from .calendars import Calendar
 from .compute.engine import check_period, choose_periods, compute_report
 from .compute.report import Report
 from .config import Config
