@@ -39,7 +39,7 @@ def mark(name):
     now = time.perf_counter(); stages.append((name, now - t, rss())); t = now
 from kpireport.config import Config
 from kpireport.catalog import default_catalog
-from kpireport.compute.engine import compute_report
+from kpireport.compute.run import compute_report
 from kpireport.mapping import map_sheets
 from kpireport.validate import validate
 config = Config(); catalog = default_catalog()

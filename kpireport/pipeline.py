@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 
 from .catalog import Catalog, load_catalog
-from .compute.engine import check_period, compute_report
+from .compute.engine import check_period
 from .compute.report import Report
+from .compute.run import compute_report
 from .config import Config
 from .dataset import Dataset
 from .duck import within_memory
@@ -19,7 +20,7 @@ from .periods import Grain, parse_period
 from .problems import ProblemLog, Severity
 from .read import read_inputs
 from .read.docprops import first_properties
-from .read.readers import expand
+from .read.inputs import expand
 from .validate import validate
 
 

@@ -23,7 +23,7 @@ from kpireport.errors import (
     UnsafeContentError,
     UnsupportedFormatError,
 )
-from kpireport.read import guard, isolate, readers
+from kpireport.read import entry, guard, isolate, readers
 from kpireport.read.sniff import Ole2, biff_is_encrypted, sniff
 
 from .conftest import SAMPLES
@@ -273,9 +273,9 @@ def test_text_length_check_names_the_cell() -> None:
 def test_child_reads_exactly_what_the_parent_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     path = SAMPLES / "finance.xlsx"
     monkeypatch.setenv("KPIREPORT_ISOLATE", "never")
-    here = readers.read_path(path)
+    here = entry.read_path(path)
     monkeypatch.setenv("KPIREPORT_ISOLATE", "always")
-    there = readers.read_path(path)
+    there = entry.read_path(path)
     assert here == there
 
 

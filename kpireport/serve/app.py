@@ -37,7 +37,7 @@ from starlette.routing import Route
 from ..config import Config
 from ..errors import KpiReportError, one_line_text
 from ..i18n import Translator
-from ..read.readers import SUPPORTED
+from ..read.inputs import SUPPORTED
 from .page import page_html
 from .quality import quality
 from .store import ReportStore, clean_name
