@@ -10,8 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpireport.validate import columns as conv
-from kpireport.validate.parsers import (
+from kpireport.parsing import (
     decimal_evidence,
     excel_serial,
     guess_day_first,
@@ -22,6 +21,7 @@ from kpireport.validate.parsers import (
     parse_month,
     parse_number,
 )
+from kpireport.validate import columns as conv
 
 
 @pytest.mark.parametrize(("text", "decimal", "expected"), [

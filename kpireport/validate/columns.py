@@ -21,7 +21,7 @@ from itertools import repeat
 import numpy as np
 import pandas as pd
 
-from .parsers import (
+from ..parsing import (
     MAX_YEAR,
     MIN_YEAR,
     decimal_evidence,

@@ -1,8 +1,11 @@
 """Scalar value parsers for what real exports put in cells.
 
 Each parser returns the value or raises ValueError with a reason a user understands. They
-are applied once per distinct text in a column (see `columns.py`), so a million rows with a
-few thousand distinct dates cost a few thousand parses.
+are applied once per distinct text in a column (see `validate/columns.py`), so a million rows
+with a few thousand distinct dates cost a few thousand parses.
+
+The module sits below the mapping and validate stages because both parse values: mapping to
+recognise a month header or a date column, validate to convert every cell.
 """
 
 from __future__ import annotations
