@@ -10,13 +10,13 @@ from .catalog import Catalog, load_catalog
 from .compute.engine import check_period
 from .compute.report import Report
 from .compute.run import compute_report
-from .config import Config
+from .config import Config, apply_target_overrides, locale_currency
 from .dataset import Dataset
 from .duck import within_memory
 from .errors import InputError, MissingDataError
 from .mapping import map_sheets
 from .model import apply_model
-from .periods import Grain, parse_period
+from .periods import Grain, convert, grain_of, parse_period
 from .problems import ProblemLog, Severity
 from .read import read_inputs
 from .read.docprops import first_properties
@@ -101,8 +101,6 @@ def identity(config: Config, dataset: Dataset) -> tuple[str, str]:
     that workbook's custom property Currency, else the one of the locale's country (en_US: USD,
     tr_TR: TRY), else '' (numbers without a symbol).
     """
-    from .config import locale_currency
-
     company = config.company or dataset.company or dataset.title
     return company, config.currency or dataset.currency or locale_currency(config.locale)
 
@@ -122,16 +120,12 @@ def run_with_dataset(inputs: list[Path], config: Config, grain: Grain | None = N
     with within_memory():
         dataset = load_dataset(inputs, config, catalog)
     if config.target_overrides:
-        from .config import apply_target_overrides
-
         dataset.tables["targets"] = apply_target_overrides(dataset.tables.get("targets"), config.target_overrides,
                                                            config.fiscal_year_start)
     g = Grain(grain) if grain else config.grain
     chosen = None
     if period:
         chosen = parse_period(period, config.fiscal_year_start)
-        from .periods import convert, grain_of
-
         if grain is None:
             g = grain_of(chosen)
         elif grain_of(chosen) != g:

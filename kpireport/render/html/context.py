@@ -45,6 +45,7 @@ import pandas as pd
 from ...compute.report import Breakdown, Report
 from ...config import Config
 from ...i18n import Translator, tidy
+from .. import charts
 from . import notes
 from .formatting import ARROWS, Formatter, direction_of
 from .formatting import number as _num
@@ -218,8 +219,6 @@ class _Builder:
                 "none": self.t("html.movers.none"), "items": [r for _, r in rows[:MAX_MOVERS]]}
 
     def charts(self) -> list[dict[str, Any]]:
-        from .. import charts
-
         out = []
         for cid in charts.CHART_IDS:
             if cid not in self.images:
