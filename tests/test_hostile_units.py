@@ -217,7 +217,7 @@ def test_column_and_stray_row_limits(tmp_path: Path, cell: str, error: type | No
 
 
 def test_extent_limit_is_too_large_not_unsafe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(guard, "MAX_SHEET_CELLS", 100)
+    monkeypatch.setattr(guard.limits, "MAX_SHEET_CELLS", 100)
     path = tmp_path / "dense.xlsx"
     write_orders_xlsx(path, order_rows(20, random.Random(7)))
     with pytest.raises(TooLargeError, match=r"spans A1:G21 \(147 cells\)"):
@@ -229,10 +229,10 @@ def test_member_ratio_and_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                  add={"xl/media/blank.xml": b" " * 2_000_000})
     path = _xlsx(tmp_path, "r.xlsx", data)
     guard.check(path)
-    monkeypatch.setattr(guard, "RATIO_MIN_BYTES", 1_000_000)
+    monkeypatch.setattr(guard.limits, "RATIO_MIN_BYTES", 1_000_000)
     with pytest.raises(UnsafeContentError, match="zip bomb"):
         guard.check(path)
-    monkeypatch.setattr(guard, "MAX_ZIP_MEMBERS", 3)
+    monkeypatch.setattr(guard.limits, "MAX_ZIP_MEMBERS", 3)
     with pytest.raises(UnsafeContentError, match="parts"):
         guard.check(path)
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from .. import marker
 from ..errors import InputError, TooLargeError
 from ..problems import Problem, ProblemLog, Severity
-from .guard import MAX_FILE_BYTES
+from .guard.limits import MAX_FILE_BYTES
 
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
 _PIPE_PREFIXES = ("/dev/fd/", "/proc/self/fd/", "/dev/stdin")
