@@ -1,7 +1,7 @@
 """The import contract: stages import one way only, and no module imports itself back in a circle.
 
 Stages, bottom to top: shared definitions <- read <- mapping <- validate <- config <- model <-
-compute <- pipeline <- render <- deliver <- the commands (cli, serve, watch, template, sample).
+compute <- pipeline <- render <- deliver <- outputs <- the commands (cli, serve, watch, template, sample).
 A module may import its own stage and any stage below it, never one above. Every import counts,
 also one inside a function or under TYPE_CHECKING: an import moved into a function to dodge a
 cycle is still a cycle. The graph comes from `tools/house.py`, which reads the source with `ast`.
@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("pipeline",),
     ("render",),
     ("deliver",),
+    ("outputs",),
     ("cli", "serve", "watch", "template", "sample", "__main__", ""),
 ]
 

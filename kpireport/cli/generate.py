@@ -81,8 +81,8 @@ def generate(inputs: tuple[Path, ...], out_dir: Path, period: str | None, grain:
     """
     from ..deliver.email import is_draft, send
     from ..deliver.files import write_all
+    from ..outputs import render_outputs
     from ..pipeline import run_with_dataset
-    from ..watch import render_outputs
 
     config = load_cli_config(config_path)
     today = dt.date.today()
@@ -146,9 +146,7 @@ def summary_table(report, written: list[Path], period: str | None = None, draft:
 
     `draft`: the .eml has no sender or recipients (no e-mail config), so it is called a draft.
     """
-    from collections import Counter
-
-    counts = Counter(s for s in report.status[report.period].dropna() if isinstance(s, str))
+    counts = report.status_counts()
     warnings = [p for p in report.problems if p.severity.value != "info"]
     suppressed = sum(getattr(report.problems, "suppressed", {}).values())
     period = period or report.period_label()

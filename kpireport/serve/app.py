@@ -276,8 +276,8 @@ def make_report(config: Config, folder: Path, skipped: list[str], t: Translator,
                 step: Callable[[str], None]) -> dict[str, Any]:
     """What `kpireport generate <inputs> --out <folder>/report` does, and the page's data."""
     from ..deliver.files import write_all
+    from ..outputs import render_outputs
     from ..pipeline import run_with_dataset
-    from ..watch import render_outputs
 
     step("read")
     report, dataset = run_with_dataset([folder / "inputs"], config)
