@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -128,6 +129,7 @@ def _progress(steps: list[str], enabled: bool) -> Iterator:
         yield lambda name: None
         return
     started: list[str] = []
+    bar: Any
     with click.progressbar(length=len(steps), label="kpireport", file=sys.stderr, show_eta=False,
                            show_percent=False, show_pos=True, width=20,
                            item_show_func=lambda item: STEPS.get(item, item) if item else None) as bar:

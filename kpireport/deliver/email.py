@@ -88,7 +88,8 @@ def build_message(report: Report, config: Config, generated: dt.date, workbook_b
     html, images = shown.email_html()
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
-    html_part = msg.get_payload()[1]
+    html_part = msg.get_body(("html",))  # the alternative just added
+    assert isinstance(html_part, EmailMessage)
     for cid, png in images.items():
         html_part.add_related(png, maintype="image", subtype="png", cid=f"<{cid}>",
                               filename=f"{cid.split('.', 1)[0]}.png", disposition="inline")

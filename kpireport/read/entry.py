@@ -65,6 +65,8 @@ def _verify(path: Path, sheets: list[RawSheet], facts, found: dict[str, SheetExt
         shared = _shared_na_like(path)
     for sheet in todo:
         body = sheet.body
+        if body is None:
+            continue
         extras = found.get(sheet.sheet)
         if not shared and extras is not None and not extras.inline_strings:
             body.unverified = {}  # every text of the sheet is a shared string, and none reads as missing

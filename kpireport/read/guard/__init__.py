@@ -119,7 +119,9 @@ def check_text_lengths(sheets: list, facts: Facts | None = None) -> None:
                 if type(value) is str and len(value) > limits.MAX_TEXT_CHARS:
                     _too_long(sheet, r, c, len(value))
         body = getattr(sheet, "body", None)
-        for c, col in (body.columns.items() if body is not None else ()):
+        if body is None:
+            continue
+        for c, col in body.columns.items():
             texts = col.categories.to_numpy(dtype=object) if hasattr(col, "categories") else col
             for value in texts:
                 if isinstance(value, str) and len(value) > limits.MAX_TEXT_CHARS:

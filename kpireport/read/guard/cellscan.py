@@ -4,15 +4,17 @@ goes to the exact expat pass in xmlparse.py)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from . import limits
 from .facts import SheetFacts
 from .limits import cell_ref
 
-_np = None
-_TABLES: dict[str, object] = {}
+_np: Any = None             # numpy, imported on first use (the guard's CSV path never needs it)
+_TABLES: dict[str, Any] = {}
 
 
-def numpy():
+def numpy() -> Any:
     global _np
     if _np is None:
         import numpy as np
@@ -40,8 +42,8 @@ def numpy():
 
 
 _PAD = b"\0" * 32
-_DIGIT_OFFSETS = None
-_POWERS = None
+_DIGIT_OFFSETS: Any = None
+_POWERS: Any = None
 
 
 def max_gap(piece: bytes) -> int:
