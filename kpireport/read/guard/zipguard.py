@@ -13,12 +13,13 @@ import zipfile
 import zlib
 from pathlib import Path
 
-from ...errors import CorruptFileError, EncryptedFileError, TooLargeError, UnsafeContentError, UnsupportedFormatError
+from ...errors import CorruptFileError, TooLargeError, UnsafeContentError, UnsupportedFormatError
 from .. import partmap, sharedtext
 from ..deflate import DamagedMember, Inflater, TruncatedMember, seek_data
 from ..xlsxpkg import NA_LIKE_SHARED, ExtrasScan
 from . import limits
 from .cellscan import CellScan, declaration, max_gap
+from .directory import check_directory, check_end_record
 from .facts import Facts, SheetFacts
 from .limits import EXPORT_AGAIN, FIX_STRAY, cell_ref, mb, part_label
 from .ods import OdsScan
@@ -35,13 +36,13 @@ class ZipGuard:
         self.shared_lengths: sharedtext.Lengths | None = None
 
     def run(self) -> None:
-        self._check_end_record()
+        check_end_record(self.path, self.name, self.facts.size)
         try:
             with zipfile.ZipFile(self.path) as zf:
                 infos = zf.infolist()
         except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
             raise CorruptFileError(f"{self.name}: the workbook is damaged or was cut short.", EXPORT_AGAIN) from None
-        self._check_directory(infos)
+        check_directory(self.name, infos)
         try:
             self._scan_members(infos)
         except (OSError, EOFError, struct.error, zlib.error, ValueError, OverflowError, zipfile.BadZipFile):
@@ -114,59 +115,6 @@ class ZipGuard:
         self.budget = limits.MAX_TOTAL_UNCOMPRESSED  # these parts are scanned again with the rest
         self.facts.inflated = 0
         return partmap.build(*texts)
-
-    # -- the zip directory, from declarations only
-
-    def _check_end_record(self) -> None:
-        """Count entries from the end-of-central-directory record before zipfile builds them."""
-        size = self.facts.size
-        with open(self.path, "rb") as fh:
-            fh.seek(max(0, size - 65_557))
-            tail = fh.read()
-        at = tail.rfind(b"PK\x05\x06")
-        if at < 0 or at + 22 > len(tail):
-            raise CorruptFileError(f"{self.name}: the workbook is damaged or was cut short.", EXPORT_AGAIN)
-        _, _, _, entries, cd_size, _ = struct.unpack_from("<HHHHII", tail, at + 4)
-        if entries == 0xFFFF or cd_size == 0xFFFFFFFF:  # zip64: sizes are in the zip64 record; zipfile reads it
-            loc = tail.rfind(b"PK\x06\x06")
-            if loc >= 0 and loc + 56 <= len(tail):
-                entries, cd_size = struct.unpack_from("<QQ", tail, loc + 32)
-        if entries > limits.MAX_ZIP_MEMBERS:
-            raise UnsafeContentError(f"{self.name}: the file holds {entries:,} parts; a workbook has a few dozen "
-                                     f"(kpireport reads up to {limits.MAX_ZIP_MEMBERS:,}).",
-                                     "Save it again from Excel.")
-        if cd_size > limits.MAX_CENTRAL_DIRECTORY_BYTES:
-            raise UnsafeContentError(f"{self.name}: the file's directory is {mb(cd_size)}, far beyond any workbook's.",
-                                     "Save it again from Excel.")
-
-    def _check_directory(self, infos: list) -> None:
-        if len(infos) > limits.MAX_ZIP_MEMBERS:
-            raise UnsafeContentError(f"{self.name}: the file holds {len(infos):,} parts (kpireport reads up to "
-                                     f"{limits.MAX_ZIP_MEMBERS:,}).", "Save it again from Excel.")
-        total = 0
-        for info in infos:
-            if info.flag_bits & 0x1:
-                raise EncryptedFileError(f"{self.name}: the file is a password-protected zip archive.",
-                                         "Unpack it with its password and drop the workbook inside.")
-            if info.compress_type not in (0, 8) and info.file_size:
-                raise UnsupportedFormatError(f"{self.name}: part {info.filename} uses a compression method (#"
-                                             f"{info.compress_type}) that Excel never writes.",
-                                             "Open it in Excel or LibreOffice, save it as .xlsx and drop the new copy.")
-            total += info.file_size
-            ratio = info.file_size / max(info.compress_size, 1)
-            if info.file_size > limits.RATIO_MIN_BYTES and ratio > limits.MAX_MEMBER_RATIO:
-                raise UnsafeContentError(
-                    f"{self.name}: part {info.filename} declares {mb(info.file_size)} packed into "
-                    f"{mb(info.compress_size)} ({ratio:,.0f}x); that is a zip bomb, not a workbook.",
-                    "Do not open it; ask the sender for the original export.")
-            lower = info.filename.lower()
-            if lower.endswith(limits.NESTED_ARCHIVES) and not lower.startswith(("xl/embeddings/", "object")):
-                raise UnsafeContentError(f"{self.name}: the file holds another archive ({info.filename}); workbooks "
-                                         "saved by Excel or LibreOffice do not.", "Save it again from Excel.")
-        if total > limits.MAX_TOTAL_UNCOMPRESSED:
-            raise TooLargeError(f"{self.name}: the workbook unpacks to {mb(total)}; kpireport reads workbooks up to "
-                                f"{mb(limits.MAX_TOTAL_UNCOMPRESSED)} unpacked.",
-                                "Export a shorter period or fewer columns.")
 
     # -- inflating, bounded and checked
 
