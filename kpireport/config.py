@@ -21,11 +21,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .catalog import default_catalog, load_catalog
+from .errors import ConfigError, UsageError
+from .i18n import default_locale, languages
 from .mapping import MappingOverrides
-from .periods import Grain
+from .mapping.mapper import IGNORE_WORDS
+from .periods import Grain, label, parse_period
+from .schema import default_schema
 from .validate import Locale
-from .yamlfile import parse_yaml
+from .yamlfile import SafeLoader, parse_yaml
 
 # Every top-level key, with the sentence `kpireport init` and the errors use to explain it.
 KEYS: dict[str, str] = {
@@ -151,7 +155,6 @@ def _marks(text: str) -> dict[str, tuple[Any, Any]]:
     """{key path as the errors write it: (mark of the value, mark of the key)} over the whole file."""
     import yaml
 
-    from .yamlfile import SafeLoader
 
     out: dict[str, tuple[Any, Any]] = {}
 
@@ -234,8 +237,6 @@ def _config(path: Path, raw: dict[str, Any]) -> Config:
     if "language" in raw:
         kw["language"] = _language(path, raw["language"])
         if "locale" not in kw:
-            from .i18n import default_locale
-
             kw["locale"] = default_locale(kw["language"])
     if "locale" in kw:
         kw["locale"] = _locale(path, kw["locale"])
@@ -332,8 +333,6 @@ def _currency(path: Path, kw: dict[str, Any]) -> None:
 
 
 def _language(path: Path, value: Any) -> str:
-    from .i18n import languages
-
     available = languages()
     if value not in available:
         hint = f"Use one of {', '.join(available)}, or add kpireport/data/messages/{value}.yaml (a copy of en.yaml)."
@@ -353,9 +352,6 @@ def _locale(path: Path, value: str) -> str:
 
 
 def _mapping(path: Path, raw: Any) -> MappingOverrides:
-    from .mapping.mapper import IGNORE_WORDS
-    from .schema import default_schema
-
     if raw is None:
         return MappingOverrides()
     example = 'For example mapping: {sheets: {"export.xlsx/Sheet1": orders}, columns: {orders: {"Datum": order_date}}}'
@@ -443,9 +439,6 @@ def _bands(path: Path, raw: Any) -> dict[str, float]:
 
 
 def _period_text(path: Path, key: str, period: Any, fiscal_year_start: int) -> str:
-    from .errors import UsageError
-    from .periods import label, parse_period
-
     if isinstance(period, dt.date):
         period = f"{period.year}-{period.month:02d}"
     try:
@@ -472,8 +465,6 @@ def _targets(path: Path, raw: Any, fiscal_year_start: int) -> tuple[tuple[str, s
 def _check_kpi_ids(path: Path, definitions: list[tuple[Path, dict[str, Any]]], named: list[tuple[str, str]]) -> None:
     """The config's catalog layer loads (errors name the file, KPI and key), and every KPI that hide,
     bands and targets name exists there or in the catalog."""
-    from .catalog import default_catalog, load_catalog
-
     catalog = load_catalog(definitions) if definitions else default_catalog()
     known = list(catalog.kpis)
     for key, kid in named:
@@ -544,7 +535,6 @@ def apply_target_overrides(targets: Any, overrides: tuple[tuple[str, str, float]
     """
     import pandas as pd
 
-    from .periods import label, parse_period
 
     if not overrides:
         return targets

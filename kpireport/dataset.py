@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from .problems import ProblemLog
+from .schema import default_schema
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -210,8 +211,6 @@ NOT_RECORDS = ("targets", "okrs", "market")
 def placing_date(table: str) -> str | None:
     """The date column that places a table's rows in time: its first required date column, else its
     first date column (customers: acquired_date, not customer_id)."""
-    from .schema import default_schema
-
     spec = default_schema().tables.get(table)
     if spec is None:
         return None

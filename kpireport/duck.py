@@ -22,6 +22,8 @@ import resource
 
 import duckdb
 
+from .errors import TooLargeError
+
 MAX_THREADS = 2
 SHARE_OF_LIMIT = 0.25
 MIN_MEMORY = 64 << 20
@@ -58,8 +60,6 @@ def tame_allocators() -> None:
 def within_memory():
     """DuckDB running out of its memory limit is the input being too large for this machine or
     limit (exit 13, with what to do), not a bug."""
-    from .errors import TooLargeError
-
     try:
         yield
     except duckdb.OutOfMemoryException as exc:

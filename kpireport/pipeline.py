@@ -10,20 +10,21 @@ from .cache import TableCache
 from .calendars import Calendar
 from .catalog import Catalog, load_catalog
 from .catalog.loader import check_extra_columns
-from .compute.engine import check_period, choose_periods, compute_report
+from .compute.engine import check_period, choose_periods
 from .compute.report import Report
-from .config import Config
+from .compute.run import compute_report
+from .config import Config, apply_target_overrides, locale_currency
 from .dataset import Dataset
 from .duck import within_memory
 from .errors import InputError, MissingDataError
 from .mapping import map_sheets
 from .model import apply_model
-from .periods import Grain, parse_period
+from .periods import Grain, convert, grain_of, parse_period
 from .problems import ProblemLog, Severity
 from .ranges import is_range, parse_range, wants_all, whole
 from .read import read_inputs
 from .read.docprops import first_properties
-from .read.readers import expand
+from .read.inputs import expand
 from .validate import validate
 
 
@@ -153,8 +154,6 @@ def identity(config: Config, dataset: Dataset) -> tuple[str, str]:
     that workbook's custom property Currency, else the one of the locale's country (en_US: USD,
     tr_TR: TRY), else '' (numbers without a symbol).
     """
-    from .config import locale_currency
-
     company = config.company or dataset.company or dataset.title
     return company, config.currency or dataset.currency or locale_currency(config.locale)
 
@@ -185,8 +184,6 @@ def run_with_dataset(inputs: list[Path], config: Config, grain: Grain | None = N
     with within_memory():
         dataset = load_dataset(inputs, config, catalog, source, cache)
     if config.target_overrides:
-        from .config import apply_target_overrides
-
         dataset.tables["targets"] = apply_target_overrides(dataset.tables.get("targets"), config.target_overrides,
                                                            config.fiscal_year_start)
     g = Grain(grain) if grain else config.grain
@@ -195,8 +192,6 @@ def run_with_dataset(inputs: list[Path], config: Config, grain: Grain | None = N
     period = period or config.period
     if period:
         chosen = chosen_period(dataset, period, config.fiscal_year_start, calendar)
-        from .periods import convert, grain_of
-
         if is_range(chosen):
             g = grain_of(chosen)  # a range's bounds give its grain; --grain does not split it
         elif grain is None:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .errors import CatalogError
+from .i18n import languages, messages
 from .resources import data_file
 from .yamlfile import parse_yaml
 
@@ -176,8 +177,6 @@ def with_language_words(schema: Schema) -> Schema:
     each new language also editing tables.yaml. They come last, so tables.yaml's own synonyms
     keep their preference, and a word already listed is not added twice.
     """
-    from .i18n import languages, messages
-
     per_lang = [messages(lang) for lang in languages()]
     tables: dict[str, TableSpec] = {}
     for name, spec in schema.tables.items():

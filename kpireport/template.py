@@ -29,7 +29,7 @@ from dataclasses import dataclass
 import xlsxwriter
 from babel.dates import get_date_format
 
-from .catalog import Catalog
+from .catalog import Catalog, load_catalog
 from .config import Config, locale_currency
 from .i18n import Translator
 from .render.formats import excel_currency
@@ -325,8 +325,6 @@ def build_template(config: Config | None = None, catalog: Catalog | None = None,
     """The blank input workbook as .xlsx bytes, in the config's language, locale and currency."""
     config = config or Config()
     if catalog is None:
-        from .catalog import load_catalog
-
         catalog = load_catalog(list(config.catalog_layers))
     w = _Writer(config, catalog, schema or default_schema(), file_name)
     w.instructions()

@@ -67,8 +67,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .config import Config
 from .deliver.files import sync_dir as _sync_dir
+from .deliver.files import write_all
 from .errors import InputError, KpiReportError, OutputError, one_line_text
+from .outputs import render_outputs, summary_line
+from .pipeline import run
 from .safenames import folder_name, shown
 
 PROCESSED, FAILED, JOURNAL = "processed", "failed", ".kpireport"
@@ -510,74 +514,19 @@ def _write_text(path: Path, text: str) -> None:
 
 # -- the report step ------------------------------------------------------------------------------
 
-def render_outputs(report: Any, config: Any, generated: dt.date, base: str,
-                   step: Callable[[str], None] | None = None, pdf: bool = True) -> tuple[dict[str, bytes], Any]:
-    """Every output of one report, rendered in memory: {file name: bytes} and the e-mail message.
-
-    The same files `kpireport generate` writes: <base>.xlsx, .html, .pdf (unless `pdf` is
-    false), .eml (workbook attached) and .json. The charts are drawn once for the HTML and
-    the PDF. `step(name)` is called before each one (progress display).
-    """
-    import dataclasses
-
-    from .deliver.email import build_message, message_bytes
-    from .render.charts import render_charts
-    from .render.html import render_html
-    from .render.json_out import render_json
-    from .render.workbook import render_workbook
-
-    # The company and currency the pipeline settled on (config, else the input's document
-    # properties / the locale), so that every output names the same ones.
-    config = dataclasses.replace(config, company=report.company, currency=report.currency)
-    step = step or (lambda name: None)
-    step("workbook")
-    workbook = render_workbook(report, config, generated)
-    step("html")
-    pngs = render_charts(report, config)
-    html = render_html(report, config, generated, pngs)
-    files = {f"{base}.xlsx": workbook, f"{base}.html": html.encode("utf-8")}
-    if pdf:
-        from .render.pdf import render_pdf
-
-        step("pdf")
-        files[f"{base}.pdf"] = render_pdf(report, config, generated, pngs)
-    step("email")
-    message = build_message(report, config, generated, workbook, f"{base}.xlsx")
-    step("json")
-    files[f"{base}.eml"] = message_bytes(message)
-    files[f"{base}.json"] = render_json(report, generated).encode("utf-8")
-    return files, message
-
-
-def report_processor(config: Any, name: str = "kpi-report", today: Callable[[], dt.date] = dt.date.today,
+def report_processor(config: Config, name: str = "kpi-report", today: Callable[[], dt.date] = dt.date.today,
                      ) -> Process:
     """The default `process`: the file's own report, as `kpireport generate FILE --out DIR` writes it."""
-    from .deliver.files import write_all
-    from .pipeline import run
-
     def process(path: Path, report_dir: Path) -> str:
         report = run([path], config)
         files, _ = render_outputs(report, config, today(), name)
         write_all({report_dir / n: data for n, data in files.items()})
-        return summary_line(report)
+        try:
+            return summary_line(report)
+        except Exception:  # a summary is a courtesy: never fail a report over it
+            return ""
 
     return process
-
-
-def summary_line(report: Any) -> str:
-    """'October 2026: 31 KPIs, 12 on track, 4 at risk, 3 off track; 5 could not be computed'."""
-    from collections import Counter
-
-    try:
-        counts = Counter(s for s in report.status[report.period].dropna() if isinstance(s, str))
-        parts = [f"{report.period_label()}: {len(report.computed)} KPIs"]
-        parts += [f"{counts[s]} {s.replace('_', ' ')}" for s in ("on_track", "at_risk", "off_track") if counts[s]]
-        text = ", ".join(parts)
-        if report.unavailable:
-            text += f"; {len(report.unavailable)} could not be computed"
-        return text
-    except Exception:  # a summary is a courtesy: never fail a report over it
-        return ""
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:

@@ -14,7 +14,7 @@ import pandas as pd
 from kpireport.mapping import map_sheets
 from kpireport.problems import ProblemLog
 from kpireport.read import read_inputs
-from kpireport.read.readers import expand
+from kpireport.read.inputs import expand
 
 SAMPLE = Path(__file__).resolve().parent.parent / "sample_workbooks"
 

@@ -9,7 +9,7 @@ import pytest
 
 from kpireport.catalog import default_catalog, load_catalog
 from kpireport.catalog.formula import parse, to_excel
-from kpireport.compute.engine import compute_report
+from kpireport.compute.run import compute_report
 from kpireport.errors import CatalogError
 from kpireport.periods import Grain, parse_period
 from kpireport.render.json_out import report_dict

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from kpireport.catalog import default_catalog
-from kpireport.compute.engine import compute_report
+from kpireport.compute.run import compute_report
 from kpireport.compute.ytd import ytd_kpis
 from kpireport.periods import Grain, parse_period
 from kpireport.render.json_out import render_json, report_dict

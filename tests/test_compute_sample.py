@@ -8,7 +8,8 @@ import pandas as pd
 import pytest
 
 from kpireport.catalog import default_catalog
-from kpireport.compute.engine import compute_report, kpi_values
+from kpireport.compute.engine import kpi_values
+from kpireport.compute.run import compute_report
 from kpireport.config import Config, load_config
 from kpireport.dataset import Dataset
 from kpireport.periods import Grain

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from kpireport.catalog import default_catalog
-from kpireport.compute.engine import compute_report
+from kpireport.compute.run import compute_report
 from kpireport.compute.status import AT_RISK, IMPROVING, OFF_TRACK, ON_TRACK, STEADY, WORSENING, status, trend
 from kpireport.compute.targets import kind_of, overall, rollup_rule, target_table
 from kpireport.periods import Grain, parse_period

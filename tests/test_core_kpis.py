@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from kpireport.catalog import default_catalog
-from kpireport.compute.engine import compute_report
+from kpireport.compute.run import compute_report
 from kpireport.periods import Grain, parse_period
 
 from .fixtures import small_dataset

@@ -250,16 +250,16 @@ def test_a_region_called_na_in_the_shared_strings_makes_blank_number_cells_check
     rows[9][3] = None
     path = _workbook(tmp_path / "o.xlsx", rows)
     calls = []
-    from kpireport.read import readers
+    from kpireport.read import entry
 
-    real = readers.column_texts
-    monkeypatch.setattr(readers, "column_texts", lambda *a: calls.append(a) or real(*a))
+    real = entry.column_texts
+    monkeypatch.setattr(entry, "column_texts", lambda *a: calls.append(a) or real(*a))
     _same([path], Config(), monkeypatch)
     assert calls, "an 'NA' in the shared strings could hide in a number column: it must be read again"
 
 
 def test_blank_cells_without_missing_like_texts_are_not_read_twice(tmp_path, monkeypatch):
-    from kpireport.read import readers
+    from kpireport.read import entry
 
     rows = [[*r[:4], "South" if r[4] == "NA" else r[4]] for r in [HEADER, *_orders(30)]]  # no "NA" anywhere
     rows[9][3] = None
@@ -269,7 +269,7 @@ def test_blank_cells_without_missing_like_texts_are_not_read_twice(tmp_path, mon
     def refuse(*args, **kwargs):
         raise AssertionError("columns read a second time although no 'NA'-like text can hide in them")
 
-    monkeypatch.setattr(readers, "column_texts", refuse)
+    monkeypatch.setattr(entry, "column_texts", refuse)
     _same([path], Config(), monkeypatch)
     sheet = _by_column([path], monkeypatch)[0]
     assert sheet.body.unverified == {} and np.isnan(sheet.column(3, 1)[8])

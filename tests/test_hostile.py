@@ -181,7 +181,7 @@ def test_debug_shows_the_traceback(tmp_path: Path, corpus) -> None:
 
 def test_an_unexpected_error_is_one_line_and_exit_1(tmp_path: Path) -> None:
     """A bug (here: an exception injected into the read stage) is one line, exit 1, no traceback."""
-    code = ("import sys, kpireport.read.readers as r\n"
+    code = ("import sys, kpireport.read.entry as r\n"
             "def boom(path): raise ZeroDivisionError('injected')\n"
             "r.read_path = boom\n"
             "from kpireport.cli import main\n"

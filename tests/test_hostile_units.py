@@ -23,7 +23,7 @@ from kpireport.errors import (
     UnsafeContentError,
     UnsupportedFormatError,
 )
-from kpireport.read import guard, isolate, readers
+from kpireport.read import entry, guard, isolate, readers
 from kpireport.read.sniff import Ole2, biff_is_encrypted, sniff
 
 from .conftest import SAMPLES
@@ -217,7 +217,7 @@ def test_column_and_stray_row_limits(tmp_path: Path, cell: str, error: type | No
 
 
 def test_extent_limit_is_too_large_not_unsafe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(guard, "MAX_SHEET_CELLS", 100)
+    monkeypatch.setattr(guard.limits, "MAX_SHEET_CELLS", 100)
     path = tmp_path / "dense.xlsx"
     write_orders_xlsx(path, order_rows(20, random.Random(7)))
     with pytest.raises(TooLargeError, match=r"spans A1:G21 \(147 cells\)"):
@@ -229,10 +229,10 @@ def test_member_ratio_and_counts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                  add={"xl/media/blank.xml": b" " * 2_000_000})
     path = _xlsx(tmp_path, "r.xlsx", data)
     guard.check(path)
-    monkeypatch.setattr(guard, "RATIO_MIN_BYTES", 1_000_000)
+    monkeypatch.setattr(guard.limits, "RATIO_MIN_BYTES", 1_000_000)
     with pytest.raises(UnsafeContentError, match="zip bomb"):
         guard.check(path)
-    monkeypatch.setattr(guard, "MAX_ZIP_MEMBERS", 3)
+    monkeypatch.setattr(guard.limits, "MAX_ZIP_MEMBERS", 3)
     with pytest.raises(UnsafeContentError, match="parts"):
         guard.check(path)
 
@@ -273,9 +273,9 @@ def test_text_length_check_names_the_cell() -> None:
 def test_child_reads_exactly_what_the_parent_reads(monkeypatch: pytest.MonkeyPatch) -> None:
     path = SAMPLES / "finance.xlsx"
     monkeypatch.setenv("KPIREPORT_ISOLATE", "never")
-    here = readers.read_path(path)
+    here = entry.read_path(path)
     monkeypatch.setenv("KPIREPORT_ISOLATE", "always")
-    there = readers.read_path(path)
+    there = entry.read_path(path)
     assert here == there
 
 

@@ -53,7 +53,7 @@ def test_a_member_declared_smaller_than_it_is_but_intact_is_an_attack(tmp_path: 
 ])
 def test_wide_sheets_that_fill_their_range_are_not_stray_cells(tmp_path: Path, monkeypatch, rows: int, cols: int,
                                                              stray: str, error: type | None) -> None:
-    monkeypatch.setattr(guard, "MAX_SHEET_CELLS", 10_000_000)
+    monkeypatch.setattr(guard.limits, "MAX_SHEET_CELLS", 10_000_000)
     sheet = guard.SheetFacts("Data", SHEET, max_row=rows, max_col=cols, rows_with_data=rows, cells=rows * cols,
                              far_col_cell=f"{guard.cell_ref(1, cols)}")
     if stray:
@@ -62,7 +62,7 @@ def test_wide_sheets_that_fill_their_range_are_not_stray_cells(tmp_path: Path, m
         for ch in letters:
             col = col * 26 + ord(ch) - 64
         sheet.max_col, sheet.far_col_cell = col, stray
-    judge = guard._ZipGuard(Path("w.xlsx"), "xlsx", guard.Facts(Path("w.xlsx"), "xlsx", 0))._judge
+    judge = guard.ZipGuard(Path("w.xlsx"), "xlsx", guard.Facts(Path("w.xlsx"), "xlsx", 0))._judge
     if error is None:
         judge(sheet)
     else:

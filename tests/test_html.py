@@ -322,7 +322,7 @@ def test_plain_text_has_the_same_headline_content(report):
 
 def test_quarterly_report_renders(report):
     from kpireport.catalog import load_catalog
-    from kpireport.compute.engine import compute_report
+    from kpireport.compute.run import compute_report
     from kpireport.periods import Grain
 
     try:

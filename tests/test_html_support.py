@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from kpireport.catalog import load_catalog
-from kpireport.compute.engine import compute_report
 from kpireport.compute.report import KeyResult, Objective, Report
+from kpireport.compute.run import compute_report
 from kpireport.dataset import Dataset, Source
 from kpireport.periods import Grain
 from kpireport.problems import Problem, ProblemLog, Severity

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 
 from kpireport.catalog import default_catalog
-from kpireport.compute.engine import compute_report
 from kpireport.compute.report import Report
+from kpireport.compute.run import compute_report
 from kpireport.periods import Grain, parse_period
 
 from .kpi_fixture import dataset

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from kpireport.catalog import default_catalog
-from kpireport.compute.engine import compute_report
 from kpireport.compute.okrs import progress
 from kpireport.compute.report import KeyResult, Objective
+from kpireport.compute.run import compute_report
 from kpireport.periods import Grain, parse_period
 
 from .kpi_fixture import dataset, num, text

@@ -10,14 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kpireport.validate import columns as conv
-from kpireport.validate.parsers import (
+from kpireport.parsing import (
     decimal_evidence,
     parse_bool,
     parse_date_text,
     parse_month,
     parse_number,
 )
+from kpireport.validate import columns as conv
 
 
 @pytest.mark.parametrize(("text", "decimal", "expected"), [

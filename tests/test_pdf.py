@@ -18,7 +18,7 @@ import pypdf
 import pytest
 
 from kpireport.catalog import default_catalog
-from kpireport.compute.engine import compute_report
+from kpireport.compute.run import compute_report
 from kpireport.config import Config
 from kpireport.periods import Grain
 from kpireport.render.pdf import render_pdf, sections

@@ -220,7 +220,7 @@ def test_filled_template_gives_the_sample_workbooks_kpis(tmp_path: Path, lang: s
     ("sl", "template.yes", True), ("sl", "template.no", False),
 ])
 def test_yes_no_words_of_the_template_are_read(lang, word, kind):
-    from kpireport.validate.parsers import parse_bool
+    from kpireport.parsing import parse_bool
 
     assert parse_bool(Translator(lang)(word)) is kind
 

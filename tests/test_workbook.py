@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from kpireport.catalog import default_catalog
-from kpireport.compute.engine import compute_report
+from kpireport.compute.run import compute_report
 from kpireport.config import Config
 from kpireport.dataset import Dataset, Source
 from kpireport.i18n import Translator, messages

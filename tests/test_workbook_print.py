@@ -21,7 +21,7 @@ import pytest
 from xlsxwriter.utility import xl_col_to_name
 
 from kpireport.catalog import default_catalog
-from kpireport.compute.engine import compute_report
+from kpireport.compute.run import compute_report
 from kpireport.config import Config
 from kpireport.i18n import Translator
 from kpireport.periods import Grain

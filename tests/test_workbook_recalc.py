@@ -23,8 +23,8 @@ from xml.etree import ElementTree
 import openpyxl
 import pytest
 
-from kpireport.compute.engine import compute_report
 from kpireport.compute.report import Report
+from kpireport.compute.run import compute_report
 from kpireport.compute.status import status
 from kpireport.config import Config
 from kpireport.dataset import Dataset

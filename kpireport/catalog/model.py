@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .formula import Node
+from .formula import BinOp, Neg, Node, Num, Ref, measure_names, names
 
 UNITS = ("count", "percent", "currency", "duration", "days", "score", "ratio")
 DIRECTIONS = ("higher", "lower", "target", "info")
@@ -79,8 +79,6 @@ class Measure:
 
     def columns(self) -> set[str]:
         """The columns the data must have for this measure (optional ones left out)."""
-        from .formula import names
-
         cols = {self.date} | {c.column for c in self.where if not c.optional}
         cols |= {str(c.value) for c in self.where if c.op in ("le_column", "gt_column")}
         if self.expr is not None:
@@ -159,8 +157,6 @@ class Catalog:
 
     def measures_of(self, kpi_id: str) -> set[str]:
         """Every measure a KPI reads, directly or through the KPIs its formula uses."""
-        from .formula import measure_names as names
-
         out: set[str] = set()
         seen: set[str] = set()
 
@@ -168,7 +164,7 @@ class Catalog:
             if kid in seen:
                 return
             seen.add(kid)
-            for n in names(self.kpis[kid].formula):
+            for n in measure_names(self.kpis[kid].formula):
                 if n in self.measures:
                     out.add(n)
                 elif n in self.kpis:
@@ -192,8 +188,6 @@ class Catalog:
 
         Only these KPIs may have an annual target split into months, or monthly targets summed.
         """
-        from .formula import BinOp, Neg, Num, Ref
-
         def ok(n: object) -> bool:
             if isinstance(n, Num):
                 return True
@@ -216,7 +210,5 @@ class Catalog:
 
     def alias_of(self, kpi_id: str) -> str | None:
         """The KPI this one is just another view of (formula is one KPI name), e.g. sales_by_region."""
-        from .formula import Ref
-
         f = self.kpis[kpi_id].formula
         return f.name if isinstance(f, Ref) and f.name in self.kpis else None

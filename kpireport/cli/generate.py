@@ -7,6 +7,7 @@ import datetime as dt
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -94,8 +95,8 @@ def generate(inputs: tuple[Path, ...], source: str | None, out_dir: Path, period
     from ..cache import TableCache, default_dir
     from ..deliver.email import is_draft, send
     from ..deliver.files import write_all
+    from ..outputs import render_outputs
     from ..pipeline import run_with_dataset, source_spec
-    from ..watch import render_outputs
 
     if not inputs and source is None:
         raise click.UsageError("give INPUTS (files or folders) or --source.")
@@ -149,6 +150,7 @@ def _progress(steps: list[str], enabled: bool) -> Iterator:
         yield lambda name: None
         return
     started: list[str] = []
+    bar: Any
     with click.progressbar(length=len(steps), label="kpireport", file=sys.stderr, show_eta=False,
                            show_percent=False, show_pos=True, width=20,
                            item_show_func=lambda item: STEPS.get(item, item) if item else None) as bar:
@@ -167,9 +169,7 @@ def summary_table(report, written: list[Path], period: str | None = None, draft:
 
     `draft`: the .eml has no sender or recipients (no e-mail config), so it is called a draft.
     """
-    from collections import Counter
-
-    counts = Counter(s for s in report.status[report.period].dropna() if isinstance(s, str))
+    counts = report.status_counts()
     warnings = [p for p in report.problems if p.severity.value != "info"]
     suppressed = sum(getattr(report.problems, "suppressed", {}).values())
     period = period or report.period_label()

@@ -42,8 +42,9 @@ def validate(inputs: tuple[Path, ...], source: str | None, config_path: Path | N
     from ..mapping import map_sheets
     from ..pipeline import catalog_for, check_input, modelled, source_spec
     from ..problems import ProblemLog
+    from ..read import read_path
     from ..read.duplicates import describe, note_duplicates, unique_files
-    from ..read.readers import expand, read_path
+    from ..read.inputs import expand
     from ..validate import validate as validate_sheets
 
     config = load_cli_config(config_path)
@@ -197,7 +198,7 @@ def _issues(dataset) -> int:
 
 def _kpis(catalog, dataset) -> None:
     try:
-        from ..compute.engine import availability
+        from ..compute.availability import availability
 
         unavailable, usable = availability(catalog, dataset)
         reasons = {k: u.reason() for k, u in unavailable.items()}

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from ..catalog.formula import measure_names, names
 from ..catalog.model import Catalog, Measure
-from ..dataset import Dataset
+from ..dataset import Dataset, placing_date
+from ..schema import default_schema
 from .report import Unavailable
 
 
@@ -112,9 +113,6 @@ def may_be_blank(catalog: Catalog, table: str) -> frozenset[str]:
     other than the one that places the table's rows (resolved_at, closed_date: the event has
     not happened yet for any row).
     """
-    from ..dataset import placing_date
-    from ..schema import default_schema
-
     spec = default_schema().tables.get(table)
     placing = placing_date(table)
     out: set[str] = set()

@@ -19,6 +19,7 @@ import pandas as pd
 from ..dataset import Dataset
 from ..periods import Grain, freq, parse_period
 from ..problems import Problem
+from .engine import kpi_values
 from .report import KeyResult, Objective, Report
 from .sql import MeasureEngine
 from .targets import resolve_kpi
@@ -39,8 +40,6 @@ def progress(baseline: float | None, target: float | None, current: float | None
 def quarter_values(report: Report, dataset: Dataset, kpis: set[str], engine: MeasureEngine | None = None,
                    ) -> tuple[pd.DataFrame, pd.Timestamp | None]:
     """The given KPIs per fiscal quarter, from the first data quarter to the quarter of the last date."""
-    from .engine import kpi_values
-
     last = dataset.last_date()
     first = dataset.first_date() or last
     if last is None or not kpis:

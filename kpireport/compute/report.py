@@ -7,6 +7,7 @@ defaults), never renamed or removed.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -165,6 +166,11 @@ class Report:
     @property
     def computed(self) -> list[Kpi]:
         return [k for k in self.catalog.visible() if k.id in self.values.index]
+
+    def status_counts(self) -> Counter[str]:
+        """How many KPIs have each status word in the report's period: the one count the CLI's
+        summary, the watch folder's log line and the summaries share."""
+        return Counter(s for s in self.status[self.period].dropna() if isinstance(s, str))
 
     def period_label(self, p: pd.Period | None = None) -> str:
         return label(p if p is not None else self.period)

@@ -19,6 +19,7 @@ from ..catalog.formula import Call, walk
 from ..catalog.model import Catalog
 from ..dataset import Dataset
 from ..periods import Grain, freq, grain_of, period_range
+from .availability import availability
 from .engine import PERIOD_DAYS, evaluate_kpis
 from .report import Report
 from .sql import MeasureEngine
@@ -84,8 +85,6 @@ def _span_sum(frame: pd.DataFrame, periods: list[pd.Period], fiscal_year_start: 
 def compute_ytd(report: Report, dataset: Dataset, engine: MeasureEngine | None = None,
                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(YTD values, YTD targets), both indexed by KPI id with one column per report period."""
-    from .engine import availability
-
     cat, periods = report.catalog, report.periods
     index = pd.PeriodIndex(periods)
     _, usable = availability(cat, dataset)

@@ -31,8 +31,7 @@ from ..compute.report import Report
 from ..config import Config, EmailSettings
 from ..errors import DeliveryError
 from ..i18n import Translator, tidy
-from ..render.html import render_email_html
-from ..render.text import render_text
+from ..render.presentation import Presentation
 
 XLSX_TYPE = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 USER_ENV, PASSWORD_ENV = "KPIREPORT_SMTP_USER", "KPIREPORT_SMTP_PASSWORD"
@@ -67,8 +66,11 @@ def _domain(sender: str) -> str:
 
 
 def build_message(report: Report, config: Config, generated: dt.date, workbook_bytes: bytes,
-                  workbook_name: str) -> EmailMessage:
-    """The complete message: text + HTML with cid charts + the workbook attached."""
+                  workbook_name: str, presentation: Presentation | None = None) -> EmailMessage:
+    """The complete message: text + HTML with cid charts + the workbook attached.
+
+    `presentation`: the run's own (render/presentation.py), so nothing is drawn or built again."""
+    shown = presentation or Presentation.of(report, config, generated)
     settings = config.email
     msg = EmailMessage(policy=policy.default)
     msg["Subject"] = subject_for(report, config)
@@ -80,13 +82,14 @@ def build_message(report: Report, config: Config, generated: dt.date, workbook_b
         msg["X-Unsent"] = "1"  # Outlook and Apple Mail open it as a draft to address and send
     msg["Date"] = formatdate(localtime=True)
     msg["Message-ID"] = make_msgid(domain=_domain(settings.sender))
-    t = Translator(config.language, config.locale, config.calendar)
+    t = shown.translator
 
-    text = render_text(report, config, generated, email=True)
-    html, images = render_email_html(report, config, generated)
+    text = shown.text(email=True)
+    html, images = shown.email_html()
     msg.set_content(text, subtype="plain", charset="utf-8", cte="quoted-printable")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="quoted-printable")
-    html_part = msg.get_payload()[1]
+    html_part = msg.get_body(("html",))  # the alternative just added
+    assert isinstance(html_part, EmailMessage)
     for cid, png in images.items():
         html_part.add_related(png, maintype="image", subtype="png", cid=f"<{cid}>",
                               filename=f"{cid.split('.', 1)[0]}.png", disposition="inline")

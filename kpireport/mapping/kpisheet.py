@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..errors import CatalogError
+from ..parsing import parse_month
 from ..resources import data_file
 from ..yamlfile import parse_yaml
 from .normalize import normalize_header
@@ -154,8 +155,6 @@ _KIND_WORDS = re.compile(r"(?i)\b(?:target|targets|goal|goals|plan|hedef|hedefle
 def month_header(cell: object, year: int | None, words: KpiSheetWords) -> tuple[str, str] | None:
     """(kind, 'YYYY-MM') for a month column header, else None; kind is 'target' or 'value' when the
     header says so ("Hedef Oca 2026", "Actual Jan-26"), 'plain' for a bare month."""
-    from ..validate.parsers import parse_month  # here: validate imports mapping
-
     if not isinstance(cell, str):
         month = parse_month(cell) if month_start_or_end(cell) else None
         return ("plain", month) if month else None

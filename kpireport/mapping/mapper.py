@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..parsing import month_number, parse_date_text, parse_number
 from ..problems import Problem, ProblemLog, Severity
 from ..read import RawSheet
 from ..read.sheet import is_blank
@@ -495,8 +496,6 @@ def _titles(sheet: RawSheet, start: int, stop: int) -> list[str]:
 
 def _has_month_row(sheet: RawSheet, start: int, stop: int) -> bool:
     """Cheap pre-check for the KPI sheet: some row of the first ones has 2+ month-like headers."""
-    from ..validate.parsers import month_number
-
     words = kpi_sheet_words()
 
     def month_like(c: object) -> bool:
@@ -660,8 +659,6 @@ def _type_words(ctype: str) -> str:
 
 def _looks_like(sheet: RawSheet, header_row: int, j: int, ctype: str) -> bool:
     import datetime as dt
-
-    from ..validate.parsers import parse_date_text, parse_number
 
     values = [r[j] for r in sheet.row_slice(header_row + 1, header_row + 41) if j < len(r) and not _is_empty(r[j])]
     if not values:

@@ -17,6 +17,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name, xl_rowcol_to_cell
+
 _BRACKETS = re.compile(r"[\(\[\{][^\)\]\}]*[\)\]\}]")
 _CAMEL = re.compile(r"(?<=[a-zçğıöşü0-9])(?=[A-ZÇĞİÖŞÜ])|(?<=[A-ZÇĞİÖŞÜ])(?=[A-ZÇĞİÖŞÜ][a-zçğıöşü]{2})")
 _NON_WORD = re.compile(r"[\W_]+")
@@ -67,23 +69,15 @@ def header_keys(text: object) -> tuple[str, ...]:
 
 
 def column_letter(index: int) -> str:
-    """0 -> A, 25 -> Z, 26 -> AA."""
-    out = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        out = chr(65 + rem) + out
-    return out
+    """0 -> A, 25 -> Z, 26 -> AA (xlsxwriter's converter, the one the workbook writer uses)."""
+    return xl_col_to_name(index)
 
 
 def cell_ref(row: int, col: int) -> str:
     """0-based row and column to an A1 reference."""
-    return f"{column_letter(col)}{row + 1}"
+    return xl_rowcol_to_cell(row, col)
 
 
 def column_index(letters: str) -> int:
     """A -> 0, AA -> 26 (inverse of column_letter)."""
-    n = 0
-    for ch in letters.upper():
-        n = n * 26 + (ord(ch) - 64)
-    return n - 1
+    return xl_cell_to_rowcol(letters.upper() + "1")[1]

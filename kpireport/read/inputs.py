@@ -30,6 +30,7 @@ from pathlib import Path
 from .. import marker
 from ..errors import InputError, TooLargeError
 from ..problems import Problem, ProblemLog, Severity
+from .guard.limits import MAX_FILE_BYTES
 
 SUPPORTED = (".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".txt", ".tsv")
 _PIPE_PREFIXES = ("/dev/fd/", "/proc/self/fd/", "/dev/stdin")
@@ -118,8 +119,6 @@ def _folder(folder: Path, problems: ProblemLog | None) -> list[Path]:
 
 def _spool(p: Path) -> Path:
     """Read a pipe once, fully, into a private temporary file (deleted at exit)."""
-    from .guard import MAX_FILE_BYTES
-
     global _spool_dir
     if _spool_dir is None:
         _spool_dir = Path(tempfile.mkdtemp(prefix="kpireport-pipe-"))

@@ -1,7 +1,7 @@
 """Read a file in a child process with memory and time limits, so a reader that aborts (calamine
 calls abort() when an allocation fails) or runs away costs one categorised error, not the run.
 
-`read_guarded(path, read)` is called at the top of `readers.read_path`:
+`read_guarded(path)` is the first step of `entry.read_path`:
 
 1. `guard.check(path)` sniffs the file and proves it safe and affordable, or raises.
 2. Where to read it:
@@ -11,7 +11,7 @@ calls abort() when an allocation fails) or runs away costs one categorised error
    - otherwise (.xls, whose BIFF records the guard does not bound; XML the guard could not
      prove; anything larger) in a child, `python -m kpireport.read.isolate FILE`, which sets
      RLIMIT_AS to READ_MEMORY_LIMIT (or less, if the parent's own limit is lower), RLIMIT_CPU
-     and RLIMIT_CORE=0, runs the same `read_path` and pickles the RawSheets (or the error)
+     and RLIMIT_CORE=0, runs the same raw reader (`readers.read_raw`) and pickles the RawSheets (or the error)
      back over a pipe. The parent waits at most READ_TIME_LIMIT seconds.
    - an .xlsx of EARLY_CHILD_BYTES or more goes to the child at once, and the guard runs here
      while the child reads (the two use the two cores); a refusal kills the child.
@@ -31,18 +31,20 @@ What the parent reports when the child fails:
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 from .. import errors
 from ..errors import CorruptFileError, KpiReportError, TooLargeError
 from . import guard
+from .fastsheet import column_texts as read_texts
+from .readers import read_raw
 from .sniff import sniff
 
 
@@ -61,19 +63,14 @@ IN_PROCESS_MAX_CSV_BYTES = 64 << 20
 EARLY_CHILD_BYTES = 16 << 20          # an .xlsx this large (~300k+ cells) starts reading before the guard ends
 _LIMITS_ENV = "KPIREPORT_ISOLATE_LIMITS"
 
-_state = threading.local()
-
-
 def mode() -> str:
     value = os.environ.get("KPIREPORT_ISOLATE", "auto").strip().lower()
     return value if value in ("auto", "always", "never") else "auto"
 
 
-def read_guarded(path: Path, read) -> tuple[list, guard.Facts] | None:
-    """Guard, then read `path` with `read` (in-process or in a child): the sheets and the guard's
-    facts; None when already inside."""
-    if getattr(_state, "inside", False):
-        return None
+def read_guarded(path: Path) -> tuple[list, guard.Facts]:
+    """Guard, then read `path` with the raw reader (in-process or in a child): the sheets and the
+    guard's facts."""
     path = Path(path)
     early = start_child(path) if _early(path) else None
     try:
@@ -85,7 +82,7 @@ def read_guarded(path: Path, read) -> tuple[list, guard.Facts] | None:
     if early is not None:
         sheets = finish_child(path, early, facts)
     elif _in_process(facts):
-        sheets = read_in_process(path, read)
+        sheets = read_in_process(path)
     else:
         sheets = read_in_child(path, facts)
     guard.check_text_lengths(sheets, facts)
@@ -115,18 +112,15 @@ def _in_process(facts: guard.Facts) -> bool:
     return False
 
 
-def read_in_process(path: Path, read):
-    _state.inside = True
+def read_in_process(path: Path):
     try:
-        return read(path)
+        return read_raw(path)
     except BaseException as exc:
         if type(exc).__name__ == "PanicException":  # pyo3 turns a Rust panic into this BaseException
             raise CorruptFileError(f"{path.name}: the workbook cannot be read (the reader stopped on content it "
                                    "does not understand).",
                                    "Open it in Excel or LibreOffice, save it again and drop the new copy.") from exc
         raise
-    finally:
-        _state.inside = False
 
 
 def read_in_child(path: Path, facts: guard.Facts | None = None, memory: int | None = None,
@@ -146,12 +140,8 @@ class _Started:
 
 def column_texts(path: Path, sheet: str, start: int, names: list[str]) -> list:
     """fastsheet.column_texts where the policy says (the child, or here with KPIREPORT_ISOLATE=never)."""
-    from .fastsheet import column_texts as read_texts
-
     if mode() == "never":
         return read_texts(path, sheet, start, names)
-    import json
-
     return finish_child(path, start_child(path, args=["--texts", sheet, str(start), json.dumps(names)]))
 
 
@@ -335,22 +325,12 @@ def _child(argv: list[str]) -> int:
     _set_limits(memory, seconds)
     result = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything a library prints goes to stderr, never into the pickle
-    import importlib
-
-    # Run as __main__, this module is a second copy: flag the one readers.py consults.
-    importlib.import_module("kpireport.read.isolate")._state.inside = True
     gc.disable()
     try:
         if argv[0] == "--texts":  # --texts SHEET START NAMES_JSON FILE: columns as text (fastsheet.py)
-            import json
-
-            from kpireport.read.fastsheet import column_texts as read_texts
-
             payload: tuple = ("ok", read_texts(Path(argv[4]), argv[1], int(argv[2]), json.loads(argv[3])))
         else:
-            from kpireport.read.readers import read_path
-
-            payload = ("ok", read_path(Path(argv[0])))
+            payload = ("ok", read_raw(Path(argv[0])))
     except KpiReportError as exc:
         payload = ("error", type(exc).__name__, exc.message, exc.hint)
     except MemoryError:

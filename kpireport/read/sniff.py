@@ -18,10 +18,14 @@ and the OLE2 directory sectors (at most the file size, loops detected).
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 import zlib
 from pathlib import Path
+from typing import BinaryIO
+
+import olefile
 
 from ..errors import CorruptFileError, EncryptedFileError, InputError, NotAWorkbookError, UnsupportedFormatError
 
@@ -164,137 +168,77 @@ def _small_member(zf: zipfile.ZipFile, name: str) -> bytes:
 
 # --- OLE2 (Compound File Binary) ------------------------------------------------------------
 
-_FREE, _END = 0xFFFFFFFF, 0xFFFFFFFE
-_MAX_SECTOR = 0xFFFFFFFA
-
-
 class _Cut(Exception):
     """The OLE2 structure points outside the file or loops: damaged or truncated."""
 
 
 class Ole2:
-    """A minimal, bounded reader of an OLE2 container's directory and stream heads.
+    """An OLE2 container's stream names and stream heads, read with `olefile`.
 
     Enough to list stream names (to spot EncryptionInfo / EncryptedPackage, Workbook, Book,
-    WordDocument) and read the first bytes of a stream (to spot FILEPASS in a .xls). Every chain
-    walk is capped at the number of sectors in the file, so a looped or hostile FAT cannot make
-    it run long. Stands in for the `olefile` package, which kpireport does not depend on.
+    WordDocument) and read the first bytes of a stream (to spot FILEPASS in a .xls). olefile
+    bounds its chain walks by the FAT and refuses loops; any defect in the structure is `_Cut`.
     """
 
-    def __init__(self, data: bytes) -> None:
-        if len(data) < 512 or data[:8] != OLE2_MAGIC:
+    def __init__(self, source: bytes | BinaryIO) -> None:
+        fh = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+        if fh.read(8) != OLE2_MAGIC:
             raise _Cut("header")
-        self.data = data
-        shift = struct.unpack_from("<H", data, 0x1E)[0]
-        mini_shift = struct.unpack_from("<H", data, 0x20)[0]
-        if shift not in (9, 12) or mini_shift != 6:
-            raise _Cut("sector size")
-        self.ssize = 1 << shift
-        self.nsectors = max(0, (len(data) + self.ssize - 1) // self.ssize - 1)
-        n_fat, first_dir = struct.unpack_from("<II", data, 0x2C)
-        self.mini_cutoff = struct.unpack_from("<I", data, 0x38)[0]
-        first_minifat, n_minifat, first_difat, n_difat = struct.unpack_from("<IIII", data, 0x3C)
-        fat_sectors = [s for s in struct.unpack_from("<109I", data, 0x4C) if s <= _MAX_SECTOR]
-        sect = first_difat
-        per = self.ssize // 4 - 1
-        seen = 0
-        while sect <= _MAX_SECTOR and seen <= min(n_difat, self.nsectors):
-            vals = struct.unpack_from(f"<{per + 1}I", self._sector(sect))
-            fat_sectors.extend(s for s in vals[:per] if s <= _MAX_SECTOR)
-            sect = vals[per]
-            seen += 1
-        fat_sectors = fat_sectors[:n_fat] if n_fat else fat_sectors
-        if len(fat_sectors) > self.nsectors + 1:
-            raise _Cut("FAT larger than the file")
-        fat = bytearray()
-        for s in fat_sectors:
-            fat += self._sector(s)
-        self.fat = struct.unpack(f"<{len(fat) // 4}I", bytes(fat))
-        self.entries = self._directory(first_dir)
-        self._minifat_start, self._minifat_count = first_minifat, n_minifat
-
-    def _sector(self, n: int) -> bytes:
-        start = (n + 1) * self.ssize
-        if n > _MAX_SECTOR or start + self.ssize > len(self.data):
-            # a short last sector is tolerated (some writers trim it); past the end is not
-            if start >= len(self.data) or n > _MAX_SECTOR:
-                raise _Cut("sector past the end")
-            return self.data[start:] + b"\0" * (start + self.ssize - len(self.data))
-        return self.data[start:start + self.ssize]
-
-    def _chain(self, start: int, limit_bytes: int, table: tuple[int, ...] | None = None) -> list[int]:
-        table = self.fat if table is None else table
-        out: list[int] = []
-        sect, cap = start, len(table) + 1
-        size = self.ssize if table is self.fat else 64
-        while sect <= _MAX_SECTOR and len(out) * size < limit_bytes:
-            if sect >= len(table) or len(out) > cap:
-                raise _Cut("chain")
-            out.append(sect)
-            sect = table[sect]
-        return out
-
-    def _directory(self, first: int) -> list[tuple[str, int, int, int]]:
-        entries = []
-        for s in self._chain(first, 64 << 20):
-            block = self._sector(s)
-            for off in range(0, self.ssize, 128):
-                raw = block[off:off + 128]
-                name_len = struct.unpack_from("<H", raw, 64)[0]
-                kind = raw[66]
-                if kind not in (1, 2, 5) or not 2 <= name_len <= 64:
-                    continue
-                name = raw[:name_len - 2].decode("utf-16-le", "replace")
-                start, size = struct.unpack_from("<IQ", raw, 116)
-                if self.ssize == 512:
-                    size &= 0xFFFFFFFF
-                entries.append((name, kind, start, size))
-        if not entries or entries[0][1] != 5:
-            raise _Cut("no root entry")
-        return entries
+        fh.seek(0)
+        try:
+            self.ole = olefile.OleFileIO(fh, raise_defects=olefile.DEFECT_INCORRECT)
+            if _loops(self.ole.fat, self.ole.first_dir_sector):
+                raise _Cut("the directory's sector chain loops")
+            self._names = {part for entry in self.ole.listdir(streams=True, storages=True) for part in entry}
+        except Exception as exc:  # olefile raises OSError, ValueError, struct.error, IndexError... on bad input
+            raise _Cut("structure") from exc
 
     def names(self) -> set[str]:
         """Names of every stream and storage (the root entry excluded)."""
-        return {e[0] for e in self.entries if e[1] in (1, 2)}
+        return self._names
 
     def stream_head(self, name: str, n: int) -> bytes:
-        """The first `n` bytes of stream `name` (fewer if it is shorter); b'' if absent."""
-        for ename, kind, start, size in self.entries:
-            if kind == 2 and ename == name:
-                want = min(n, size)
-                if size < self.mini_cutoff:
-                    return self._mini_read(start, want)
-                data = b"".join(self._sector(s) for s in self._chain(start, want))
-                return data[:want]
-        return b""
+        """The first `n` bytes of stream `name` (fewer if it is shorter); b'' if absent.
 
-    def _mini_read(self, start: int, want: int) -> bytes:
-        root = self.entries[0]
-        sectors = self._chain(self._minifat_start, self._minifat_count * self.ssize)
-        minifat_raw = b"".join(self._sector(s) for s in sectors)
-        minifat = struct.unpack(f"<{len(minifat_raw) // 4}I", minifat_raw)
-        chain = self._chain(start, want, minifat)
-        if not chain:
+        olefile reads a whole stream into memory when it opens one (a .xls may be 256 MB), so
+        only the first bytes are opened. Its `_open` places a stream in the FAT or the mini stream
+        by the size it is given: the size asked for is never below the cutoff unless the stream's
+        own size is."""
+        if self.ole.get_type(name) != olefile.STGTY_STREAM:
             return b""
-        need = (max(chain) + 1) * 64
-        mini_stream = b"".join(self._sector(s) for s in self._chain(root[2], min(need, root[3] or need)))
-        return b"".join(mini_stream[c * 64:(c + 1) * 64] for c in chain)[:want]
+        try:
+            entry = self.ole.direntries[self.ole._find(name)]
+            size = min(entry.size, max(n, self.ole.minisectorcutoff))
+            return self.ole._open(entry.isectStart, size).read(n)
+        except Exception as exc:  # a chain pointing outside the file
+            raise _Cut("stream") from exc
+
+    def close(self) -> None:
+        self.ole.close()
+
+
+def _loops(fat, start: int) -> bool:
+    """A FAT chain that comes back to a sector it passed: olefile reads such a directory to the
+    FAT's length and takes the repeated entries, where the file is simply damaged."""
+    seen: set[int] = set()
+    sect = start
+    while 0 <= sect < len(fat) and sect <= olefile.MAXREGSECT:
+        if sect in seen:
+            return True
+        seen.add(sect)
+        sect = fat[sect]
+    return False
 
 
 def ole_directory(path: Path) -> Ole2:
-    """Parse the OLE2 container at `path` (raises _Cut if damaged). The file is mapped, not read:
-    only the header, FAT, directory and stream-head sectors are touched."""
-    import mmap
-
-    with open(path, "rb") as fh:
-        data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    """Parse the OLE2 container at `path` (raises _Cut if damaged). Only the header, FAT,
+    directory and stream-head sectors are read."""
+    fh = open(path, "rb")  # noqa: SIM115  (closed with the Ole2, or here on failure)
     try:
-        ole = Ole2(data)
-        ole.names()
-        return ole
-    except (_Cut, struct.error, ValueError, IndexError):
-        data.close()
-        raise _Cut("structure") from None
+        return Ole2(fh)
+    except BaseException:
+        fh.close()
+        raise
 
 
 _BIFF_BOF = (0x0809, 0x0409, 0x0209, 0x0009)
@@ -334,7 +278,7 @@ def _ole_kind(path: Path) -> str:
     try:
         return _ole_verdict(path, ole)
     finally:
-        ole.data.close()
+        ole.close()
 
 
 def _ole_verdict(path: Path, ole: Ole2) -> str:

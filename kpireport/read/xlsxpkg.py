@@ -5,20 +5,21 @@ calamine and fastexcel give values; these give the rest, from the package's XML:
   shared-strings parts;
 - `scan_sheet(path, info)`: one streamed pass over a sheet's XML for hidden rows, cached error
   cells (which both readers return as empty cells) and merged ranges;
-- `inflate(path, info)`: a member's bytes streamed with raw zlib (zipfile's own reader also
-  checks the CRC, which doubles the cost and which the guard has done already).
+- `inflate(path, info)`: a member's bytes streamed through `deflate.Inflater`, the guard's own
+  raw-deflate reader. No CRC check here: the guard inflated every XML part once and checked its
+  length and CRC before any reader opens the file (zipfile's reader would check it again).
 """
 
 from __future__ import annotations
 
 import html
 import re
-import struct
 import zipfile
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from .deflate import Inflater
 
 _ATTR = re.compile(r'([\w:]+)="([^"]*)"')
 _SHEET_TAG = re.compile(r"<(?:\w+:)?sheet\b[^>]*>")
@@ -104,29 +105,14 @@ def read_small(zf: zipfile.ZipFile, name: str) -> str:
 
 
 def inflate(path: Path, info: zipfile.ZipInfo, chunk: int = 1 << 18) -> Iterator[bytes]:
-    """A zip member's bytes, streamed."""
+    """A zip member's bytes, streamed (deflate.py; the guard has checked them already)."""
     if info.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED):
         with zipfile.ZipFile(path) as zf, zf.open(info) as fh:
             while block := fh.read(chunk):
                 yield block
         return
     with open(path, "rb") as fh:
-        fh.seek(info.header_offset)
-        header = fh.read(30)
-        if header[:4] != b"PK\x03\x04":
-            raise ValueError("bad local header")
-        name_len, extra_len = struct.unpack("<HH", header[26:30])
-        fh.seek(info.header_offset + 30 + name_len + extra_len)
-        left = info.compress_size
-        inflater = zlib.decompressobj(-15) if info.compress_type == zipfile.ZIP_DEFLATED else None
-        while left > 0:
-            block = fh.read(min(chunk, left))
-            if not block:
-                break
-            left -= len(block)
-            yield inflater.decompress(block) if inflater else block
-        if inflater:
-            yield inflater.flush()
+        yield from Inflater(fh, info, chunk)
 
 
 _COL_SPAN = re.compile(rb'\bmin="(\d+)"[^>]*?\bmax="(\d+)"')

@@ -22,6 +22,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from ..compute.report import Report
 from ..config import Config
 from ..i18n import Translator, native_digits
+from ..periods import Grain, grain_of
 from .formats import percent_text
 
 if TYPE_CHECKING:
@@ -110,8 +111,6 @@ def _axis_formatter(unit: str, currency: str, locale: str) -> FuncFormatter:
 def tick_labels(periods: list[pd.Period], t: Translator) -> list[str]:
     """Month abbreviations with the year underneath where it starts (and on the first tick):
     twelve 'Nov 25'-style labels do not fit side by side under a 600 px chart."""
-    from ..periods import Grain, grain_of
-
     if not periods or grain_of(periods[0]) is not Grain.MONTH:
         return [t.period_short(p) for p in periods]
     out = []

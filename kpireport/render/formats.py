@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from babel import Locale
 from babel.numbers import format_currency, format_decimal, format_percent, get_currency_symbol
 
-from ..i18n import native_digits
+from ..i18n import Translator, language_of, native_digits
 
 if TYPE_CHECKING:
     from ..i18n import Translator
@@ -111,8 +111,6 @@ def excel_currency(currency: str = "USD", locale: str = "en_US", decimals: int =
 def _translator(locale: str, t: Translator | None) -> Translator:
     if t is not None:
         return t
-    from ..i18n import Translator, language_of
-
     return Translator(language_of(locale), locale)
 
 

@@ -37,7 +37,7 @@ from starlette.routing import Route
 from ..config import Config
 from ..errors import KpiReportError, one_line_text
 from ..i18n import Translator
-from ..read.readers import SUPPORTED
+from ..read.inputs import SUPPORTED
 from .page import page_html
 from .quality import quality
 from .store import ReportStore, clean_name
@@ -276,8 +276,8 @@ def make_report(config: Config, folder: Path, skipped: list[str], t: Translator,
                 step: Callable[[str], None]) -> dict[str, Any]:
     """What `kpireport generate <inputs> --out <folder>/report` does, and the page's data."""
     from ..deliver.files import write_all
+    from ..outputs import render_outputs
     from ..pipeline import run_with_dataset
-    from ..watch import render_outputs
 
     step("read")
     report, dataset = run_with_dataset([folder / "inputs"], config)

@@ -1,5 +1,6 @@
 """Validate stage: typed canonical tables, with every problem collected as a record."""
 
-from .validator import Locale, validate
+from .locale import Locale
+from .validator import validate
 
 __all__ = ["Locale", "validate"]

@@ -21,8 +21,7 @@ from itertools import repeat
 import numpy as np
 import pandas as pd
 
-from .misreads import number_flags
-from .parsers import (
+from ..parsing import (
     MAX_YEAR,
     MIN_YEAR,
     decimal_evidence,
@@ -31,6 +30,7 @@ from .parsers import (
     parse_date_text,
     parse_number,
 )
+from .misreads import number_flags
 
 Failure = tuple[int, str]
 

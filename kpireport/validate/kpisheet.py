@@ -14,17 +14,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from ..catalog import default_catalog
 from ..dataset import KPI_SHEET_COLUMNS, Source, empty_kpi_sheet
 from ..mapping import MappedSheet
 from ..mapping.kpisheet import KpiResolver
 from ..mapping.normalize import cell_ref, normalize_header
+from ..parsing import is_excel_error
 from ..problems import Problem, ProblemLog, Severity
 from . import columns as conv
-from .parsers import is_excel_error
+from .locale import Locale
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
-    from .validator import Locale
 
 _UNIT_SECONDS = {"s": 1.0, "sec": 1.0, "second": 1.0, "seconds": 1.0, "sn": 1.0, "saniye": 1.0,
                  "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0, "dk": 60.0, "dakika": 60.0,
@@ -39,8 +40,6 @@ def _empty(v: object) -> bool:
 
 def read_kpi_sheet(m: MappedSheet, locale: Locale, problems: ProblemLog,
                    catalog: Catalog | None = None) -> tuple[pd.DataFrame, Source]:
-    from ..catalog import default_catalog
-
     catalog = catalog or default_catalog()
     resolve = KpiResolver(catalog)
     layout = m.kpi_layout

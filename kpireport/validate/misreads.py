@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from .parsers import CURRENCY
+from ..parsing import CURRENCY
 
 _AMBIGUOUS = re.compile(r"^[1-9]\d{0,2}([.,])\d{3}$")
 _FULL_WIDTH = re.compile(r"[\uff10-\uff19]")

@@ -23,12 +23,14 @@ from ..dataset import EVENT_TABLES, Dataset, Source, empty_kpi_sheet
 from ..mapping import KPI_SHEET, MappedSheet
 from ..mapping.mapper import duration_base
 from ..mapping.normalize import cell_ref, normalize_header
+from ..parsing import is_excel_error
 from ..problems import Problem, ProblemLog, Severity
 from ..read.sheet import Column, is_blank
 from ..schema import Schema, TableSpec, default_schema
 from . import columns as conv
 from .extras import extra_series
-from .parsers import is_excel_error
+from .kpisheet import combine, read_kpi_sheet
+from .locale import Locale
 from .stray import drop_stray_dates
 
 if TYPE_CHECKING:
@@ -40,16 +42,6 @@ TOTAL_WORDS = frozenset({"total", "totals", "grand total", "toplam", "genel topl
 TOTAL_PREFIXES = frozenset({"total", "totals", "toplam", "subtotal", "grand"})
 # Problems listed one by one per column; the rest are counted.
 CELL_LIMIT = 20
-
-
-@dataclass(frozen=True)
-class Locale:
-    """How to read ambiguous text: decimal separator and day-first slash dates (from the config),
-    and whether bare serial numbers count from 1904 (also set per workbook by the reader)."""
-
-    decimal: str = "."
-    day_first: bool = True
-    date1904: bool = False
 
 
 def _convert(ctype: str, column: str, values, locale: Locale, date1904: bool, scale: float,
@@ -377,8 +369,6 @@ def validate(mapped: list[MappedSheet], problems: ProblemLog | None = None, loca
     kpi_frames: list[pd.DataFrame] = []
     for m in mapped:
         if m.table == KPI_SHEET:
-            from .kpisheet import read_kpi_sheet
-
             frame, src = read_kpi_sheet(m, locale, problems, catalog)
             kpi_frames.append(frame)
             sources.append(src)
@@ -395,7 +385,5 @@ def validate(mapped: list[MappedSheet], problems: ProblemLog | None = None, loca
         tables[name] = _derive(name, df, excel_errors, problems)
     kpi_sheet = empty_kpi_sheet()
     if kpi_frames:
-        from .kpisheet import combine
-
         kpi_sheet = combine(kpi_frames, problems)
     return Dataset(tables=tables, sources=sources, problems=problems, excel_errors=excel_errors, kpi_sheet=kpi_sheet)

@@ -46,6 +46,7 @@ from ...compute.report import Breakdown, Report
 from ...config import Config
 from ...i18n import Translator, tidy
 from ...ranges import is_range
+from .. import charts
 from . import notes
 from .formatting import ARROWS, Formatter, direction_of
 from .formatting import number as _num
@@ -71,15 +72,12 @@ ADDITIVE_UNITS = ("currency", "count")
 
 
 class _Builder:
-    def __init__(self, report: Report, config: Config, generated: dt.date, images: dict[str, str],
-                 email: bool) -> None:
+    def __init__(self, report: Report, config: Config, generated: dt.date, t: Translator | None = None) -> None:
         self.r = report
         self.config = config
-        self.t = Translator(config.language, config.locale, config.calendar)
+        self.t = t or Translator(config.language, config.locale, config.calendar)
         self.f = Formatter(self.t, config.currency or report.currency)
         self.generated = generated
-        self.images = images
-        self.email = email
         self.lang = config.language
         self.prev = report.previous()
         ago = report.year_ago()
@@ -220,14 +218,13 @@ class _Builder:
                 "items": [r for _, r in rows[:MAX_MOVERS]]}
 
     def charts(self) -> list[dict[str, Any]]:
-        from .. import charts
-
         out = []
+        drawn = set(charts.available(self.r))
         for cid in charts.CHART_IDS:
-            if cid not in self.images:
+            if cid not in drawn:
                 continue
             title, alt = charts.describe(self.r, self.t, self.f, cid)
-            out.append({"id": cid, "title": title, "alt": alt, "src": self.images[cid],
+            out.append({"id": cid, "title": title, "alt": alt, "src": "",
                         "width": charts.WIDTH_PX, "height": charts.HEIGHT_PX})
         return out
 
@@ -314,7 +311,7 @@ class _Builder:
             text = self.plural("html.footer.sources", files, tables=self.f.count(len({s.table for s in sources})),
                                files=self.f.count(files), rows=self.f.count(sum(s.rows_used for s in sources)))
         return {"sources": text, "method": self.t("html.footer.method"),
-                "delivery": self.t("html.footer.attachment" if self.email else "html.footer.standalone"),
+                "delivery": "",
                 "produced": self.t("html.footer.produced", date=self.t.date(self.generated))}
 
     def build(self) -> dict[str, Any]:
@@ -343,10 +340,8 @@ class _Builder:
             "movers": self.movers(),
             "charts": self.charts(),
             "breakdowns": self.breakdowns(),
-            # The full table of every KPI only in the standalone file: in an e-mail it would
-            # push the HTML past Gmail's 102 KB clip, and the workbook is attached anyway.
-            "scorecard": [] if self.email else self.scorecard(),
-            "is_email": self.email,
+            "scorecard": self.scorecard(),
+            "is_email": False,
             "okrs": notes.okrs(self.r, self.t, self.f),
             "quality": notes.quality(self.r, self.t, self.plural, self.lang),
             "footer": self.footer(),
@@ -367,12 +362,32 @@ def labels(t: Translator) -> dict[str, Any]:
     return out
 
 
-def build_context(report: Report, config: Config, generated: dt.date, images: dict[str, str],
-                  *, email: bool = False) -> dict[str, Any]:
-    """The documented context (see the module docstring) for `report.html.j2`.
+def base_context(report: Report, config: Config, generated: dt.date, t: Translator | None = None,
+                 ) -> dict[str, Any]:
+    """The context once per run, before it is dressed for a file or the e-mail (`dress`)."""
+    return _Builder(report, config, generated, t).build()
+
+
+def dress(base: dict[str, Any], images: dict[str, str], email: bool, t: Translator) -> dict[str, Any]:
+    """The base context for one output, without building it again.
 
     `images` maps chart ids to the `src` to print: a data: URI for the standalone file, a
     cid: reference in the e-mail; charts without an entry are left out. `email` leaves out the
-    table of every KPI (size) and says the workbook is attached.
+    table of every KPI (in an e-mail it would push the HTML past Gmail's 102 KB clip, and the
+    workbook is attached anyway) and says the workbook is attached.
     """
-    return _Builder(report, config, generated, images, email).build()
+    return {
+        **base,
+        "charts": [{**c, "src": images[c["id"]]} for c in base["charts"] if c["id"] in images],
+        "scorecard": [] if email else base["scorecard"],
+        "is_email": email,
+        "footer": {**base["footer"],
+                   "delivery": t("html.footer.attachment" if email else "html.footer.standalone")},
+    }
+
+
+def build_context(report: Report, config: Config, generated: dt.date, images: dict[str, str],
+                  *, email: bool = False) -> dict[str, Any]:
+    """The documented context (see the module docstring) for `report.html.j2`, for one output."""
+    t = Translator(config.language, config.locale, config.calendar)
+    return dress(base_context(report, config, generated, t), images, email, t)

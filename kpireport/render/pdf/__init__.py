@@ -9,6 +9,7 @@ goes through the atomic output writer like every other file.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from ...compute.report import Report
 from ...config import Config
@@ -18,7 +19,7 @@ from ..html.context import build_context
 from . import sections
 from .document import SummaryPdf
 
-__all__ = ["render_pdf"]
+__all__ = ["pdf_from_context", "render_pdf"]
 
 
 def render_pdf(report: Report, config: Config, generated: dt.date, pngs: dict[str, bytes] | None = None) -> bytes:
@@ -26,7 +27,11 @@ def render_pdf(report: Report, config: Config, generated: dt.date, pngs: dict[st
     if pngs is None:
         pngs = chart_pngs.render_charts(report, config)
     ctx = build_context(report, config, generated, {cid: cid for cid in pngs})
-    t = Translator(config.language, config.locale, config.calendar)
+    return pdf_from_context(ctx, Translator(config.language, config.locale, config.calendar), pngs, generated)
+
+
+def pdf_from_context(ctx: dict[str, Any], t: Translator, pngs: dict[str, bytes], generated: dt.date) -> bytes:
+    """The PDF from the summary's context (charts named by id in `ctx`, drawn as `pngs`)."""
     pdf = SummaryPdf(ctx["company"] or "", ctx["period"], t("pdf.page"), generated, ctx["lang"],
                      rtl=t.rtl, digits=t.digits)
     pdf.set_subject(ctx["title"])

@@ -21,6 +21,7 @@ from ...compute.report import Report
 from ...i18n import Translator
 from ...periods import Grain
 from ..formats import UnitFormat
+from .styles import display_unit
 
 TITLE_ROW = 0
 SUBTITLE_ROW = 1
@@ -119,8 +120,6 @@ class Layout:
 
     def display_unit(self, kpi: Kpi) -> str:
         """The number-format key of a KPI: its unit, or money with cents when all its figures are small."""
-        from .styles import display_unit
-
         return display_unit(kpi.unit, self.values.get(kpi.id, []) + self.targets.get(kpi.id, []))
 
     def window(self) -> tuple[int, int]:

@@ -1,8 +1,11 @@
 """Scalar value parsers for what real exports put in cells.
 
 Each parser returns the value or raises ValueError with a reason a user understands. They
-are applied once per distinct text in a column (see `columns.py`), so a million rows with a
-few thousand distinct dates cost a few thousand parses.
+are applied once per distinct text in a column (see `validate/columns.py`), so a million rows
+with a few thousand distinct dates cost a few thousand parses.
+
+The module sits below the mapping and validate stages because both parse values: mapping to
+recognise a month header or a date column, validate to convert every cell.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import math
 import re
 
 import pandas as pd
+from babel.dates import get_month_names
 
 CURRENCY = re.compile(r"(?i)(?:US\$|\$|€|£|₺|¥|\bTRY\b|\bTL\b|\bUSD\b|\bEUR\b|\bGBP\b|\bYTL\b|\bCHF\b)")
 EXCEL_ERRORS = frozenset({"#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!",
@@ -23,17 +27,26 @@ TRUE_WORDS = frozenset({"yes", "y", "true", "t", "1", "x", "evet", "e", "doğru"
 FALSE_WORDS = frozenset({"no", "n", "false", "f", "0", "hayır", "hayir", "h", "yanlış", "yanlis", "yok", "-", "✗",
                          "✘", "☐", "ne", "خیر", "نه", "غلط"})
 
-MONTHS = {
-    # English
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4, "april": 4, "may": 5,
-    "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8, "sep": 9, "sept": 9, "september": 9,
-    "oct": 10, "october": 10, "nov": 11, "november": 11, "dec": 12, "december": 12,
-    # Turkish
-    "oca": 1, "ocak": 1, "şub": 2, "şubat": 2, "sub": 2, "subat": 2, "mart": 3, "nis": 4, "nisan": 4,
-    "mayıs": 5, "mayis": 5, "haz": 6, "haziran": 6, "tem": 7, "temmuz": 7, "ağu": 8, "ağustos": 8, "agu": 8,
-    "agustos": 8, "eyl": 9, "eylül": 9, "eylul": 9, "eki": 10, "ekim": 10, "kas": 11, "kasım": 11, "kasim": 11,
-    "ara": 12, "aralık": 12, "aralik": 12,
-}
+# Month names as exports write them, from babel (CLDR): wide and abbreviated, in the format and
+# stand-alone forms, for the Gregorian-calendar languages kpireport speaks; each also without
+# Turkish/Slovenian letters ("subat", "agustos"), as systems that drop them write it.
+MONTH_LANGUAGES = ("en", "tr", "sl")
+_ASCII = str.maketrans("şğıüöçčšž", "sgiuoccsz")
+
+
+def _month_names() -> dict[str, int]:
+    out: dict[str, int] = {"sept": 9}  # the one English spelling CLDR does not list
+    for language in MONTH_LANGUAGES:
+        for width in ("wide", "abbreviated"):
+            for context in ("format", "stand-alone"):
+                for number, name in get_month_names(width, context, language).items():
+                    key = name.casefold().replace("i̇", "i").rstrip(".")
+                    out.setdefault(key, number)
+                    out.setdefault(key.translate(_ASCII), number)
+    return out
+
+
+MONTHS = _month_names()
 # Dates outside these years are not business dates: a serial or a typo, reported instead of used.
 MIN_YEAR, MAX_YEAR = 1900, 2100
 
