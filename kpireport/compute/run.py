@@ -78,7 +78,8 @@ def compute_report(
             problems.add(Problem("targets and budgets are set per month, quarter or year and are not applied to a "
                                  "whole range; report a single period to see them", table="targets",
                                  severity=Severity.INFO))
-        typed, typed_where = pd.DataFrame(columns=pd.PeriodIndex(periods), dtype="float64"), {}
+        typed = pd.DataFrame(columns=pd.PeriodIndex(periods), dtype="float64")
+        typed_where: dict = {}
     else:
         typed, typed_where = typed_values(dataset, catalog, periods, fiscal_year_start)
     values = merge_typed(catalog, values, notes, unavailable, typed, typed_where)

@@ -51,7 +51,7 @@ def apply_model(dataset: Dataset, schema: Schema | None = None, as_of: pd.Timest
     orders = tables.get("orders")
     by_orders = orders is not None and "customer_id" in orders.columns
     if pushed is not None and "customers" in pushed.views:
-        if is_snapshot(cust) and not by_orders:  # type: ignore[arg-type]
+        if is_snapshot(cust) and not by_orders:
             _note(log, "customers", "a customer list without dates is not dated as a snapshot when it stays in a "
                                     "database or Parquet files; export it as a file to report it", Severity.WARNING)
     elif cust is not None and is_snapshot(cust) and not by_orders:

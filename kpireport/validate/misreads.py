@@ -38,12 +38,13 @@ def number_flags(texts: list[str], values: list[object], decimal: str, decided: 
         v = values[k]
         if v is None or not t:
             continue
+        read = float(v)  # type: ignore[arg-type]  # a number: the column read it
         if amount and "%" in t:
             fail[k] = (f"{t!r} is a percentage in an amount column; cell left out. Type the amount, or map a rate "
                        "to a rate column")
             continue
         if _FULL_WIDTH.search(t):
-            warn[k] = (f"{t!r} has full-width digits; read as {float(v):.10g}. Retype the number with ordinary "
+            warn[k] = (f"{t!r} has full-width digits; read as {read:.10g}. Retype the number with ordinary "
                        "digits if that is wrong")
             continue
         m = _AMBIGUOUS.match(_clean(t))
@@ -52,6 +53,6 @@ def number_flags(texts: list[str], values: list[object], decimal: str, decided: 
         whole = float(_clean(t).replace(m.group(1), ""))
         source = ("like the rest of the column" if decided
                   else "from the config or locale; nothing in the column decides")
-        warn[k] = (f"{t!r} read as {float(v):.10g} (a decimal {sep_name}, {source}); if it means {whole:.10g}, "
+        warn[k] = (f"{t!r} read as {read:.10g} (a decimal {sep_name}, {source}); if it means {whole:.10g}, "
                    f"write it as {whole:.0f}" + ("" if decided else " or set `decimal` in the config"))
     return warn, fail
