@@ -17,7 +17,6 @@ import pandas as pd
 
 from ..problems import Problem, ProblemLog, Severity
 
-
 # Tenure bands (whole months, as of the snapshot) that churn rate is broken down by: churn is
 # usually highest in the first year and falls with every year a customer stays.
 TENURE_BANDS = ((12, "0-12"), (24, "13-24"), (48, "25-48"), (None, "49+"))
