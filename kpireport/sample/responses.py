@@ -22,6 +22,8 @@ _CHARGES = np.array([45.0, 260.0, 1400.0])  # mean monthly charges per segment
 # Campaigns that contact named customers (social and paid ads reach an audience, not a list):
 # response probability, cost per contact and revenue per response by channel.
 _DIRECT = {"email": (0.04, 0.10, 95.0), "sms": (0.03, 0.25, 70.0), "call": (0.11, 6.50, 160.0)}
+# Each channel's sends belong to one recurring programme, the campaign a marketer compares.
+PROGRAMMES = {"email": "Newsletter offer", "sms": "SMS flash sale", "call": "Win-back calls"}
 CONTACTS_PER_CAMPAIGN = 24
 CONTROL = 0.05  # share of a campaign's list held out as a control group (listed, not contacted)
 
@@ -58,12 +60,12 @@ def with_churn_columns(rng: np.random.Generator, customers: pd.DataFrame, base: 
 
 def build_campaign_responses(rng: np.random.Generator, campaigns: pd.DataFrame, base: CustomerBase) -> pd.DataFrame:
     """One row per customer on a direct campaign's list (email, SMS, call), dated by the
-    campaign's first send: contacted (a control group is not), accepted, cost, revenue, the
+    campaign's first send and named by its channel's programme: contacted (a control group is not), accepted, cost, revenue, the
     line of business it promotes and whether the customer complained."""
     first = campaigns[campaigns["channel"].isin(list(_DIRECT))].groupby("campaign_id", sort=True).agg(
         date=("date", "min"), channel=("channel", "first"))
     parts = []
-    for campaign_id, row in first.iterrows():
+    for _, row in first.iterrows():
         day = np.datetime64(row["date"].date(), "D")
         active = np.flatnonzero(base.active_on(day))
         if len(active) == 0:
@@ -74,7 +76,7 @@ def build_campaign_responses(rng: np.random.Generator, campaigns: pd.DataFrame, 
         contacted = rng.random(k) >= CONTROL
         accepted = contacted & (rng.random(k) < p_accept * (0.5 + base.propensity[chosen]))
         parts.append(pd.DataFrame({
-            "date": pd.Timestamp(day), "campaign_id": campaign_id, "customer_id": base.ids[chosen],
+            "date": pd.Timestamp(day), "campaign_id": PROGRAMMES[row["channel"]], "customer_id": base.ids[chosen],
             "contacted": yes_no(contacted), "accepted": yes_no(accepted),
             "cost": np.where(contacted, cost, 0.0),
             "revenue": money(np.where(accepted, revenue * rng.lognormal(0, 0.3, k), 0.0)),
