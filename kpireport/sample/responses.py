@@ -60,8 +60,8 @@ def with_churn_columns(rng: np.random.Generator, customers: pd.DataFrame, base: 
 
 def build_campaign_responses(rng: np.random.Generator, campaigns: pd.DataFrame, base: CustomerBase) -> pd.DataFrame:
     """One row per customer on a direct campaign's list (email, SMS, call), dated by the
-    campaign's first send and named by its channel's programme: contacted (a control group is not), accepted, cost, revenue, the
-    line of business it promotes and whether the customer complained."""
+    campaign's first send and named by its channel's programme: contacted (a control group is
+    not), accepted, cost, revenue, the line of business it promotes, whether they complained."""
     first = campaigns[campaigns["channel"].isin(list(_DIRECT))].groupby("campaign_id", sort=True).agg(
         date=("date", "min"), channel=("channel", "first"))
     parts = []
