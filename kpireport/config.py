@@ -44,6 +44,7 @@ KEYS: dict[str, str] = {
     "decimal": "Decimal separator of numbers typed as text in the input: '.' or ',' (default from the locale).",
     "day_first": "Read 03/04/2026 as 3 April (true) or March 4 (false).",
     "as_of": "Date a customer snapshot without dates (a churn list) describes (default: the files' modified date).",
+    "service_level_seconds": "Seconds within which an answered call counts toward the service level (default 20).",
     "mapping": "Help automatic recognition: sheets -> tables, and per table their header -> our column.",
     "kpis": "Add KPIs or change catalog KPIs key by key (direction, tolerance, name, ...), catalog format.",
     "measures": "Add or change the catalog's base measures, catalog format.",
@@ -60,6 +61,10 @@ _SECRET = re.compile(r"pass|pwd|secret|token|api[_ -]?key|credential|^auth|^logi
 _SECRET_HINT = ("Secrets do not belong in a file that ends up shared: set KPIREPORT_SMTP_USER and "
                 "KPIREPORT_SMTP_PASSWORD in the environment instead.")
 _EXAMPLES = {"company": '"Kuzey Outdoor A.Ş."', "currency": "EUR", "locale": "en_GB"}
+# A call answered within this many seconds counts toward the service level (the usual 80/20
+# standard); `service_level_seconds` in the config replaces it in the catalog measure below.
+SERVICE_LEVEL_SECONDS = 20.0
+SERVICE_LEVEL_MEASURE = "calls_answered_in_time"
 _COMMA_LOCALES = ("tr", "de", "fr", "es", "it", "nl", "pt", "sl", "ru", "pl", "cs", "da", "fi", "nb", "sv", "id")
 
 
@@ -96,6 +101,7 @@ class Config:
     as_of: dt.date | None = None
     period: str = ""  # as --period takes it; empty: the latest complete period
     calendar: str = "gregorian"  # or "persian": see calendars.py
+    service_level_seconds: float = SERVICE_LEVEL_SECONDS
 
     @property
     def input_locale(self) -> Locale:
@@ -299,6 +305,11 @@ def _config(path: Path, raw: dict[str, Any]) -> Config:
         _check_kpi_ids(path, definitions, named)
     if overlay:
         layers.append((path, {"kpis": overlay}))
+    if "service_level_seconds" in raw:
+        kw["service_level_seconds"] = _service_level(path, raw["service_level_seconds"])
+        # first, so a measures: entry of the same file still wins over it
+        layers.insert(0, (path, {"measures": {SERVICE_LEVEL_MEASURE: {"where": {
+            "answered": True, "wait_seconds": {"le": kw["service_level_seconds"]}}}}}))
     if layers:
         kw["catalog_layers"] = tuple(layers)
     if "email" in raw:
@@ -423,6 +434,16 @@ def _number(path: Path, key: str, value: Any) -> float:
     if math.isnan(number) or math.isinf(number):
         raise _fail(path, key, f"{value!r} is not a number")
     return number
+
+
+def _service_level(path: Path, raw: Any) -> float:
+    """The service-level time in seconds: a positive number up to an hour."""
+    key = "service_level_seconds"
+    seconds = _number(path, key, raw)
+    if not 0 < seconds <= 3600:
+        raise _fail(path, key, f"{raw!r} is not a number of seconds between 1 and 3600",
+                    "For example service_level_seconds: 20 (answered within 20 seconds).")
+    return seconds
 
 
 def _bands(path: Path, raw: Any) -> dict[str, float]:

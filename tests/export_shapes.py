@@ -195,7 +195,7 @@ E-005,Female,0,No,1,Month-to-month,Electronic check,90.00,90.00,Yes
 F-006,Male,1,Yes,30,Two year,Mailed check,40.00,1200.00,Yes
 """)
     return {"churn_rate": 0.6, "retention_rate": 0.4, "new_customers": 1.0, "customers": 3.0,
-            "segment:Month-to-month": 1.0, "segment:One year": 0.0, "segment:Two year": 0.5}
+            "contract:Month-to-month": 1.0, "contract:One year": 0.0, "contract:Two year": 0.5}
 
 
 def call_centre(folder: Path) -> dict[str, float]:

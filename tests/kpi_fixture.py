@@ -51,6 +51,7 @@ def tables() -> dict[str, pd.DataFrame]:
         "referred": flag([F, T, T, F, F, F]),
         "region": text(["North", "South", "North", "South", "North", "South"]),
         "segment": text(["SMB", "Consumer", "SMB", "Consumer", "SMB", "Consumer"]),
+        "monthly_charges": num([100, 50, 80, 30, 60, 20]),
     })
     t["leads"] = pd.DataFrame({
         "created_date": dt(["2026-01-04", "2026-01-15", "2026-01-25", "2026-02-02"]),
@@ -94,6 +95,9 @@ def tables() -> dict[str, pd.DataFrame]:
         "handle_seconds": num([600, 1200, None, 900, None]),
         "channel": text(["email", "phone", "web", "phone", "email"]),
         "agent": text(["Ann", "Bob", None, "Ann", "Bob"]),
+        "answered": flag([T, T, N, F, T]),
+        "wait_seconds": num([15, 60, None, None, 10]),
+        "resolved": flag([T, F, N, T, F]),
     })
     t["interactions"] = pd.DataFrame({
         "date": dt(["2026-01-01", "2026-01-01", "2026-02-01"]),
@@ -109,6 +113,16 @@ def tables() -> dict[str, pd.DataFrame]:
         "ces": num([4, 5, None, 3, None, None, None, None, 2]),
         "aware": flag([N, N, N, N, T, F, T, T, F]),
         "region": text(["North", "South", "North", "South", "North", "South", "North", "South", "North"]),
+    })
+    t["campaign_responses"] = pd.DataFrame({
+        "date": dt(["2026-01-05", "2026-01-05", "2026-01-20", "2026-02-03", "2026-02-03"]),
+        "campaign_id": text(["X", "X", "Y", "Z", "Z"]),
+        "contacted": flag([T, T, T, T, F]),
+        "accepted": flag([T, F, F, T, F]),
+        "cost": num([2, 2, 4, 3, 0]),
+        "revenue": num([10, 0, 0, 6, 0]),
+        "complaint": flag([F, T, F, F, F]),
+        "line_of_business": text(["Retail", "Retail", "Online", "Retail", "Retail"]),
     })
     t["expenses"] = pd.DataFrame({
         "date": dt(["2026-01-15", "2026-01-20", "2026-01-25", "2026-01-31", "2026-02-15", "2026-02-20"]),

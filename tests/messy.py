@@ -56,7 +56,7 @@ TURKISH_SHEETS = {
     "campaigns": "Kampanyalar", "web": "Web Sitesi", "tickets": "Destek Talepleri", "interactions": "Etkileşimler",
     "surveys": "Anketler", "expenses": "Giderler", "invoices": "Faturalar", "targets": "Hedefler",
     "market": "Pazar", "production": "Üretim", "social": "Sosyal Medya", "tasks": "Görevler",
-    "staff": "Personel", "product_usage": "Kullanım", "okrs": "OKRs",
+    "staff": "Personel", "product_usage": "Kullanım", "okrs": "OKRs", "campaign_responses": "Kampanya Yanıtları",
 }
 TURKISH_MONTHS = ["Oca", "Şub", "Mar", "Nis", "May", "Haz", "Tem", "Ağu", "Eyl", "Eki", "Kas", "Ara"]
 TURKISH_MONTHS_LONG = ["Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim",
@@ -424,7 +424,8 @@ TURKISH_CELLS = Cells(number=_tr_number, date=_tr_date, boolean=lambda t, c, v, 
 
 
 def variant_turkish(tables, out, rng) -> Config:
-    files = {"satis.xlsx": ["orders"], "crm.xlsx": ["customers", "leads", "opportunities", "campaigns", "interactions"],
+    files = {"satis.xlsx": ["orders"], "crm.xlsx": ["customers", "leads", "opportunities", "campaigns", "interactions",
+                                                  "campaign_responses"],
              "destek.xlsx": ["tickets", "surveys"], "web.xlsx": ["web", "social", "product_usage"],
              "finans.xlsx": ["expenses", "invoices", "targets", "market"], "operasyon.xlsx": ["production", "tasks",
                                                                                              "staff"],

@@ -54,6 +54,15 @@ SPEC_IDS = {
     "employee_productivity": ("currency", "higher"), "monthly_active_users": ("count", "higher"),
     "app_downloads": ("count", "higher"),
 }
+# Issue 16: call centre, churn snapshot and campaign KPIs (beyond the spec's sections).
+SERVICE_IDS = {
+    "answer_rate": ("percent", "higher"), "abandon_rate": ("percent", "lower"), "service_level": ("percent", "higher"),
+    "call_resolution_rate": ("percent", "higher"), "csat_top_two_box": ("percent", "higher"),
+    "revenue_at_risk": ("currency", "lower"), "average_tenure": ("score", "higher"),
+    "campaign_response_rate": ("percent", "higher"), "cost_per_response": ("currency", "lower"),
+    "campaign_roi": ("percent", "higher"), "campaign_spend": ("currency", "info"),
+    "campaign_complaint_rate": ("percent", "lower"),
+}
 CRM_GROUPS = {
     "crm_interactions": ["email_campaigns", "email_ctr", "website_conversion_rate", "sales_calls", "sms_sent",
                          "avg_interaction_cost", "self_service_rate"],
@@ -67,7 +76,7 @@ CRM_GROUPS = {
 
 def test_catalog_has_every_spec_kpi_with_its_unit_and_direction() -> None:
     cat = default_catalog()
-    assert {k: (v.unit, v.direction) for k, v in cat.kpis.items()} == SPEC_IDS
+    assert {k: (v.unit, v.direction) for k, v in cat.kpis.items()} == SPEC_IDS | SERVICE_IDS
 
 
 @pytest.mark.skipif(not SPEC.exists(), reason="spec not available")
@@ -130,7 +139,7 @@ def test_user_layer_adds_a_kpi_and_a_measure() -> None:
                                      "guidance": "Push bundles."}},
     }
     cat = load_catalog(extra=[(USER, layer)])
-    assert "big_order_share" in cat.kpis and len(cat.kpis) == 71
+    assert "big_order_share" in cat.kpis and len(cat.kpis) == len(default_catalog().kpis) + 1
     report = compute_report(dataset(), cat, Grain.MONTH, parse_period("2026-02"))
     assert report.value("big_order_share", parse_period("2026-01")) == pytest.approx(1 / 3)  # only the 300 order
     assert report.value("big_order_share", parse_period("2026-02")) == 1.0

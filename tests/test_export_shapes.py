@@ -161,9 +161,9 @@ def test_churn_snapshot_is_reported_as_of_a_date(tmp_path):
     report = run([tmp_path], Config(as_of=dt.date(2026, 11, 30)), period="2026-11")
     for kid in ("churn_rate", "retention_rate", "new_customers", "customers"):
         assert report.value(kid) == pytest.approx(expected[kid]), kid
-    by_contract = report.breakdown("churn_rate", "segment").values["value"]
+    by_contract = report.breakdown("churn_rate", "contract").values["value"]
     for member in ("Month-to-month", "One year", "Two year"):
-        assert by_contract[member] == pytest.approx(expected[f"segment:{member}"]), member
+        assert by_contract[member] == pytest.approx(expected[f"contract:{member}"]), member
     note = [p.reason for p in report.problems if "snapshot without dates" in p.reason]
     assert note and "as of 2026-11-30 (as_of in the config)" in note[0] and "describes 2026-11" in note[0]
 

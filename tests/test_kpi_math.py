@@ -98,6 +98,19 @@ EXPECTED: dict[str, tuple[float, float, float, float]] = {
     "cycle_time": ((5 + 14) / 2 * DAY, 10 * DAY, NAN, (5 + 14 + 10) / 3 * DAY),
     "error_density": (1 / 2, 3 / 2, NAN, 4 / 4),
     "employee_productivity": (600 / 6, 400 / 7, 0 / 7, 1000 / 7),  # headcount: latest per team, added
+    # --- issue 16: call centre, churn, campaigns -------------------------------------------
+    "answer_rate": (2 / 3, 1, NAN, 3 / 4),                 # answered / with a flag: Jan T, T, F | Feb T
+    "abandon_rate": (1 / 3, 0, NAN, 1 / 4),
+    "service_level": (1 / 3, 1, NAN, 2 / 4),               # answered within 20 s: Jan 15 s (60 s late) | Feb 10 s
+    "call_resolution_rate": (1 / 2, 0, NAN, 1 / 3),        # answered and resolved / answered with a flag
+    "csat_top_two_box": (2 / 3, 0, NAN, 2 / 4),            # ratings 5, 4, 3 | 2
+    "revenue_at_risk": (30 + 20, 50, 0, 100),              # charges of C4 and C6 (Jan), C2 (Feb)
+    "average_tenure": ((1 + 2 + 0) / 3, (2 + 1 + 0) / 3, (3 + 2 + 1) / 3, 2),  # whole months at the period end
+    "campaign_response_rate": (1 / 3, 1, NAN, 2 / 4),      # accepted / contacted (Feb's K not contacted)
+    "cost_per_response": (8, 3, NAN, 11 / 2),
+    "campaign_roi": ((10 - 8) / 8, (6 - 3) / 3, NAN, 5 / 11),
+    "campaign_spend": (8, 3, 0, 11),
+    "campaign_complaint_rate": (1 / 3, 0, NAN, 1 / 4),
 }
 MONTHS = ("2026-01", "2026-02", "2026-03")
 
@@ -142,6 +155,7 @@ def test_quarter_value_from_its_own_rows(quarterly: Report, kpi: str) -> None:
 YEAR_DIFFERS = {
     "sales_growth": NAN,                        # no previous year in the data
     "pipeline_age": 345,                        # D4 still open on Dec 31 (created Jan 20)
+    "average_tenure": (12 + 11 + 10) / 3,       # C1, C3, C5 active on Dec 31 (since Dec 1, Jan 10, Feb 15)
     "dso": 300 / 1800 * 365,
     "revenue_vs_target": 1000 / 3650,           # the annual target itself
 }

@@ -183,7 +183,7 @@ def test_synonyms_are_unambiguous_within_each_table() -> None:
       "revenue": "Revenue"}),
     ("customers", ["customerID", "gender", "SeniorCitizen", "tenure", "Contract", "Churn Date", "Join Date"],
      {"customer_id": "customerID", "lost_date": "Churn Date", "acquired_date": "Join Date", "tenure": "tenure",
-      "segment": "Contract"}),
+      "contract": "Contract"}),  # a customer's own contract column, no longer read as its segment
     ("orders", ["Sipariş No", "Sipariş Tarihi", "Müşteri Kodu", "Tutar (TL)", "Bölge", "Satış Temsilcisi",
                 "Ödeme Şekli"],
      {"order_id": "Sipariş No", "order_date": "Sipariş Tarihi", "customer_id": "Müşteri Kodu", "revenue": "Tutar (TL)",

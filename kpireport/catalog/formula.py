@@ -27,6 +27,7 @@ FUNCTIONS = {
     "budget": (1, 1, "budget of a KPI for the period"),
     "days": (1, 1, "a time difference in days"),
     "seconds": (1, 1, "a time difference in seconds"),
+    "months": (1, 1, "a time difference in whole calendar months (a tenure)"),
     "period_days": (0, 0, "number of days in the period"),
 }
 

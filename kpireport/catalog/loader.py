@@ -98,7 +98,7 @@ def _measure(path: Path, mid: str, raw: Any, schema: Schema, user: bool = False)
             expr = parse(str(raw["value"]))
         except FormulaSyntaxError as exc:
             raise CatalogError(f"{where}: key 'value': {exc}") from None
-        for call in (n for n in walk(expr) if isinstance(n, Call) and n.func in ("days", "seconds")):
+        for call in (n for n in walk(expr) if isinstance(n, Call) and n.func in ("days", "seconds", "months")):
             arg = call.args[0]
             if not (isinstance(arg, BinOp) and arg.op == "-"):
                 raise CatalogError(f"{where}: key 'value': {call.func}() takes a difference of two dates",

@@ -41,6 +41,7 @@ grain: month                    # default report period: month, quarter or year
 # decimal: "{decimal}"                # decimal separator of numbers typed as text ("1.234,56"); default from locale
 # day_first: true               # 03/04/2026 is 3 April (true) or March 4 (false)
 # as_of: 2026-11-30             # the day a customer snapshot without dates (a churn list) describes
+# service_level_seconds: 20     # a call answered within this many seconds meets the service level
 # mapping:                      # when a sheet or header is not recognised (kpireport validate tells you)
 #   sheets:                     # "file/sheet", "sheet" or "file" -> table ('ignore' to leave it unread)
 #     "export.xlsx/Sheet1": orders

@@ -6,7 +6,8 @@ input files' modified date), it describes the month that ends on or before that 
 snapshot month): a customer with tenure T months was acquired T months before the month's
 end, and a churned customer left at its end. The catalog's customer KPIs then read it like
 any dated customers table: customers at the month's start, customers lost in it (churn
-rate, retention rate), churn by segment (contract), the monthly charges of those who left.
+rate, retention rate), churn by contract, payment method and tenure band, the monthly charges
+of those who left (revenue at risk).
 """
 
 from __future__ import annotations
@@ -15,6 +16,21 @@ import numpy as np
 import pandas as pd
 
 from ..problems import Problem, ProblemLog, Severity
+
+# Tenure bands (whole months, as of the snapshot) that churn rate is broken down by: churn is
+# usually highest in the first year and falls with every year a customer stays.
+TENURE_BANDS = ((12, "0-12"), (24, "13-24"), (48, "25-48"), (None, "49+"))
+
+
+def tenure_band(months: pd.Series) -> pd.Series:
+    """Each whole tenure's band ("0-12", "13-24", "25-48", "49+"); blank for no tenure."""
+    out = pd.Series(pd.NA, index=months.index, dtype="string")
+    lower = -np.inf
+    for upper, label in TENURE_BANDS:
+        hit = (months > lower) & (months <= upper if upper is not None else months.notna())
+        out[hit.fillna(False).to_numpy()] = label
+        lower = upper if upper is not None else lower
+    return out
 
 
 def snapshot_month(as_of: pd.Timestamp) -> pd.Period:
@@ -41,6 +57,8 @@ def dated_snapshot(customers: pd.DataFrame, as_of: pd.Timestamp, said: str, log:
         whole = np.trunc(months.where(~bad))  # a few dozen distinct tenures, whatever the rows
         start = {m: end - pd.DateOffset(months=int(m)) for m in whole.dropna().unique()}
         out["acquired_date"] = pd.to_datetime(whole.map(start)).astype("datetime64[us]")
+        if "tenure_band" not in out.columns or out["tenure_band"].isna().all():
+            out["tenure_band"] = tenure_band(whole)
         if bad.any():
             log.add(Problem(f"{int(bad.sum()):,} customer(s) have no tenure (or a negative one) and are left out "
                             f"of the snapshot", table="customers", column="tenure", severity=Severity.WARNING))

@@ -22,7 +22,7 @@ import pandas as pd
 import xlsxwriter
 
 from ..schema import default_schema
-from . import commercial, finance, service
+from . import commercial, finance, responses, service
 from .company import COMPANY, CURRENCY, Window
 
 TABLE_ORDER = (
@@ -45,12 +45,13 @@ TABLE_ORDER = (
     "staff",
     "product_usage",
     "okrs",
+    "campaign_responses",
 )
 
 # One workbook per source system, as the exports come out of a CRM, help desk, ERP ...
 WORKBOOKS: dict[str, tuple[str, ...]] = {
     "sales_orders.xlsx": ("orders",),
-    "crm_export.xlsx": ("customers", "leads", "opportunities", "campaigns", "interactions"),
+    "crm_export.xlsx": ("customers", "leads", "opportunities", "campaigns", "interactions", "campaign_responses"),
     "helpdesk.xlsx": ("tickets", "surveys"),
     "web_and_social.xlsx": ("web", "social", "product_usage"),
     "finance.xlsx": ("expenses", "invoices", "targets", "market"),
@@ -66,7 +67,7 @@ CREATED = datetime(2026, 11, 1)
 
 
 def generate_tables(seed: int = 2026, start: str = "2024-01-01", end: str = "2026-10-31") -> dict[str, pd.DataFrame]:
-    """All 19 canonical tables, columns named as in tables.yaml, for the given window."""
+    """All 20 canonical tables, columns named as in tables.yaml, for the given window."""
     w = Window.of(start, end)
     names = (
         "customers",
@@ -86,6 +87,9 @@ def generate_tables(seed: int = 2026, start: str = "2024-01-01", end: str = "202
         "expenses",
         "market",
         "plan",
+        "call_outcomes",  # issue 16's columns and table come last: the streams above stay the same
+        "churn_list",
+        "campaign_responses",
     )
     # One independent stream per table: changing how one table is drawn leaves the others alone.
     rng = dict(zip(names, np.random.default_rng(seed).spawn(len(names)), strict=True))
@@ -95,12 +99,13 @@ def generate_tables(seed: int = 2026, start: str = "2024-01-01", end: str = "202
     orders = commercial.build_orders(rng["orders"], w, base)
     t: dict[str, pd.DataFrame] = {
         "orders": orders,
-        "customers": base.frame(),  # after leads: a lead with no campaign to credit turns "organic"
+        # after leads: a lead with no campaign to credit turns "organic"
+        "customers": responses.with_churn_columns(rng["churn_list"], base.frame(), base),
         "leads": leads,
         "opportunities": opportunities,
         "campaigns": campaigns,
         "web": service.build_web(rng["web"], w, orders),
-        "tickets": service.build_tickets(rng["tickets"], w, base),
+        "tickets": responses.with_call_outcomes(rng["call_outcomes"], service.build_tickets(rng["tickets"], w, base)),
         "interactions": service.build_interactions(rng["interactions"], w),
         "surveys": service.build_surveys(rng["surveys"], w, base),
         "invoices": commercial.build_invoices(rng["invoices"], w, orders),
@@ -109,6 +114,7 @@ def generate_tables(seed: int = 2026, start: str = "2024-01-01", end: str = "202
         "tasks": service.build_tasks(rng["tasks"], w),
         "staff": service.build_staff(rng["staff"], w),
         "product_usage": service.build_product_usage(rng["product_usage"], w),
+        "campaign_responses": responses.build_campaign_responses(rng["campaign_responses"], campaigns, base),
     }
     plan = finance.Plan(w, orders, rng["plan"])
     t["expenses"] = finance.build_expenses(rng["expenses"], w, plan, campaigns)

@@ -82,12 +82,14 @@ def value_sql(node: Node, cols: Columns, env: Mapping[str, str], measure: str) -
         if isinstance(n, Neg):
             return f"(-{go(n.operand)})"
         if isinstance(n, Call):
-            if n.func not in ("days", "seconds"):
+            if n.func not in ("days", "seconds", "months"):
                 raise MeasureSQLError(f"measure {measure!r}: {n.func}() is a KPI function, not a row function")
             inner = n.args[0]
             if not (isinstance(inner, BinOp) and inner.op == "-"):
                 raise MeasureSQLError(f"measure {measure!r}: {n.func}() takes a difference of two dates, "
                                       f"e.g. {n.func}(resolved_at - created_at)")
+            if n.func == "months":
+                return d.months_between(go(inner.left), go(inner.right))
             secs = d.seconds_between(go(inner.left), go(inner.right))
             return f"({secs} / 86400.0)" if n.func == "days" else secs
         left, right = go(n.left), go(n.right)

@@ -67,6 +67,15 @@ def seconds_between(later: str, earlier: str) -> str:
     return f"(DATE_DIFF('microsecond', {earlier}, {later}) / 1000000.0)"
 
 
+def months_between(later: str, earlier: str) -> str:
+    """later - earlier in whole calendar months, a month counted when its day is reached: a
+    customer since 2025-12-31 is 9 months old on 2026-10-30 and 10 on 2026-10-31 (a month's last
+    day stands for the days it lacks, so since 2026-01-31 is 1 month on 2026-02-28)."""
+    months = (f"(12 * (YEAR({later}) - YEAR({earlier})) + MONTH({later}) - MONTH({earlier}))")
+    short = (f"(DAY({later}) < DAY({earlier}) AND CAST({later} AS DATE) <> LAST_DAY(CAST({later} AS DATE)))")
+    return f"CAST({months} - CASE WHEN {short} THEN 1 ELSE 0 END AS DOUBLE)"
+
+
 def day_of(expr: str) -> str:
     """A timestamp's calendar day (midnight)."""
     return f"CAST(CAST({expr} AS DATE) AS TIMESTAMP)"

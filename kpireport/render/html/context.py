@@ -55,7 +55,9 @@ from .formatting import number as _num
 # have a value this period become tiles. A catalog KPI with `headline: true` (if the catalog
 # ever grows that flag) takes precedence.
 HEADLINE = ("revenue", "gross_profit", "gross_margin", "new_customers", "churn_rate", "nps", "csat",
-            "avg_resolution_time", "dso", "lead_conversion_rate", "new_leads", "average_order_value")
+            "avg_resolution_time", "dso", "lead_conversion_rate", "new_leads", "average_order_value",
+            # the headlines of a call-centre log, a churn list and a campaign response list (issue 16)
+            "answer_rate", "service_level", "revenue_at_risk", "campaign_response_rate", "campaign_roi")
 MAX_TILES = 9
 MAX_ATTENTION = 5
 MAX_MOVERS = 5
