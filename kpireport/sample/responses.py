@@ -32,7 +32,7 @@ def with_call_outcomes(rng: np.random.Generator, tickets: pd.DataFrame) -> pd.Da
     """Phone tickets get answered (Y/N) and the speed of answer in seconds (the wait until the
     first response, blank when the caller hung up); other channels have no answered flag."""
     phone = (tickets["channel"] == "phone").to_numpy()
-    answered = np.where(phone, rng.random(len(tickets)) >= ABANDONED, None)
+    answered = np.where(phone, rng.random(len(tickets)) >= ABANDONED, None)  # type: ignore[call-overload]
     wait = (tickets["first_response_at"] - tickets["created_at"]).dt.total_seconds().to_numpy()
     wait = np.where(phone & (answered == True), wait, np.nan)  # noqa: E712 (object array of True/False/None)
     out = tickets.copy()
