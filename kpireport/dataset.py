@@ -80,6 +80,9 @@ class Dataset:
     company: str = ""
     title: str = ""
     currency: str = ""  # the same workbook's custom property "Currency", when a 3-letter code
+    # columns the model made rather than read, with every value they can hold: a status column made
+    # from a returns list says "returned" or nothing, so no KPI may read a cancellation from it
+    derived: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def has(self, table: str, columns: set[str] | None = None) -> bool:
         df = self.tables.get(table)

@@ -26,6 +26,7 @@ import pandas as pd
 from ..dataset import Dataset
 from ..problems import Problem, ProblemLog, Severity
 from ..schema import Schema, TableSpec, default_schema
+from .derived import read_second_way
 from .keys import first_per_key, unique_rows
 from .relational import ROW, Relational, quote
 from .snapshot import dated_snapshot, is_snapshot, snapshot_month
@@ -52,6 +53,8 @@ def apply_model(dataset: Dataset, schema: Schema | None = None, as_of: pd.Timest
         tables["customers"] = dated_snapshot(cust, when, as_of_said if as_of is not None else "today", log)
         snapshot_as_of = snapshot_month(when).end_time.normalize()
     db = Relational(tables)  # registering the frames copies no rows; each step acts only where it applies
+    lines_joined = "order_items" in tables and "orders" in tables
+    own_status = orders is not None and "status" in orders.columns
     try:
         _lines_with_header(db, tables, schema, log)
         _unique_people(db, tables, schema, log)
@@ -60,7 +63,11 @@ def apply_model(dataset: Dataset, schema: Schema | None = None, as_of: pd.Timest
         _dimensions(db, tables, schema, log)
     finally:
         db.close()
-    return replace(dataset, tables=tables, as_of=snapshot_as_of)
+    read_second_way(tables, lines_joined, log)
+    derived = dict(dataset.derived)
+    if not own_status and "orders" in tables and "status" in tables["orders"].columns:
+        derived[("orders", "status")] = (RETURNED,)  # made from a returns list: nothing else is known
+    return replace(dataset, tables=tables, as_of=snapshot_as_of, derived=derived)
 
 
 def _note(log: ProblemLog, table: str, reason: str, severity: Severity = Severity.INFO) -> None:
