@@ -251,7 +251,8 @@ def crm_deals(folder: Path) -> dict[str, object]:
     weighted 200 + 1200 + 280 = 1680; e11 (created in October, 400 at 50 %) is open at the year's
     end too -> 4 deals, 4100, weighted 1880.
     Q3 win rate by agent: Anna 1/2 (e4 lost, e7 won), Bob 1 (e5), Carl 1/2 (e3 won, e6 lost); by
-    manager Dustin (Anna) 1/2, Melvin (Bob, Carl) 2/3; by office Central (Anna, Bob) 2/3, West 1/2.
+    manager Dustin (Anna) 1/2, Melvin (Bob, Carl) 2/3; by office Central (Anna, Bob) 2/3, West 1/2;
+    by product GTX Pro 1/3 (e4 lost, e5 won, e6 lost), MG Special 1 (e3, e7 won).
     """
     _csv(folder / "sales_pipeline.csv", """
 opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value,Win probability (%)
@@ -288,6 +289,7 @@ Carl,Melvin Marxen,West
             ("win_rate", "sales_rep"): {"Anna": 0.5, "Bob": 1.0, "Carl": 0.5},
             ("win_rate", "manager"): {"Dustin Brinkmann": 0.5, "Melvin Marxen": 2 / 3},
             ("win_rate", "regional_office"): {"Central": 2 / 3, "West": 0.5},
+            ("win_rate", "line_of_business"): {"GTX Pro": 1 / 3, "MG Special": 1.0},
             ("won_revenue", "sales_rep"): {"Anna": 500.0, "Bob": 900.0, "Carl": 600.0},
         },
         "cannot": {"return_rate": "orders", "cash_collected": "payments"},
