@@ -110,3 +110,17 @@ def test_on_time_compares_a_date_only_side_by_day(tmp_path, delivered, due, on_t
         f"A1,2026-09-01,100,{due},{delivered}\nA2,2026-09-02,100,2026-09-12,2026-09-05 09:00\n", encoding="utf-8")
     report = run([tmp_path], Config(), period=shapes.MONTH)
     assert report.value("on_time_order_delivery") == pytest.approx((on_time + 1) / 2)
+
+
+@pytest.mark.parametrize(("shape", "first_tiles"), [
+    ("crm_deals", ["won_revenue", "win_rate", "open_pipeline_value"]),
+    ("superstore_year", ["revenue", "gross_profit", "gross_margin", "new_customers", "average_order_value",
+                         "return_rate"]),
+])
+def test_a_pipeline_or_a_shop_alone_leads_the_summary_with_its_headline(reports, shape, first_tiles):
+    import datetime as dt
+
+    from kpireport.render.html import build_context
+
+    ctx = build_context(reports[(shape, shapes.QUARTER)], Config(), dt.date(2026, 10, 5), {}, email=False)
+    assert [t["id"] for t in ctx["tiles"]][:len(first_tiles)] == first_tiles

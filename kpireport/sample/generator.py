@@ -45,11 +45,12 @@ TABLE_ORDER = (
     "staff",
     "product_usage",
     "okrs",
+    "payments",
 )
 
 # One workbook per source system, as the exports come out of a CRM, help desk, ERP ...
 WORKBOOKS: dict[str, tuple[str, ...]] = {
-    "sales_orders.xlsx": ("orders",),
+    "sales_orders.xlsx": ("orders", "payments"),
     "crm_export.xlsx": ("customers", "leads", "opportunities", "campaigns", "interactions"),
     "helpdesk.xlsx": ("tickets", "surveys"),
     "web_and_social.xlsx": ("web", "social", "product_usage"),
@@ -66,7 +67,7 @@ CREATED = datetime(2026, 11, 1)
 
 
 def generate_tables(seed: int = 2026, start: str = "2024-01-01", end: str = "2026-10-31") -> dict[str, pd.DataFrame]:
-    """All 19 canonical tables, columns named as in tables.yaml, for the given window."""
+    """All 20 canonical tables, columns named as in tables.yaml, for the given window."""
     w = Window.of(start, end)
     names = (
         "customers",
@@ -115,6 +116,7 @@ def generate_tables(seed: int = 2026, start: str = "2024-01-01", end: str = "202
     t["market"] = finance.build_market(rng["market"], w, plan)
     t["targets"] = finance.build_targets(w, plan, t)
     t["okrs"] = finance.build_okrs(w, plan, t)
+    t["payments"] = commercial.build_payments(orders, t["invoices"])
     return {name: _conform(name, t[name]) for name in TABLE_ORDER}
 
 

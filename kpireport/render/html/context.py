@@ -53,7 +53,9 @@ from .formatting import number as _num
 # have a value this period become tiles. A catalog KPI with `headline: true` (if the catalog
 # ever grows that flag) takes precedence.
 HEADLINE = ("revenue", "gross_profit", "gross_margin", "new_customers", "churn_rate", "nps", "csat",
-            "avg_resolution_time", "dso", "lead_conversion_rate", "new_leads", "average_order_value")
+            "avg_resolution_time", "dso", "lead_conversion_rate", "new_leads", "average_order_value",
+            # the headline of a CRM pipeline and of a shop, when the data is only that
+            "won_revenue", "win_rate", "open_pipeline_value", "return_rate", "on_time_order_delivery")
 MAX_TILES = 9
 MAX_ATTENTION = 5
 MAX_MOVERS = 5
