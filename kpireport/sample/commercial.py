@@ -327,10 +327,10 @@ def build_opportunities(rng: np.random.Generator, w: Window, base: CustomerBase)
     d["stage"] = np.where(open_, "open", d["stage"])
     d["closed"] = np.where(open_, np.datetime64("NaT"), d["closed"])
     order = np.argsort(d["created"], kind="stable")
-    # The stage's chance of winning, in percent as CRMs show it: 100 won, 0 lost, open by stage.
-    stage_odds = rng.choice([10, 25, 50, 75, 90], size=len(order), p=[0.3, 0.25, 0.2, 0.15, 0.1])
+    # The stage's chance of winning: 1 won, 0 lost, an open deal by its stage.
+    stage_odds = rng.choice([0.1, 0.25, 0.5, 0.75, 0.9], size=len(order), p=[0.3, 0.25, 0.2, 0.15, 0.1])
     stage = d["stage"][order]
-    probability = np.where(stage == "won", 100, np.where(stage == "lost", 0, stage_odds))
+    probability = np.where(stage == "won", 1.0, np.where(stage == "lost", 0.0, stage_odds))
     return pd.DataFrame(
         {
             "opportunity_id": [f"OPP-{i + 1:05d}" for i in range(len(order))],
@@ -343,7 +343,7 @@ def build_opportunities(rng: np.random.Generator, w: Window, base: CustomerBase)
             "sales_rep": d["rep"][order].astype(str),
             "region": np.array(REGIONS)[d["region"][order]],
             "line_of_business": np.array(LINES)[d["lob"][order]],
-            "probability": probability.astype(np.int64),
+            "probability": probability,
         }
     )
 
