@@ -335,8 +335,8 @@ def marketplace_year(folder: Path) -> dict[str, object]:
     Delivered (by delivery date; an estimated date at midnight is a date, compared by day): m1 Jul
     5 days, on its estimated day at 15:00 (on time); m2 Aug 10 days, late; m4 Sep 4 days, on time;
     m5 Sep 10 days, late; m6 Apr 4 days, m8 Oct 3 days, on time. On time: September 1/2, Q3 2/4,
-    year 4/6. Days, each line of an order counted: September (3 x 4 + 10) / 4 = 5.5; Q3
-    (2 x 5 + 10 + 3 x 4 + 10) / 7 = 6; year (42 + 4 + 3) / 9.
+    year 4/6. Days, each order once however many lines: September (4 + 10) / 2 = 7; Q3
+    (5 + 10 + 4 + 10) / 4; year (29 + 4 + 3) / 6 = 6.
     """
     _csv(folder / "olist_orders_dataset.csv", """
 order_id,customer_id,order_status,order_purchase_timestamp,order_delivered_customer_date,order_estimated_delivery_date
@@ -399,7 +399,7 @@ m8,1,credit_card,1,77.00
             "items_per_order": (2.0, 7 / 4, 9 / 6),
             "cash_collected": (220.0, 517.0, 638.0),
             "on_time_order_delivery": (1 / 2, 2 / 4, 4 / 6),
-            "avg_delivery_days": (5.5, 6.0, 49 / 9),
+            "avg_delivery_days": (7.0, 29 / 4, 6.0),
         },
         "quarter_breakdowns": {
             ("revenue_with_shipping", "region"): {"SP": 150 + 15 + 130 + 13 + 200 + 20.0, "RJ": 132.0},
@@ -412,12 +412,13 @@ def superstore_year(folder: Path) -> dict[str, object]:
     """A superstore workbook over 2026, Orders at line grain with a 0-1 Discount, and a Returns sheet.
 
     Lines (order, shipped after, sales, quantity, discount rate -> amount off the list price
-    = sales x rate / (1 - rate)): S-5 Apr 2 d (75, 3, 0.25 -> 25); S-6 May 5 d (400, 2), returned;
+    = sales x rate / (1 - rate)): S-5 Apr 3 d (75, 3, 0.25 -> 25); S-6 May 5 d (400, 2), returned;
     S-1 Jul 2 d (200, 2, 0; 90, 1, 0.1 -> 10); S-2 Aug 5 d (160, 4, 0.2 -> 40); S-3 Sep 3 d (300,
     3), returned; S-4 Sep 4 d (100, 1, 0.5 -> 100; 50, 5, 0).
-    September: returned 1/2; items 6 / 1; discount 100 / (200 + 50) = 0.4; ship days (3 + 2 x 4) / 3.
-    Q3: returned 1/4; items (3 + 4 + 6) / 3; discount 150 / (300 + 200 + 250) = 0.2; days
-    (2 x 2 + 5 + 3 + 2 x 4) / 6. Year: returned 2/6; items 16 / 4; discount 175 / 850; days 27 / 8.
+    September: returned 1/2; items 6 / 1; discount 100 / (200 + 50) = 0.4; ship days, each order
+    once, (3 + 4) / 2. Q3: returned 1/4; items (3 + 4 + 6) / 3; discount 150 / (300 + 200 + 250) =
+    0.2; days (2 + 5 + 3 + 4) / 4. Year: returned 2/6; items 16 / 4; discount 175 / 850; days
+    (14 + 3 + 5) / 6.
     No status column of its own: the returns list marks returns, but cancellations are unknown.
     """
     book = xlsxwriter.Workbook(str(folder / "Superstore 2026.xlsx"))
@@ -425,7 +426,7 @@ def superstore_year(folder: Path) -> dict[str, object]:
     head = ["Row ID", "Order ID", "Order Date", "Ship Date", "Customer ID", "Segment", "Region", "Category",
             "Sales", "Quantity", "Discount", "Profit"]
     rows = [
-        (1, "S-5", "2026-04-10", "2026-04-12", "AA-1", "Consumer", "West", "Furniture", 75, 3, 0.25, 5),
+        (1, "S-5", "2026-04-10", "2026-04-13", "AA-1", "Consumer", "West", "Furniture", 75, 3, 0.25, 5),
         (2, "S-6", "2026-05-20", "2026-05-25", "BB-2", "Corporate", "East", "Technology", 400, 2, 0, 60),
         (3, "S-1", "2026-07-02", "2026-07-04", "AA-1", "Consumer", "West", "Furniture", 200, 2, 0, 40),
         (4, "S-1", "2026-07-02", "2026-07-04", "AA-1", "Consumer", "West", "Technology", 90, 1, 0.1, 9),
@@ -447,7 +448,7 @@ def superstore_year(folder: Path) -> dict[str, object]:
             "return_rate": (1 / 2, 1 / 4, 2 / 6),
             "items_per_order": (6.0, 13 / 3, 16 / 4),
             "discount_rate": (0.4, 0.2, 175 / 850),
-            "avg_delivery_days": (11 / 3, 20 / 6, 27 / 8),
+            "avg_delivery_days": (3.5, 14 / 4, 22 / 6),
         },
         "quarter_breakdowns": {
             ("discount_rate", "segment"): {"Consumer": 10 / 300, "Corporate": 140 / 450},

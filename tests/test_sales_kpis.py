@@ -124,3 +124,17 @@ def test_a_pipeline_or_a_shop_alone_leads_the_summary_with_its_headline(reports,
 
     ctx = build_context(reports[(shape, shapes.QUARTER)], Config(), dt.date(2026, 10, 5), {}, email=False)
     assert [t["id"] for t in ctx["tiles"]][:len(first_tiles)] == first_tiles
+
+
+def test_a_sum_with_a_key_takes_each_order_once_in_periods_and_year_to_date(tmp_path):
+    """O1 has three lines delivered after 10 days, O2 one line after 2 days, O3 (August) one line
+    after 4 days: September averages (10 + 2) / 2 = 6 days, not (3 x 10 + 2) / 4 = 8; the year to
+    September (10 + 2 + 4) / 3, not (30 + 2 + 4) / 5."""
+    (tmp_path / "order_lines.csv").write_text(
+        "order_id,order_date,revenue,delivered_date\n"
+        "O3,2026-08-01,40,2026-08-05\n"
+        "O1,2026-09-01,10,2026-09-11\nO1,2026-09-01,20,2026-09-11\nO1,2026-09-01,30,2026-09-11\n"
+        "O2,2026-09-10,50,2026-09-12\n", encoding="utf-8")
+    report = run([tmp_path], Config(), period=shapes.MONTH)
+    assert report.value("avg_delivery_days") == pytest.approx(6.0)
+    assert report.ytd_value("avg_delivery_days") == pytest.approx(16 / 3)
