@@ -131,7 +131,7 @@ def test_template_writes_refuses_to_overwrite_and_reads_back(tmp_path: Path):
     assert kpireport("template", "--force", cwd=tmp_path).returncode == 0
     assert sha256(path) == before  # deterministic
     checked = kpireport("validate", str(path))
-    assert "19 tables recognised" in checked.stdout or "-> orders" in checked.stdout, checked.stdout
+    assert "20 tables recognised" in checked.stdout or "-> orders" in checked.stdout, checked.stdout
 
 
 def test_template_in_turkish(tmp_path: Path):
