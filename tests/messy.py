@@ -424,7 +424,8 @@ TURKISH_CELLS = Cells(number=_tr_number, date=_tr_date, boolean=lambda t, c, v, 
 
 
 def variant_turkish(tables, out, rng) -> Config:
-    files = {"satis.xlsx": ["orders"], "crm.xlsx": ["customers", "leads", "opportunities", "campaigns", "interactions"],
+    files = {"satis.xlsx": ["orders", "payments"],
+             "crm.xlsx": ["customers", "leads", "opportunities", "campaigns", "interactions"],
              "destek.xlsx": ["tickets", "surveys"], "web.xlsx": ["web", "social", "product_usage"],
              "finans.xlsx": ["expenses", "invoices", "targets", "market"], "operasyon.xlsx": ["production", "tasks",
                                                                                              "staff"],
