@@ -117,6 +117,9 @@ class Dataset:
     title: str = ""
     currency: str = ""  # the same workbook's custom property "Currency", when a 3-letter code
     pushed: Pushed | None = None  # tables left where the data lives (sources/), None for files read whole
+    # columns the model made rather than read, with every value they can hold: a status column made
+    # from a returns list says "returned" or nothing, so no KPI may read a cancellation from it
+    derived: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
 
     def row_count(self, table: str) -> int:
         """Rows of a table, counted where it lives."""

@@ -230,3 +230,229 @@ ID,Year_Birth,Education,Marital_Status,Income,Dt_Customer,Recency,MntWines,Accep
 6182,1984,Graduation,Together,26646,2026-09-10,26,11,0,0,1,0
 """)
     return {"new_customers": 2.0}
+
+
+# ===== issue 16: the CRM-pipeline and shop KPIs at month, quarter and year ====================
+# Each shape below runs over 2026; a figure is given for September (month), the third quarter
+# (July-September) and the year, hand-computed in the docstring. A KPI the shape cannot give is
+# listed in its "cannot" set, with the column the report must name.
+MONTH, QUARTER, YEAR = "2026-09", "2026-Q3", "2026"
+
+
+def crm_deals(folder: Path) -> dict[str, object]:
+    """A CRM pipeline with a win-probability column in percent, and a sales-teams file.
+
+    Closed: e1 Anna GTX won 1000 (Feb), e2 Bob MG lost (May), e3 Carl MG won 600 (Jul), e4 Anna
+    GTX lost (Aug), e5 Bob GTX won 900, e6 Carl GTX lost, e7 Anna MG won 500 (Sep).
+    September: won 900 + 500 = 1400 over 2 -> 700; lost 1/3; closed 3.
+    Q3: won 600 + 900 + 500 = 2000 over 3; lost 2/5; closed 5.
+    Year: won 3000 over 4 -> 750; lost 3/7; closed 7.
+    Open at 30 September: e8 (1000 at 20 %), e9 (2000 at 60 %), e10 (700 at 40 %) -> 3 deals, 3700,
+    weighted 200 + 1200 + 280 = 1680; e11 (created in October, 400 at 50 %) is open at the year's
+    end too -> 4 deals, 4100, weighted 1880.
+    Q3 win rate by agent: Anna 1/2 (e4 lost, e7 won), Bob 1 (e5), Carl 1/2 (e3 won, e6 lost); by
+    manager Dustin (Anna) 1/2, Melvin (Bob, Carl) 2/3; by office Central (Anna, Bob) 2/3, West 1/2;
+    by product GTX Pro 1/3 (e4 lost, e5 won, e6 lost), MG Special 1 (e3, e7 won).
+    """
+    _csv(folder / "sales_pipeline.csv", """
+opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value,Win probability (%)
+e1,Anna,GTX Pro,Acme,Won,2026-01-10,2026-02-15,1000,100
+e2,Bob,MG Special,Betasoft,Lost,2026-02-01,2026-05-20,400,0
+e3,Carl,MG Special,Gammatech,Won,2026-06-01,2026-07-10,600,100
+e4,Anna,GTX Pro,Deltacorp,Lost,2026-06-15,2026-08-05,300,0
+e5,Bob,GTX Pro,Acme,Won,2026-07-01,2026-09-12,900,100
+e6,Carl,GTX Pro,Betasoft,Lost,2026-08-01,2026-09-25,200,0
+e7,Anna,MG Special,Gammatech,Won,2026-08-20,2026-09-28,500,100
+e8,Bob,MG Special,Deltacorp,Prospecting,2026-09-10,,1000,20
+e9,Carl,GTX Pro,Acme,Engaging,2026-07-05,,2000,60
+e10,Anna,GTX Pro,Betasoft,Negotiating,2026-09-20,,700,40
+e11,Anna,MG Special,Gammatech,Engaging,2026-10-05,,400,50
+""")
+    _csv(folder / "sales_teams.csv", """
+sales_agent,manager,regional_office
+Anna,Dustin Brinkmann,Central
+Bob,Melvin Marxen,Central
+Carl,Melvin Marxen,West
+""")
+    return {
+        "figures": {
+            "won_revenue": (1400.0, 2000.0, 3000.0),
+            "avg_won_deal_size": (700.0, 2000 / 3, 750.0),
+            "open_pipeline_value": (3700.0, 3700.0, 4100.0),
+            "open_pipeline_deals": (3.0, 3.0, 4.0),
+            "weighted_pipeline": (1680.0, 1680.0, 1880.0),
+            "lost_deal_rate": (1 / 3, 2 / 5, 3 / 7),
+            "closed_deals": (3.0, 5.0, 7.0),
+            "win_rate": (2 / 3, 3 / 5, 4 / 7),
+        },
+        "quarter_breakdowns": {
+            ("win_rate", "sales_rep"): {"Anna": 0.5, "Bob": 1.0, "Carl": 0.5},
+            ("win_rate", "manager"): {"Dustin Brinkmann": 0.5, "Melvin Marxen": 2 / 3},
+            ("win_rate", "regional_office"): {"Central": 2 / 3, "West": 0.5},
+            ("win_rate", "line_of_business"): {"GTX Pro": 1 / 3, "MG Special": 1.0},
+            ("won_revenue", "sales_rep"): {"Anna": 500.0, "Bob": 900.0, "Carl": 600.0},
+        },
+        "cannot": {"return_rate": "orders", "cash_collected": "payments"},
+    }
+
+
+def order_lines_year(folder: Path) -> dict[str, object]:
+    """Invoice lines over 2026 with quantities and no status, freight, discount or delivery dates.
+
+    Items per invoice: 537005 10 (Mar); 537001 2 + 1 = 3 (Jul), 537002 4 (Aug), 537003 6 + 1 = 7
+    and 537004 3 (Sep); 537006 2 (Oct). September (7 + 3) / 2 = 5; Q3 17 / 4; year 29 / 6.
+    Return and cancellation rates need a status column the file does not have.
+    """
+    _csv(folder / "online_retail_2026.csv", """
+InvoiceNo,StockCode,Description,Quantity,InvoiceDate,UnitPrice,CustomerID,Country
+537005,A,WHITE MUG,10,2026-03-15 10:00,5.00,17850,United Kingdom
+537001,A,WHITE MUG,2,2026-07-05 09:00,5.00,17850,United Kingdom
+537001,B,RED LANTERN,1,2026-07-05 09:00,20.00,17850,United Kingdom
+537002,C,TEA SET,4,2026-08-10 11:00,10.00,13047,France
+537003,A,WHITE MUG,6,2026-09-03 12:00,5.00,12583,Germany
+537003,C,TEA SET,1,2026-09-03 12:00,10.00,12583,Germany
+537004,B,RED LANTERN,3,2026-09-20 16:00,20.00,13047,France
+537006,C,TEA SET,2,2026-10-02 08:30,10.00,17850,United Kingdom
+""")
+    return {
+        "figures": {"items_per_order": (5.0, 17 / 4, 29 / 6)},
+        "quarter_breakdowns": {},
+        "cannot": {"return_rate": "status", "cancellation_rate": "status", "revenue_with_shipping": "freight",
+                   "discount_rate": "discount", "on_time_order_delivery": "due_date", "cash_collected": "payments"},
+    }
+
+
+def marketplace_year(folder: Path) -> dict[str, object]:
+    """The six-file marketplace over 2026: orders, items with freight, customers, products,
+    reviews and payments without dates (a payment takes its order's date).
+
+    Orders (lines: price + freight): m6 Apr (40 + 4), m7 May canceled (60 + 6), m1 Jul (100 + 10,
+    50 + 5), m2 Aug (120 + 12), m3 Sep canceled (80 + 8), m4 Sep (3 lines 50 + 5, 50 + 5, 30 + 3),
+    m5 Sep (200 + 20), m8 Oct (70 + 7). m4 is not paid yet; m2 is paid in two parts.
+    September: canceled 1/3; returns 0/2; revenue 130 + 200 + freight 13 + 20 = 363; items 4 / 2;
+    cash 220. Q3: canceled 1/5; 600 + 60 = 660; items 7 / 4; cash 165 + 132 + 220 = 517.
+    Year: canceled 2/8; 710 + 71 = 781; items 9 / 6; cash 517 + 44 + 77 = 638.
+    Delivered (by delivery date; an estimated date at midnight is a date, compared by day): m1 Jul
+    5 days, on its estimated day at 15:00 (on time); m2 Aug 10 days, late; m4 Sep 4 days, on time;
+    m5 Sep 10 days, late; m6 Apr 4 days, m8 Oct 3 days, on time. On time: September 1/2, Q3 2/4,
+    year 4/6. Days, each order once however many lines: September (4 + 10) / 2 = 7; Q3
+    (5 + 10 + 4 + 10) / 4; year (29 + 4 + 3) / 6 = 6.
+    """
+    _csv(folder / "olist_orders_dataset.csv", """
+order_id,customer_id,order_status,order_purchase_timestamp,order_delivered_customer_date,order_estimated_delivery_date
+m6,c2,delivered,2026-04-01 10:00:00,2026-04-05 10:00:00,2026-04-10 00:00:00
+m7,c5,canceled,2026-05-15 10:00:00,,2026-05-25 00:00:00
+m1,c1,delivered,2026-07-03 15:00:00,2026-07-08 15:00:00,2026-07-08 00:00:00
+m2,c2,delivered,2026-08-10 09:00:00,2026-08-20 09:00:00,2026-08-15 00:00:00
+m3,c3,canceled,2026-09-02 11:00:00,,2026-09-12 00:00:00
+m4,c1,delivered,2026-09-05 08:00:00,2026-09-09 08:00:00,2026-09-10 00:00:00
+m5,c4,delivered,2026-09-20 10:00:00,2026-09-30 10:00:00,2026-09-25 00:00:00
+m8,c4,delivered,2026-10-03 10:00:00,2026-10-06 10:00:00,2026-10-10 00:00:00
+""")
+    _csv(folder / "olist_customers_dataset.csv", """
+customer_id,customer_unique_id,customer_zip_code_prefix,customer_city,customer_state
+c1,u1,01001,sao paulo,SP
+c2,u2,20000,rio de janeiro,RJ
+c3,u3,01002,sao paulo,SP
+c4,u1,01001,sao paulo,SP
+c5,u4,20001,rio de janeiro,RJ
+""")
+    _csv(folder / "olist_order_items_dataset.csv", """
+order_id,order_item_id,product_id,seller_id,shipping_limit_date,price,freight_value
+m6,1,p3,s1,2026-04-03 10:00:00,40.00,4.00
+m7,1,p1,s1,2026-05-17 10:00:00,60.00,6.00
+m1,1,p1,s1,2026-07-05 15:00:00,100.00,10.00
+m1,2,p2,s1,2026-07-05 15:00:00,50.00,5.00
+m2,1,p1,s2,2026-08-12 09:00:00,120.00,12.00
+m3,1,p3,s3,2026-09-04 11:00:00,80.00,8.00
+m4,1,p2,s1,2026-09-07 08:00:00,50.00,5.00
+m4,2,p2,s1,2026-09-07 08:00:00,50.00,5.00
+m4,3,p3,s1,2026-09-07 08:00:00,30.00,3.00
+m5,1,p1,s2,2026-09-22 10:00:00,200.00,20.00
+m8,1,p2,s1,2026-10-05 10:00:00,70.00,7.00
+""")
+    _csv(folder / "olist_products_dataset.csv", """
+product_id,product_category_name,product_weight_g
+p1,cama_mesa_banho,500
+p2,beleza_saude,200
+p3,esporte_lazer,800
+""")
+    _csv(folder / "olist_order_reviews_dataset.csv", """
+review_id,order_id,review_score,review_comment_message,review_creation_date,review_answer_timestamp
+r1,m1,5,otimo,2026-07-09 00:00:00,2026-07-10 10:00:00
+r2,m2,2,atrasou,2026-08-21 00:00:00,2026-08-22 10:00:00
+""")
+    _csv(folder / "olist_order_payments_dataset.csv", """
+order_id,payment_sequential,payment_type,payment_installments,payment_value
+m6,1,credit_card,1,44.00
+m1,1,credit_card,2,165.00
+m2,1,voucher,1,100.00
+m2,2,credit_card,1,32.00
+m5,1,boleto,1,220.00
+m8,1,credit_card,1,77.00
+""")
+    return {
+        "figures": {
+            "cancellation_rate": (1 / 3, 1 / 5, 2 / 8),
+            "return_rate": (0.0, 0.0, 0.0),
+            "revenue_with_shipping": (363.0, 660.0, 781.0),
+            "items_per_order": (2.0, 7 / 4, 9 / 6),
+            "cash_collected": (220.0, 517.0, 638.0),
+            "on_time_order_delivery": (1 / 2, 2 / 4, 4 / 6),
+            "avg_delivery_days": (7.0, 29 / 4, 6.0),
+        },
+        "quarter_breakdowns": {
+            ("revenue_with_shipping", "region"): {"SP": 150 + 15 + 130 + 13 + 200 + 20.0, "RJ": 132.0},
+        },
+        "cannot": {"discount_rate": "discount", "won_revenue": "opportunities"},
+    }
+
+
+def superstore_year(folder: Path) -> dict[str, object]:
+    """A superstore workbook over 2026, Orders at line grain with a 0-1 Discount, and a Returns sheet.
+
+    Lines (order, shipped after, sales, quantity, discount rate -> amount off the list price
+    = sales x rate / (1 - rate)): S-5 Apr 3 d (75, 3, 0.25 -> 25); S-6 May 5 d (400, 2), returned;
+    S-1 Jul 2 d (200, 2, 0; 90, 1, 0.1 -> 10); S-2 Aug 5 d (160, 4, 0.2 -> 40); S-3 Sep 3 d (300,
+    3), returned; S-4 Sep 4 d (100, 1, 0.5 -> 100; 50, 5, 0).
+    September: returned 1/2; items 6 / 1; discount 100 / (200 + 50) = 0.4; ship days, each order
+    once, (3 + 4) / 2. Q3: returned 1/4; items (3 + 4 + 6) / 3; discount 150 / (300 + 200 + 250) =
+    0.2; days (2 + 5 + 3 + 4) / 4. Year: returned 2/6; items 16 / 4; discount 175 / 850; days
+    (14 + 3 + 5) / 6.
+    No status column of its own: the returns list marks returns, but cancellations are unknown.
+    """
+    book = xlsxwriter.Workbook(str(folder / "Superstore 2026.xlsx"))
+    orders = book.add_worksheet("Orders")
+    head = ["Row ID", "Order ID", "Order Date", "Ship Date", "Customer ID", "Segment", "Region", "Category",
+            "Sales", "Quantity", "Discount", "Profit"]
+    rows = [
+        (1, "S-5", "2026-04-10", "2026-04-13", "AA-1", "Consumer", "West", "Furniture", 75, 3, 0.25, 5),
+        (2, "S-6", "2026-05-20", "2026-05-25", "BB-2", "Corporate", "East", "Technology", 400, 2, 0, 60),
+        (3, "S-1", "2026-07-02", "2026-07-04", "AA-1", "Consumer", "West", "Furniture", 200, 2, 0, 40),
+        (4, "S-1", "2026-07-02", "2026-07-04", "AA-1", "Consumer", "West", "Technology", 90, 1, 0.1, 9),
+        (5, "S-2", "2026-08-12", "2026-08-17", "BB-2", "Corporate", "East", "Technology", 160, 4, 0.2, 8),
+        (6, "S-3", "2026-09-03", "2026-09-06", "CC-3", "Consumer", "East", "Furniture", 300, 3, 0, -20),
+        (7, "S-4", "2026-09-15", "2026-09-19", "BB-2", "Corporate", "East", "Office Supplies", 100, 1, 0.5, -10),
+        (8, "S-4", "2026-09-15", "2026-09-19", "BB-2", "Corporate", "East", "Office Supplies", 50, 5, 0, 6),
+    ]
+    orders.write_row(0, 0, head)
+    for i, row in enumerate(rows, start=1):
+        orders.write_row(i, 0, row)
+    returns = book.add_worksheet("Returns")
+    returns.write_row(0, 0, ["Returned", "Order ID"])
+    returns.write_row(1, 0, ["Yes", "S-3"])
+    returns.write_row(2, 0, ["Yes", "S-6"])
+    book.close()
+    return {
+        "figures": {
+            "return_rate": (1 / 2, 1 / 4, 2 / 6),
+            "items_per_order": (6.0, 13 / 3, 16 / 4),
+            "discount_rate": (0.4, 0.2, 175 / 850),
+            "avg_delivery_days": (3.5, 14 / 4, 22 / 6),
+        },
+        "quarter_breakdowns": {
+            ("discount_rate", "segment"): {"Consumer": 10 / 300, "Corporate": 140 / 450},
+        },
+        "cannot": {"cancellation_rate": "status", "revenue_with_shipping": "freight",
+                   "on_time_order_delivery": "due_date"},
+    }

@@ -43,6 +43,16 @@ def tables() -> dict[str, pd.DataFrame]:
         "channel": text(["Web", "Store", "Web", "Web", "Store"]),
         "sales_rep": text(["Ann", "Bob", "Ann", "Ann", "Bob"]),
         "segment": text(["SMB", "Consumer", "SMB", "SMB", "Consumer"]),
+        "quantity": num([1, 2, 3, 4, 5]),
+        "discount": num([0, 50, 0, 0, 100]),
+        "freight": num([5, 10, 0, 7, 20]),
+        "due_date": dt(["2026-01-10", "2026-01-15", "2026-01-25", "2026-01-30", "2026-02-06"]),
+        "delivered_date": dt(["2026-01-09", "2026-01-17", "2026-01-25", None, "2026-02-06"]),
+    })
+    t["payments"] = pd.DataFrame({
+        "order_id": text(["O1", "O3", "O5"]),
+        "date": dt(["2026-01-06", "2026-01-20", "2026-02-10"]),
+        "amount": num([100, 305, 420]),
     })
     t["customers"] = pd.DataFrame({
         "customer_id": text(["C1", "C2", "C3", "C4", "C5", "C6"]),
@@ -66,6 +76,7 @@ def tables() -> dict[str, pd.DataFrame]:
         "amount": num([12000, 5000, 3000, 8000, 9000]),
         "contract_years": num([2, 1, 1, None, 3]),
         "sales_rep": text(["Ann", "Bob", "Ann", "Bob", "Bob"]),
+        "probability": num([1, 0, 1, 0.5, 1]),
     })
     t["campaigns"] = pd.DataFrame({
         "date": dt(["2026-01-05", "2026-01-20", "2026-01-10", "2026-01-12", "2026-01-15", "2026-02-03", "2026-02-10"]),

@@ -57,6 +57,7 @@ TURKISH_SHEETS = {
     "surveys": "Anketler", "expenses": "Giderler", "invoices": "Faturalar", "targets": "Hedefler",
     "market": "Pazar", "production": "Üretim", "social": "Sosyal Medya", "tasks": "Görevler",
     "staff": "Personel", "product_usage": "Kullanım", "okrs": "OKRs", "campaign_responses": "Kampanya Yanıtları",
+    "payments": "Ödemeler",
 }
 TURKISH_MONTHS = ["Oca", "Şub", "Mar", "Nis", "May", "Haz", "Tem", "Ağu", "Eyl", "Eki", "Kas", "Ara"]
 TURKISH_MONTHS_LONG = ["Ocak", "Şubat", "Mart", "Nisan", "Mayıs", "Haziran", "Temmuz", "Ağustos", "Eylül", "Ekim",
@@ -424,8 +425,8 @@ TURKISH_CELLS = Cells(number=_tr_number, date=_tr_date, boolean=lambda t, c, v, 
 
 
 def variant_turkish(tables, out, rng) -> Config:
-    files = {"satis.xlsx": ["orders"], "crm.xlsx": ["customers", "leads", "opportunities", "campaigns", "interactions",
-                                                  "campaign_responses"],
+    files = {"satis.xlsx": ["orders", "payments"], "crm.xlsx": ["customers", "leads", "opportunities", "campaigns",
+                                                              "interactions", "campaign_responses"],
              "destek.xlsx": ["tickets", "surveys"], "web.xlsx": ["web", "social", "product_usage"],
              "finans.xlsx": ["expenses", "invoices", "targets", "market"], "operasyon.xlsx": ["production", "tasks",
                                                                                              "staff"],
@@ -499,9 +500,11 @@ def variant_extra_hidden(tables, out, rng) -> Config:
     orders = tables["orders"]
     hidden = set(rng.choice(len(orders), size=25, replace=False).tolist())
     main = Sheet("Orders", "orders", orders, [header(c) for c in orders.columns], hidden_rows=hidden)
+    pay = tables["payments"]
+    payments = Sheet(sheet_name("payments"), "payments", pay, [header(c) for c in pay.columns])
     for p in paths:
         if p.name == "sales_orders.xlsx":
-            write_workbook(p, [extra[0], extra[1], main, *extra[2:]], rng)
+            write_workbook(p, [extra[0], extra[1], main, *extra[2:], payments], rng)
     return Config()
 
 

@@ -63,6 +63,16 @@ SERVICE_IDS = {
     "campaign_roi": ("percent", "higher"), "campaign_spend": ("currency", "info"),
     "campaign_complaint_rate": ("percent", "lower"),
 }
+# Issue 16's CRM-pipeline and shop KPIs (not in the spec's sections A-C).
+SALES_IDS = {
+    "won_revenue": ("currency", "higher"), "avg_won_deal_size": ("currency", "higher"),
+    "open_pipeline_value": ("currency", "higher"), "open_pipeline_deals": ("count", "info"),
+    "weighted_pipeline": ("currency", "higher"), "lost_deal_rate": ("percent", "lower"),
+    "closed_deals": ("count", "info"), "return_rate": ("percent", "lower"), "cancellation_rate": ("percent", "lower"),
+    "revenue_with_shipping": ("currency", "higher"), "cash_collected": ("currency", "higher"),
+    "items_per_order": ("ratio", "higher"), "discount_rate": ("percent", "lower"),
+    "on_time_order_delivery": ("percent", "higher"), "avg_delivery_days": ("days", "lower"),
+}
 CRM_GROUPS = {
     "crm_interactions": ["email_campaigns", "email_ctr", "website_conversion_rate", "sales_calls", "sms_sent",
                          "avg_interaction_cost", "self_service_rate"],
@@ -76,7 +86,7 @@ CRM_GROUPS = {
 
 def test_catalog_has_every_spec_kpi_with_its_unit_and_direction() -> None:
     cat = default_catalog()
-    assert {k: (v.unit, v.direction) for k, v in cat.kpis.items()} == SPEC_IDS | SERVICE_IDS
+    assert {k: (v.unit, v.direction) for k, v in cat.kpis.items()} == SPEC_IDS | SERVICE_IDS | SALES_IDS
 
 
 @pytest.mark.skipif(not SPEC.exists(), reason="spec not available")
@@ -91,7 +101,7 @@ def test_crm_kpis_sit_in_the_documents_five_groups(group: str) -> None:
     assert sorted(k for k, v in cat.kpis.items() if v.category == group) == sorted(CRM_GROUPS[group])
 
 
-@pytest.mark.parametrize("kid", sorted(SPEC_IDS))
+@pytest.mark.parametrize("kid", sorted(SPEC_IDS | SALES_IDS))
 def test_every_kpi_is_documented_in_english_and_turkish(kid: str) -> None:
     k = default_catalog().kpis[kid]
     for field in ("name", "description", "guidance"):
@@ -198,8 +208,8 @@ def test_later_layers_win_key_by_key() -> None:
      "'min_count' only applies to agg 'nunique'"),
     ({"measures": {"m": {"table": "orders", "agg": "stock", "date": "order_date", "window": 3}}},
      "'window' only applies to flows"),
-    ({"measures": {"m": {"table": "orders", "agg": "sum", "value": "revenue", "date": "order_date",
-                         "key": "order_id"}}}, "'key' only applies to agg 'count' or 'nunique'"),
+    ({"measures": {"m": {"table": "orders", "agg": "max", "value": "revenue", "date": "order_date",
+                         "key": "order_id"}}}, "'key' only applies to agg 'count', 'nunique' or 'sum'"),
     ({"measures": {"m": {"table": "orders", "agg": "count", "date": "order_date", "key": "basket"}}},
      "key 'key' names column 'basket'"),
     ({"measures": {"m": {"table": "orders", "agg": "sum", "date": "order_date", "value": "days(revenue)"}}},

@@ -111,6 +111,24 @@ EXPECTED: dict[str, tuple[float, float, float, float]] = {
     "campaign_roi": ((10 - 8) / 8, (6 - 3) / 3, NAN, 5 / 11),
     "campaign_spend": (8, 3, 0, 11),
     "campaign_complaint_rate": (1 / 3, 0, NAN, 1 / 4),
+    # --- issue 16: CRM pipeline (D1 won 12000 Jan, D2 lost Jan, D3 won 3000 and D5 won 9000 Feb,
+    # D4 open 8000 at 50 %) and shop (orders: quantity 1-5, discount 0/50/0/0/100, freight
+    # 5/10/0/7/20, delivered 4, 5, 5 days in January and 3 in February; payments 100 + 305, 420)
+    "won_revenue": (12000, 12000, 0, 24000),
+    "avg_won_deal_size": (12000, 6000, NAN, 8000),
+    "open_pipeline_value": (3000 + 8000, 8000, 8000, 8000),   # open at Jan 31: D3 and D4
+    "open_pipeline_deals": (2, 1, 1, 1),
+    "weighted_pipeline": (3000 + 4000, 4000, 4000, 4000),
+    "lost_deal_rate": (1 / 2, 0 / 2, NAN, 1 / 4),
+    "closed_deals": (2, 2, 0, 4),
+    "return_rate": (0 / 3, 0 / 1, NAN, 0 / 4),
+    "cancellation_rate": (1 / 4, 0 / 1, NAN, 1 / 5),
+    "revenue_with_shipping": (600 + 15, 400 + 20, 0, 1035),   # cancelled order and its freight left out
+    "cash_collected": (405, 420, 0, 825),
+    "items_per_order": (6 / 3, 5 / 1, NAN, 11 / 4),
+    "discount_rate": (50 / 650, 100 / 500, NAN, 150 / 1150),
+    "on_time_order_delivery": (2 / 3, 1 / 1, NAN, 3 / 4),    # the second order is two days late
+    "avg_delivery_days": (14 / 3, 3, NAN, 17 / 4),
 }
 MONTHS = ("2026-01", "2026-02", "2026-03")
 

@@ -172,7 +172,7 @@ def test_synonyms_are_unambiguous_within_each_table() -> None:
     ("opportunities", ["Opportunity Name", "Account Name", "Amount", "Close Date", "Stage", "Probability (%)",
                        "Created Date", "Opportunity Owner", "Lead Source"],
      {"customer_id": "Account Name", "amount": "Amount", "closed_date": "Close Date", "stage": "Stage",
-      "created_date": "Created Date", "sales_rep": "Opportunity Owner"}),
+      "created_date": "Created Date", "sales_rep": "Opportunity Owner", "probability": "Probability (%)"}),
     ("tickets", ["Id", "Requester", "Assignee", "Group", "Subject", "Status", "Via", "Created at", "Solved at",
                  "Satisfaction Score", "First reply time in minutes", "Full resolution time in minutes"],
      {"ticket_id": "Id", "customer_id": "Requester", "agent": "Assignee", "channel": "Via", "created_at": "Created at",

@@ -123,8 +123,8 @@ def _measure(path: Path, mid: str, raw: Any, schema: Schema, user: bool = False)
         raise CatalogError(f"{where}: key 'min_count' must be a whole number of at least 1")
     if min_count > 1 and agg != "nunique":
         raise CatalogError(f"{where}: key 'min_count' only applies to agg 'nunique'")
-    if raw.get("key") is not None and agg not in ("count", "nunique"):
-        raise CatalogError(f"{where}: key 'key' only applies to agg 'count' or 'nunique', not {agg!r}")
+    if raw.get("key") is not None and agg not in ("count", "nunique", "sum"):
+        raise CatalogError(f"{where}: key 'key' only applies to agg 'count', 'nunique' or 'sum', not {agg!r}")
     window = raw.get("window")
     if window is not None:
         if not isinstance(window, int) or isinstance(window, bool) or window < 1:

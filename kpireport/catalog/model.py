@@ -51,7 +51,9 @@ class Measure:
     `key` (count and nunique) names the entity a row belongs to, e.g. `order_id` on a table
     that may hold one row per order line: a count is then of distinct non-blank keys, and a
     value of a `min_count` distinct count needs that many distinct keys (two orders, not two
-    lines). A table without the key column falls back to rows.
+    lines). A table without the key column falls back to rows. On a sum, `key` takes each
+    entity's value once (from its first counted row; the rows of one entity carry the same value,
+    e.g. an order's days to delivery on each of its lines).
     """
 
     id: str

@@ -57,6 +57,8 @@ def availability(catalog: Catalog, dataset: Dataset) -> tuple[dict[str, Unavaila
             for col in sorted(must_be_filled(m, blank_ok[m.table])):
                 if col in df.columns and is_blank(m.table, col):
                     empty.setdefault(m.table, set()).add(col)
+            for col in _never_holds(m, dataset):
+                missing[m.table] = tuple(sorted(set(missing.get(m.table, ())) | {col}))
         if catalog.kpis[kid].requires_breakdown and not missing and not no_rows:
             _need_breakdown(catalog, kid, dataset, is_blank, missing, empty)
         for table, cols in empty.items():
@@ -98,6 +100,21 @@ def _need_breakdown(catalog: Catalog, kid: str, dataset: Dataset, is_blank, miss
             missing[t] = tuple(sorted(set(missing.get(t, ())) | set(absent)))
         if blank:
             empty.setdefault(t, set()).update(blank)
+
+
+def _never_holds(m: Measure, dataset: Dataset) -> set[str]:
+    """Columns the model made (Dataset.derived) that a measure picks values from which the made
+    column never holds: a status made from a returns list has no cancellations, so a cancellation
+    rate over it is not 0 but could not be computed (the file has no status column)."""
+    out = set()
+    for c in m.where:
+        made = dataset.derived.get((m.table, c.column))
+        if made is None or c.op not in ("in", "eq"):
+            continue
+        wanted = c.value if c.op == "in" else [c.value]
+        if not {str(w).strip().lower() for w in wanted} & set(made):  # type: ignore[union-attr]
+            out.add(c.column)
+    return out
 
 
 # Conditions that a blank cell simply passes or fails as "not there (yet)": a column only read

@@ -26,6 +26,7 @@ import pandas as pd
 from ..dataset import Dataset
 from ..problems import Problem, ProblemLog, Severity
 from ..schema import Schema, TableSpec, default_schema
+from .derived import read_second_way
 from .keys import first_per_key, people_view, unique_rows, unique_views
 from .members import unify_case, unify_targets
 from .relational import ROW, Relational, quote
@@ -60,6 +61,8 @@ def apply_model(dataset: Dataset, schema: Schema | None = None, as_of: pd.Timest
         snapshot_as_of = snapshot_month(when).end_time.normalize()
     # registering the frames copies no rows; each step acts only where it applies
     db = Relational(tables, pushed.views, pushed.con) if pushed is not None else Relational(tables)
+    lines_joined = "order_items" in tables and "orders" in tables
+    own_status = orders is not None and "status" in orders.columns
     try:
         if pushed is not None:
             unique_views(db, tables, schema, log)
@@ -73,7 +76,11 @@ def apply_model(dataset: Dataset, schema: Schema | None = None, as_of: pd.Timest
     finally:
         db.close()
     unify_targets(tables, unify_case(tables, schema, log, turkish))
-    return replace(dataset, tables=tables, as_of=snapshot_as_of, pushed=pushed)
+    read_second_way(tables, lines_joined, log)
+    derived = dict(dataset.derived)
+    if not own_status and "orders" in tables and "status" in tables["orders"].columns:
+        derived[("orders", "status")] = (RETURNED,)  # made from a returns list: nothing else is known
+    return replace(dataset, tables=tables, as_of=snapshot_as_of, derived=derived, pushed=pushed)
 
 
 def _note(log: ProblemLog, table: str, reason: str, severity: Severity = Severity.INFO) -> None:

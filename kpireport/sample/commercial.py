@@ -327,6 +327,10 @@ def build_opportunities(rng: np.random.Generator, w: Window, base: CustomerBase)
     d["stage"] = np.where(open_, "open", d["stage"])
     d["closed"] = np.where(open_, np.datetime64("NaT"), d["closed"])
     order = np.argsort(d["created"], kind="stable")
+    # The stage's chance of winning: 1 won, 0 lost, an open deal by its stage.
+    stage_odds = rng.choice([0.1, 0.25, 0.5, 0.75, 0.9], size=len(order), p=[0.3, 0.25, 0.2, 0.15, 0.1])
+    stage = d["stage"][order]
+    probability = np.where(stage == "won", 1.0, np.where(stage == "lost", 0.0, stage_odds))
     return pd.DataFrame(
         {
             "opportunity_id": [f"OPP-{i + 1:05d}" for i in range(len(order))],
@@ -339,6 +343,7 @@ def build_opportunities(rng: np.random.Generator, w: Window, base: CustomerBase)
             "sales_rep": d["rep"][order].astype(str),
             "region": np.array(REGIONS)[d["region"][order]],
             "line_of_business": np.array(LINES)[d["lob"][order]],
+            "probability": probability,
         }
     )
 
@@ -431,6 +436,10 @@ def build_orders(rng: np.random.Generator, w: Window, base: CustomerBase) -> pd.
     due = order_date + days(promise)
     delivered = order_date + days(took)
     delivered[(status == "cancelled") | (delivered > w.end)] = np.datetime64("NaT")
+    # Shipping charged: none in store, free from 150 on the web, a flat fee below it; trade
+    # (field) orders pay by the box.
+    freight = np.select([channel == "Store", channel == "Web"],
+                        [0.0, np.where(revenue >= 150, 0.0, 6.95)], 12.5 + 0.5 * quantity)
     return pd.DataFrame(
         {
             "order_id": [f"O{i + 1:07d}" for i in range(n)],
@@ -445,6 +454,7 @@ def build_orders(rng: np.random.Generator, w: Window, base: CustomerBase) -> pd.
             "payment": payment,
             "due_date": to_dates(due),
             "delivered_date": to_dates(delivered),
+            "freight": money(freight),
             "region": np.array(REGIONS)[base.region[cust]],
             "line_of_business": np.array(LINES)[lob],
             "channel": channel.astype(str),
@@ -473,3 +483,21 @@ def build_invoices(rng: np.random.Generator, w: Window, orders: pd.DataFrame) ->
             "customer_id": inv["customer_id"].to_numpy(),
         }
     )
+
+
+def build_payments(orders: pd.DataFrame, invoices: pd.DataFrame) -> pd.DataFrame:
+    """Money received: a cash order is paid with its shipping on the day it is placed (a returned
+    one too: the refund is not a payment); a credit order when its invoice is paid."""
+    cash = orders[(orders["payment"] == "cash") & (orders["status"] != "cancelled")]
+    credit = orders[(orders["payment"] == "credit") & (orders["status"] == "completed")].reset_index(drop=True)
+    paid = invoices["paid_date"].notna().to_numpy()  # invoices are the credit orders, row for row
+    out = pd.DataFrame(
+        {
+            "order_id": np.concatenate([cash["order_id"].to_numpy(), credit["order_id"].to_numpy()[paid]]),
+            "date": np.concatenate([cash["order_date"].to_numpy(), invoices["paid_date"].to_numpy()[paid]]),
+            "amount": np.concatenate([money(cash["revenue"].to_numpy() + cash["freight"].to_numpy()),
+                                      invoices["amount"].to_numpy()[paid]]),
+            "payment": np.array(["card"] * len(cash) + ["bank transfer"] * int(paid.sum())),
+        }
+    )
+    return out.sort_values(["date", "order_id"], kind="stable").reset_index(drop=True)

@@ -46,11 +46,12 @@ TABLE_ORDER = (
     "product_usage",
     "okrs",
     "campaign_responses",
+    "payments",
 )
 
 # One workbook per source system, as the exports come out of a CRM, help desk, ERP ...
 WORKBOOKS: dict[str, tuple[str, ...]] = {
-    "sales_orders.xlsx": ("orders",),
+    "sales_orders.xlsx": ("orders", "payments"),
     "crm_export.xlsx": ("customers", "leads", "opportunities", "campaigns", "interactions", "campaign_responses"),
     "helpdesk.xlsx": ("tickets", "surveys"),
     "web_and_social.xlsx": ("web", "social", "product_usage"),
@@ -121,6 +122,7 @@ def generate_tables(seed: int = 2026, start: str = "2024-01-01", end: str = "202
     t["market"] = finance.build_market(rng["market"], w, plan)
     t["targets"] = finance.build_targets(w, plan, t)
     t["okrs"] = finance.build_okrs(w, plan, t)
+    t["payments"] = commercial.build_payments(orders, t["invoices"])
     return {name: _conform(name, t[name]) for name in TABLE_ORDER}
 
 

@@ -81,11 +81,20 @@ class _Rows:
             where = where_sql(m, cols)
             if k is not None and k[0] is None:  # one row per entity: count the rows with a key
                 where = f"{where} AND {k[1]}"
+            elif k is not None and m.agg == "sum":  # each entity's value once, from its first counted row
+                where = self._first_of_key(f"{where} AND {k[1]}", k[0], cols)  # type: ignore[arg-type]
+                k = None
             self.f.append(self._alias(where, "_c"))
             self.v.append(self._alias(v, "_x") if v is not None else None)
             keyed = k is not None and k[0] is not None
             self.k.append(self._alias(k[0], "_k") if keyed else None)  # type: ignore[index,arg-type]
             self.kp.append(self._alias(k[1], "_c") if keyed else "TRUE")  # type: ignore[index]
+
+    def _first_of_key(self, where: str, key: str, cols: Columns) -> str:
+        """`where`, true only on the first row of each key (and member) that it holds for."""
+        by = [key, f"({where})"] + ([self.member] if "UNNEST" not in self.member.upper() else [])
+        order = f" ORDER BY {d.ident(ROW)}" if cols.has(ROW) else ""
+        return f"(({where}) AND ROW_NUMBER() OVER (PARTITION BY {', '.join(by)}{order}) = 1)"
 
     def _alias(self, sql: str, prefix: str) -> str:
         if sql not in self.exprs:

@@ -57,7 +57,9 @@ from .formatting import number as _num
 HEADLINE = ("revenue", "gross_profit", "gross_margin", "new_customers", "churn_rate", "nps", "csat",
             "avg_resolution_time", "dso", "lead_conversion_rate", "new_leads", "average_order_value",
             # the headlines of a call-centre log, a churn list and a campaign response list (issue 16)
-            "answer_rate", "service_level", "revenue_at_risk", "campaign_response_rate", "campaign_roi")
+            "answer_rate", "service_level", "revenue_at_risk", "campaign_response_rate", "campaign_roi",
+            # the headline of a CRM pipeline and of a shop, when the data is only that
+            "won_revenue", "win_rate", "open_pipeline_value", "return_rate", "on_time_order_delivery")
 MAX_TILES = 9
 MAX_ATTENTION = 5
 MAX_MOVERS = 5
