@@ -38,7 +38,7 @@ def test_every_kpi_has_a_value_for_the_latest_complete_period(reports: dict, gra
     assert {k: u.reason() for k, u in r.unavailable.items()} == {}
     missing = {k: r.notes.get((k, r.period)) for k in CAT.kpis if r.value(k) is None}
     assert missing == {}
-    assert len(r.computed) == len(CAT.kpis) == 97  # 70 + issue 16: 15 pipeline and shop, 12 call-centre, churn and campaign KPIs
+    assert len(r.computed) == len(CAT.kpis) == 97  # 70 + issue 16: 15 pipeline and shop, 12 service, churn, campaign
 
 
 def test_sample_targets_budgets_okrs_and_breakdowns(reports) -> None:

@@ -111,8 +111,8 @@ def _never_holds(m: Measure, dataset: Dataset) -> set[str]:
         made = dataset.derived.get((m.table, c.column))
         if made is None or c.op not in ("in", "eq"):
             continue
-        wanted = c.value if c.op == "in" else [c.value]
-        if not {str(w).strip().lower() for w in wanted} & set(made):  # type: ignore[union-attr]
+        wanted = list(c.value) if c.op == "in" and isinstance(c.value, (list, tuple)) else [c.value]
+        if not {str(w).strip().lower() for w in wanted} & set(made):
             out.add(c.column)
     return out
 
