@@ -10,7 +10,7 @@ import pytest
 
 from kpireport.catalog import default_catalog
 from kpireport.compute.breakdowns import KEEP, MAX_MEMBERS, trim
-from kpireport.compute.engine import compute_report
+from kpireport.compute.run import compute_report
 from kpireport.compute.report import Breakdown
 from kpireport.periods import Grain, parse_period
 from kpireport.problems import Problem
