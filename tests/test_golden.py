@@ -35,9 +35,6 @@ from .conftest import SAMPLES
 
 GENERATED = dt.date(2026, 11, 3)
 
-# One worker builds the sample report once for all four files.
-pytestmark = pytest.mark.xdist_group("golden")
-
 
 class _Text(SingleFileSnapshotExtension):
     _write_mode = WriteMode.TEXT

@@ -31,9 +31,8 @@ from .conftest import SAMPLES
 from .hostile_corpus import CASES, Case, build_corpus
 from .shared_cache import cached_folder, content_key, progress
 
-# Hostile runs: one xdist worker takes them all (their fixtures run once) and the quick subset
-# (-m "not slow") leaves them out.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("hostile")]
+# The quick subset (-m "not slow") leaves the hostile runs out.
+pytestmark = pytest.mark.slow
 
 TIME_LIMIT = 60
 SEED = 2026
