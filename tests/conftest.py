@@ -1,4 +1,12 @@
-"""Shared fixtures. With CI=true, tests that need LibreOffice fail instead of skipping."""
+"""Shared fixtures. With CI=true, tests that need LibreOffice fail instead of skipping.
+
+Speed (README): the suite runs on every core with pytest-xdist (`-n auto`) and
+`--dist loadfile` (pyproject's addopts), so a file runs on one worker and its module fixtures
+(the hostile runs, the LibreOffice recalculation, a report) are built once. (`loadgroup`
+would be finer, but with pytest 9.2 it silently stops grouping: pytest-xdist issue #1386.)
+`-m "not slow"` is the quick subset: a test is slow when tests/slow_tests.txt lists it, it
+is marked slow in its file, or it needs LibreOffice.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +16,54 @@ from pathlib import Path
 
 import pytest
 
+from . import shared_cache
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_workbooks"
 # generate keeps validated tables between runs (kpireport/cache.py); the tests never write to the
 # user's cache folder: those of the cache pass --cache-dir themselves
 os.environ.setdefault("KPIREPORT_CACHE_DIR", "off")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    shared_cache.bind(config)
+
+
+def _slow_list() -> dict[str, str]:
+    """tests/slow_tests.txt: 'FILE' or 'FILE::TEST  # why' per line."""
+    out = {}
+    for line in (Path(__file__).parent / "slow_tests.txt").read_text(encoding="utf-8").splitlines():
+        key, _, why = line.partition("#")
+        if key.strip():
+            out[key.strip()] = why.strip()
+    return out
+
+
+SLOW = _slow_list()
+
+# The files that take longest go first: pytest-xdist (`--dist loadfile`) hands whole files to
+# workers in collection order, so a long file started last would keep one worker busy alone.
+LONGEST_FIRST = ["test_hostile.py", "test_inputs.py", "test_messy.py", "test_fastsheet.py", "test_workbook_recalc.py",
+                 "test_kpi_math.py", "test_fuzz.py", "test_compute_sample.py", "test_serve_browser.py",
+                 "test_i18n_report.py", "test_cli.py", "test_json_precision.py", "test_cli_commands.py"]
+
+
+def _slow_reason(item: pytest.Item) -> str | None:
+    name, _, test = item.nodeid.rpartition("/")[2].partition("::")
+    return SLOW.get(name) or SLOW.get(f"{name}::{test.partition('[')[0]}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]):
+    """Marks the slow tests (slow_tests.txt, LibreOffice) and puts the longest files first. A wrapper,
+    so the marks are there before any plugin reads them (-m deselection)."""
+    for item in items:
+        slow = _slow_reason(item) is not None or item.get_closest_marker("libreoffice") is not None
+        if slow and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda it: rank.get(it.nodeid.partition("::")[0].rpartition("/")[2], len(rank)))
+    return (yield)
 
 
 def _in_ci() -> bool:

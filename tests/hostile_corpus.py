@@ -348,11 +348,15 @@ def case(name: str, kind: str, code: int, words: tuple[str, ...] = (), check=Non
     return register
 
 
-def build_corpus(folder: Path, seed: int = 2026, samples: Path = SAMPLES) -> list[Case]:
-    """Write every case into `folder`; return them with their expected outcomes."""
+def build_corpus(folder: Path, seed: int = 2026, samples: Path = SAMPLES,
+                 progress: Callable[[str], None] | None = None) -> list[Case]:
+    """Write every case into `folder`; return them with their expected outcomes. `progress`
+    hears of every tenth case (the build takes tens of seconds)."""
     folder.mkdir(parents=True, exist_ok=True)
     ctx = Ctx(seed, samples)
-    for c in CASES:
+    for i, c in enumerate(CASES):
+        if progress is not None and i % 10 == 0:
+            progress(f"hostile corpus: building case {i + 1}/{len(CASES)} ({c.name})")
         path = folder / c.name
         data = c.build(path, ctx) if c.build else None
         if data is not None:

@@ -6,6 +6,7 @@ months: Q1 churn is 2 lost / 3 at the start of January, not the mean of monthly 
 
 from __future__ import annotations
 
+import functools
 import math
 
 import pandas as pd
@@ -48,23 +49,28 @@ CASES = [
     ("lead_conversion_rate", "2026-Q1", 0.4),
     ("lead_conversion_rate", "2026-Q2", 1.0),
     ("lead_conversion_rate", "2026", 0.5),
-    ("customers", "2026-01", 3.0),            # A, B, C (D lost on Jan 5)
-    ("customers", "2026-02", 2.0),            # A, C
-    ("customers", "2026-03", 3.0),            # A, C, E
-    ("customers", "2026-Q1", 3.0),
-    ("customers", "2026-Q2", 3.0),            # A, C, F
-    ("customers", "2026", 3.0),
-    ("retention_rate", "2026-01", 2 / 3),     # (3 - 1) / 3
-    ("retention_rate", "2026-02", 2 / 3),     # (2 - 0) / 3
-    ("retention_rate", "2026-03", 1.0),       # (3 - 1) / 2
-    ("retention_rate", "2026-Q1", 1 / 3),     # (3 - 2) / 3
-    ("retention_rate", "2026-Q2", 2 / 3),     # (3 - 1) / 3
-    ("retention_rate", "2026", 0.0),          # (3 - 3) / 3
-    ("churn_rate", "2026-01", 1 / 3),
+    # Customers: A, B, D at the start of January; C and G join in January, D leaves on Jan 5,
+    # B on Feb 10, E joins on Mar 1 and leaves on May 20, F joins on Apr 30 and H on May 25.
+    ("customers", "2026-01", 4.0),            # A, B, C, G (D lost on Jan 5)
+    ("customers", "2026-02", 3.0),            # A, C, G
+    ("customers", "2026-03", 4.0),            # A, C, E, G
+    ("customers", "2026-Q1", 4.0),
+    ("customers", "2026-Q2", 5.0),            # A, C, F, G, H
+    ("customers", "2026", 5.0),
+    ("retention_rate", "2026-01", 2 / 3),     # (end 4 - acquired 2) / start 3
+    ("retention_rate", "2026-02", 3 / 4),     # (3 - 0) / 4
+    ("retention_rate", "2026-03", 1.0),       # (4 - 1) / 3
+    ("retention_rate", "2026-Q1", 1 / 3),     # (4 - 3) / 3
+    ("retention_rate", "2026-Q2", 3 / 4),     # (5 - 2) / 4
+    ("retention_rate", "2026", 0.0),          # (5 - 5) / 3
+    # churn = lost / customers at the START; the end count differs in every row with a loss,
+    # so dividing by it gives another number (shown after "not").
+    ("churn_rate", "2026-01", 1 / 3),         # D lost, 3 at the start (not 1 / 4)
+    ("churn_rate", "2026-02", 1 / 4),         # B lost, 4 at the start (not 1 / 3)
     ("churn_rate", "2026-03", 0.0),
-    ("churn_rate", "2026-Q1", 2 / 3),         # D and B lost, 3 at the start
-    ("churn_rate", "2026-Q2", 1 / 3),
-    ("churn_rate", "2026", 1.0),
+    ("churn_rate", "2026-Q1", 2 / 3),         # D and B lost, 3 at the start (not 2 / 4)
+    ("churn_rate", "2026-Q2", 1 / 4),         # E lost, 4 at the start (not 1 / 5)
+    ("churn_rate", "2026", 1.0),              # D, B, E lost, 3 at the start (not 3 / 5)
     ("avg_resolution_time", "2026-01", 14400.0),
     ("avg_resolution_time", "2026-02", 90000.0),   # (172800 + 7200) / 2
     ("avg_resolution_time", "2026-03", NAN),
@@ -91,11 +97,16 @@ CASES = [
 ]
 
 
-def _value(kpi: str, period: str) -> float:
+@functools.cache
+def _report(period: str):
+    """One report per period for all its cases (the cases only read it)."""
     p = parse_period(period)
     grain = {"M": Grain.MONTH, "Q": Grain.QUARTER, "Y": Grain.YEAR}[p.freqstr[0]]
-    report = compute_report(small_dataset(), default_catalog(), grain, p)
-    return report.values.at[kpi, p]
+    return compute_report(small_dataset(), default_catalog(), grain, p)
+
+
+def _value(kpi: str, period: str) -> float:
+    return _report(period).values.at[kpi, parse_period(period)]
 
 
 @pytest.mark.parametrize(("kpi", "period", "expected"), CASES, ids=[f"{k}-{p}" for k, p, _ in CASES])

@@ -26,10 +26,16 @@ from pathlib import Path
 
 import pytest
 
+from . import hostile_corpus
 from .conftest import SAMPLES
 from .hostile_corpus import CASES, Case, build_corpus
+from .shared_cache import cached_folder, content_key, progress
+
+# The quick subset (-m "not slow") leaves the hostile runs out.
+pytestmark = pytest.mark.slow
 
 TIME_LIMIT = 60
+SEED = 2026
 MEMORY_LIMIT = 1 << 30
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -53,10 +59,13 @@ def sha256(path: Path) -> str:
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Case, Path, str, Path]]:
-    folder = tmp_path_factory.mktemp("corpus")
+    """The corpus from the shared cache (built once per content of its builders and the
+    samples), with each file's sha256 as built."""
+    key = content_key([Path(hostile_corpus.__file__), SAMPLES, str(SEED)])
+    folder, digests = cached_folder("hostile-corpus", key,
+                                    lambda into: build_corpus(into, seed=SEED, samples=SAMPLES, progress=progress))
     out_root = tmp_path_factory.mktemp("out")
-    return {c.name: (c, folder / c.name, sha256(folder / c.name), out_root / c.name)
-            for c in build_corpus(folder, samples=SAMPLES)}
+    return {c.name: (c, folder / c.name, digests[c.name], out_root / c.name) for c in CASES}
 
 
 @pytest.fixture(scope="module")
@@ -95,6 +104,8 @@ def run_many(todo: list[tuple[str, list[str]]], logs: Path, width: int = 4) -> d
             out.close()
             err.close()
             del running[name]
+            if len(done) % 10 == 0 or len(done) == len(todo):
+                progress(f"hostile runs: {len(done)}/{len(todo)} done")
     return done
 
 
@@ -105,13 +116,12 @@ def test_the_corpus_covers_every_class() -> None:
     assert {0, 4, 5, 6, 7, 12, 13, 14} <= codes
 
 
-def test_the_corpus_is_reproducible(tmp_path: Path) -> None:
-    a, b = tmp_path / "a", tmp_path / "b"
-    build_corpus(a, seed=7)
-    build_corpus(b, seed=7)
-    for c in CASES:
-        if c.name != "zip_bomb.xlsx":  # big and deterministic anyway; skip the double hashing
-            assert sha256(a / c.name) == sha256(b / c.name), c.name
+def test_the_corpus_is_reproducible(tmp_path: Path, corpus) -> None:
+    """A fresh build equals the cached one (so the cache is never stale or altered either)."""
+    build_corpus(tmp_path, seed=SEED, samples=SAMPLES)
+    for name, (_, _, digest, _) in corpus.items():
+        if name != "zip_bomb.xlsx":  # big and deterministic anyway; skip the hashing
+            assert sha256(tmp_path / name) == digest, name
 
 
 _XFAIL: dict[str, str] = {}
