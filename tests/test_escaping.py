@@ -77,6 +77,8 @@ def _config(folder: Path) -> Path:
     path.write_text(f"""company: {q(PAYLOADS['company (config)'])}
 mapping:
   columns: {{orders: {{{q(PAYLOADS['column name'])}: revenue}}}}
+targets:                 # far off its target: first on the attention list, which the e-mail shows
+  revenue_kept: {{2026-09: 500%, 2026-10: 500%}}
 kpis:
   revenue_kept:
     name: {{en: {q(PAYLOADS['KPI name (config)'])}}}
