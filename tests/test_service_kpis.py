@@ -161,8 +161,9 @@ def test_wide_campaign_list_through_the_cli_without_config(folders, tmp_path):
             assert doc["kpis"][figure]["period"] == "2026-11", figure
             got = doc["kpis"][figure]["value"]
         assert got == pytest.approx(expected, rel=1e-8), figure
-    notes = [p["reason"] for p in doc["problems"] if p["table"] == "campaign_responses"]
-    assert len(notes) == 1 and "dated 2026-11-30" in notes[0] and "47 contacts of 8 customers" in notes[0]
+    notes = [p for p in doc["problems"] if p["table"] == "campaign_responses"]
+    assert len(notes) == 1 and notes[0]["severity"] == "info" and notes[0]["file"] == "marketing_campaign.csv"
+    assert "dated 2026-11-30" in notes[0]["reason"] and "47 contacts of 8 customers" in notes[0]["reason"]
 
 
 def test_a_campaign_response_list_wins_over_the_wide_columns(folders, tmp_path):

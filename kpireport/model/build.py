@@ -66,8 +66,10 @@ def apply_model(dataset: Dataset, schema: Schema | None = None, as_of: pd.Timest
     if "customers" in tables and "campaign_responses" not in tables and (pushed is None
                                                                         or "customers" not in pushed.views):
         when = as_of if as_of is not None else pd.Timestamp.today().normalize()
+        src = next((s for s in dataset.sources if s.table == "customers"), None)
         wide = wide_responses(tables["customers"], snapshot_month(when).end_time.normalize(),
-                              as_of_said if as_of is not None else "today", log)
+                              as_of_said if as_of is not None else "today", log,
+                              src.file if src else "", src.sheet if src else "")
         if wide is not None:
             tables["campaign_responses"] = wide
     # registering the frames copies no rows; each step acts only where it applies

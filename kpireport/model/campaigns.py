@@ -64,9 +64,10 @@ def campaign_columns(customers: pd.DataFrame) -> list[tuple[str, str]]:
     return out
 
 
-def wide_responses(customers: pd.DataFrame, date: pd.Timestamp, said: str, log: ProblemLog) -> pd.DataFrame | None:
+def wide_responses(customers: pd.DataFrame, date: pd.Timestamp, said: str, log: ProblemLog,
+                   file: str = "", sheet: str = "") -> pd.DataFrame | None:
     """The campaign_responses rows of a wide customer list (see the module), None when the list
-    is not of that shape or no campaign column holds flags."""
+    is not of that shape or no campaign column holds flags. `file` and `sheet` place the notes."""
     found = campaign_columns(customers)
     if not found or "customer_id" not in customers.columns:
         return None
@@ -76,7 +77,8 @@ def wide_responses(customers: pd.DataFrame, date: pd.Timestamp, said: str, log: 
         flag = _flag(people[column])
         if flag is None:
             log.add(Problem(f"customers: column {column!r} holds values other than 0/1, so it is not read as "
-                            f"{name}'s responses", table="customers", column=column, severity=Severity.WARNING))
+                            f"{name}'s responses", file=file, sheet=sheet, table="customers", column=column,
+                            severity=Severity.WARNING))
             continue
         flags.append((name, flag))
     if not flags:
@@ -103,8 +105,10 @@ def wide_responses(customers: pd.DataFrame, date: pd.Timestamp, said: str, log: 
             part["complaint"] = complaint
         parts.append(part[known])
     out = pd.concat(parts, ignore_index=True)
-    _say(log, [name for name, _ in flags], n, len(out), date, said, cost is not None, revenue is not None,
-         complaint is not None)
+    read = [what for what, has in (("contact cost from Z_CostContact", cost is not None),
+                                   ("revenue per accepted offer from Z_Revenue", revenue is not None),
+                                   ("complaints from Complain", complaint is not None)) if has]
+    _say(log, [name for name, _ in flags], n, len(out), date, said, read, file, sheet)
     return out
 
 
@@ -115,13 +119,10 @@ def _money(people: pd.DataFrame, column: str) -> pd.Series | None:
 
 
 def _say(log: ProblemLog, names: list[str], customers: int, rows: int, date: pd.Timestamp, said: str,
-         cost: bool, revenue: bool, complaint: bool) -> None:
-    read = [w for w, has in (("contact cost from Z_CostContact", cost), ("revenue per accepted offer from "
-                                                                          "Z_Revenue", revenue),
-                             ("complaints from Complain", complaint)) if has]
+         read: list[str], file: str, sheet: str) -> None:
     also = f"; {', '.join(read)}" if read else ""
     log.add(Problem(f"campaign responses: read from the customer list's campaign columns ({', '.join(names)}): "
                     f"{rows:,} contacts of {customers:,} customers, each listed customer counted as contacted by "
                     f"every campaign it has a 0/1 for{also}. All are dated {date:%Y-%m-%d}, the end of the month "
                     f"the list describes ({said}); set as_of in the config for another date.",
-                    table="campaign_responses", severity=Severity.INFO))
+                    file=file, sheet=sheet, table="campaign_responses", severity=Severity.INFO))
