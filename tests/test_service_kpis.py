@@ -187,6 +187,13 @@ def test_wide_campaign_columns(columns, expected):
     assert campaign_columns(pd.DataFrame(columns=["customer_id", *columns])) == expected
 
 
+def test_wide_campaigns_are_named_in_turkish_for_a_turkish_report(folders):
+    report = run([folders["wide_campaigns"]], Config(as_of=dt.date(2026, 11, 30), language="tr"), period="2026-11")
+    rates = report.breakdown("campaign_response_rate", "campaign_id").values["value"]
+    assert rates.get("Kampanya 4") == pytest.approx(0.375) and rates.get("Son kampanya") == pytest.approx(0.5)
+    assert not any("Campaign" in str(m) for m in rates.index)
+
+
 @pytest.mark.parametrize(("cmp1", "cmp2", "rows", "accepted", "warned"), [
     ([1, 0, 1], [0, 0, 1], 6, 3, []),
     (["Yes", "no", ""], ["N", "y", "Y"], 5, 3, []),  # a blank flag is not a contact

@@ -69,7 +69,7 @@ def apply_model(dataset: Dataset, schema: Schema | None = None, as_of: pd.Timest
         src = next((s for s in dataset.sources if s.table == "customers"), None)
         wide = wide_responses(tables["customers"], snapshot_month(when).end_time.normalize(),
                               as_of_said if as_of is not None else "today", log,
-                              src.file if src else "", src.sheet if src else "")
+                              src.file if src else "", src.sheet if src else "", turkish)
         if wide is not None:
             tables["campaign_responses"] = wide
     # registering the frames copies no rows; each step acts only where it applies

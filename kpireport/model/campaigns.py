@@ -30,7 +30,9 @@ from ..problems import Problem, ProblemLog, Severity
 
 # AcceptedCmp3 -> acceptedcmp3 as an extra column; "Accepted Campaign 3" -> accepted_campaign_3
 _FLAG = re.compile(r"^accepted_?(?:cmp|campaign)_?(\d+)$")
-LAST = ("response", "Last campaign")
+LAST = "response"
+# the campaigns' names, in the report's language: a Turkish report has no English label
+NAMES = {False: ("Campaign {}", "Last campaign"), True: ("Kampanya {}", "Son kampanya")}
 _TRUE = {"1", "yes", "y", "true"}
 _FALSE = {"0", "no", "n", "false"}
 
@@ -50,7 +52,7 @@ def _flag(values: pd.Series) -> pd.Series | None:
     return text.map(lambda v: pd.NA if pd.isna(v) or v == "" else v in _TRUE).astype("boolean")
 
 
-def campaign_columns(customers: pd.DataFrame) -> list[tuple[str, str]]:
+def campaign_columns(customers: pd.DataFrame, turkish: bool = False) -> list[tuple[str, str]]:
     """[(column, campaign name)] of the wide shape, in campaign order; [] when it is not one.
 
     The shape needs at least two AcceptedCmp<N> columns; Response joins them as the last
@@ -58,17 +60,19 @@ def campaign_columns(customers: pd.DataFrame) -> list[tuple[str, str]]:
     numbered = sorted((int(m.group(1)), c) for c in customers.columns if (m := _FLAG.match(str(c))))
     if len(numbered) < 2:
         return []
-    out = [(c, f"Campaign {n}") for n, c in numbered]
-    if LAST[0] in customers.columns:
-        out.append(LAST)
+    each, last = NAMES[turkish]
+    out = [(c, each.format(n)) for n, c in numbered]
+    if LAST in customers.columns:
+        out.append((LAST, last))
     return out
 
 
 def wide_responses(customers: pd.DataFrame, date: pd.Timestamp, said: str, log: ProblemLog,
-                   file: str = "", sheet: str = "") -> pd.DataFrame | None:
+                   file: str = "", sheet: str = "", turkish: bool = False) -> pd.DataFrame | None:
     """The campaign_responses rows of a wide customer list (see the module), None when the list
-    is not of that shape or no campaign column holds flags. `file` and `sheet` place the notes."""
-    found = campaign_columns(customers)
+    is not of that shape or no campaign column holds flags. `file` and `sheet` place the notes;
+    `turkish` names the campaigns in Turkish."""
+    found = campaign_columns(customers, turkish)
     if not found or "customer_id" not in customers.columns:
         return None
     people = customers[customers["customer_id"].notna()].reset_index(drop=True)
