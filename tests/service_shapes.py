@@ -3,7 +3,8 @@ each figure can be checked at month (October 2026), quarter (2026-Q4) and year (
 function writes the files and returns the figures worked out by hand in its docstring.
 
 Headers follow the public exports they imitate (an ACD call log, a telco churn list, a
-campaign response list in long form); no file names a table, recognition comes from headers.
+campaign response list in long form, the wide marketing-campaign customer list); no file names a
+table, recognition comes from headers.
 """
 
 from __future__ import annotations
@@ -145,3 +146,51 @@ K8,C,2026-08-10,Y,N,3,0,Fish,0
                "campaign_spend": 28.0, "campaign_complaint_rate": 2 / 10,
                "share:line_of_business:campaign_spend:Fish": 6 / 28},
     }
+
+
+WIDE_HEADER = ("ID Year_Birth Education Marital_Status Income Kidhome Teenhome Dt_Customer Recency MntWines "
+               "MntFruits MntMeatProducts MntFishProducts MntSweetProducts MntGoldProds NumDealsPurchases "
+               "NumWebPurchases NumCatalogPurchases NumStorePurchases NumWebVisitsMonth AcceptedCmp3 AcceptedCmp4 "
+               "AcceptedCmp5 AcceptedCmp1 AcceptedCmp2 Complain Z_CostContact Z_Revenue Response").replace(" ", "\t")
+
+
+def wide_campaigns(folder: Path) -> dict[str, dict[str, float]]:
+    """The marketing-campaign customer list, tab-separated as published: one row per customer,
+    a 0/1 per campaign (AcceptedCmp3, 4, 5, 1, 2 in that order, Response the last campaign),
+    Complain, 3 a contact (Z_CostContact), 11 an accepted offer (Z_Revenue). Reported as of
+    2026-11-30, every contact falls in November, so month, quarter and year agree.
+
+    Accepted: Campaign 1 by 6182 and 5324 -> 2/8; Campaign 2 by 7446 -> 1/8; Campaign 3 none
+    -> 0/8; Campaign 4 by 4141, 6182, 7446 -> 3/8; Campaign 5 by 6182, 7446, and 6177's flag
+    is blank (not known, not counted) -> 2/7; Last campaign by 5524, 6182, 7446, 6177 -> 4/8.
+    47 contacts, 12 acceptances -> 12/47. Cost 47 x 3 = 141 -> 141/12 = 11.75 a response
+    (Campaign 5 21/2, Last campaign 24/4); revenue 12 x 11 = 132 -> ROI (132 - 141) / 141 =
+    -9/141 (Last campaign (44 - 24) / 24). 4141 complained: its 6 contacts -> 6/47.
+    """
+    rows = [  # ID, Income, Dt_Customer, Cmp3, Cmp4, Cmp5, Cmp1, Cmp2, Complain, Response
+        ("5524", "58138", "04-09-2012", "0", "0", "0", "0", "0", "0", "1"),
+        ("2174", "46344", "08-03-2014", "0", "0", "0", "0", "0", "0", "0"),
+        ("4141", "71613", "21-08-2013", "0", "1", "0", "0", "0", "1", "0"),
+        ("6182", "26646", "10-02-2014", "0", "1", "1", "1", "0", "0", "1"),
+        ("5324", "", "19-01-2014", "0", "0", "0", "1", "0", "0", "0"),
+        ("7446", "62513", "09-09-2013", "0", "1", "1", "0", "1", "0", "1"),
+        ("965", "55635", "13-11-2012", "0", "0", "0", "0", "0", "0", "0"),
+        ("6177", "33454", "08-05-2013", "0", "0", "", "0", "0", "0", "1"),
+    ]
+    lines = [WIDE_HEADER]
+    for i, (cid, income, joined, c3, c4, c5, c1, c2, complain, response) in enumerate(rows):
+        lines.append("\t".join([cid, str(1950 + i), "Graduation", "Single", income, "0", "1", joined, str(10 * i),
+                                 "635", "88", "546", "172", "88", "88", "3", "8", "10", "4", "7",
+                                 c3, c4, c5, c1, c2, complain, "3", "11", response]))
+    _csv(folder / "marketing_campaign.csv", "\n".join(lines))
+    figures = {"campaign_response_rate": 12 / 47, "cost_per_response": 11.75, "campaign_roi": -9 / 141,
+               "campaign_spend": 141.0, "campaign_complaint_rate": 6 / 47,
+               "campaign_id:campaign_response_rate:Campaign 1": 0.25,
+               "campaign_id:campaign_response_rate:Campaign 2": 0.125,
+               "campaign_id:campaign_response_rate:Campaign 3": 0.0,
+               "campaign_id:campaign_response_rate:Campaign 4": 0.375,
+               "campaign_id:campaign_response_rate:Campaign 5": 2 / 7,
+               "campaign_id:campaign_response_rate:Last campaign": 0.5,
+               "campaign_id:cost_per_response:Campaign 5": 10.5, "campaign_id:cost_per_response:Last campaign": 6.0,
+               "campaign_id:campaign_roi:Last campaign": 5 / 6}
+    return {"2026-11": figures, QUARTER: figures, YEAR: figures}

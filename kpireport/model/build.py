@@ -15,6 +15,9 @@ The steps run in an order where each can use what the one before made:
    (`references`): the customer's region and segment, the product's category, the sales
    rep's manager and office; a column the table has but left blank in every row counts as
    missing (a template's optional column), one with values is the table's own.
+
+Before them, a customer snapshot without dates is dated (snapshot.py) and a customer list with
+one 0/1 column per campaign gives the campaign responses (campaigns.py).
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import pandas as pd
 from ..dataset import Dataset
 from ..problems import Problem, ProblemLog, Severity
 from ..schema import Schema, TableSpec, default_schema
+from .campaigns import wide_responses
 from .derived import read_second_way
 from .keys import first_per_key, people_view, unique_rows, unique_views
 from .members import unify_case, unify_targets
@@ -59,6 +63,15 @@ def apply_model(dataset: Dataset, schema: Schema | None = None, as_of: pd.Timest
         when = as_of if as_of is not None else pd.Timestamp.today().normalize()
         tables["customers"] = dated_snapshot(cust, when, as_of_said if as_of is not None else "today", log)
         snapshot_as_of = snapshot_month(when).end_time.normalize()
+    if "customers" in tables and "campaign_responses" not in tables and (pushed is None
+                                                                        or "customers" not in pushed.views):
+        when = as_of if as_of is not None else pd.Timestamp.today().normalize()
+        src = next((s for s in dataset.sources if s.table == "customers"), None)
+        wide = wide_responses(tables["customers"], snapshot_month(when).end_time.normalize(),
+                              as_of_said if as_of is not None else "today", log,
+                              src.file if src else "", src.sheet if src else "", turkish)
+        if wide is not None:
+            tables["campaign_responses"] = wide
     # registering the frames copies no rows; each step acts only where it applies
     db = Relational(tables, pushed.views, pushed.con) if pushed is not None else Relational(tables)
     lines_joined = "order_items" in tables and "orders" in tables
