@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from typing import Any
 
 from ..compute.report import Report
 from ..config import Config
 from . import charts
 from .html.context import build_context
+from .html.shape import Context, KpiRow, label, label_group
 
 WIDTH = 76
 INDENT = "  "
@@ -32,8 +32,9 @@ def _heading(title: str) -> list[str]:
     return ["", title, "-" * len(title)]
 
 
-def _kpi_line(row: dict[str, Any], ctx: dict[str, Any]) -> list[str]:
-    head = ctx["labels"]["text"]["value_line"].format(name=row["name"], value=row["value"], status=row["status_label"])
+def _kpi_line(row: KpiRow, ctx: Context) -> list[str]:
+    line = label(ctx["labels"], "text.value_line")
+    head = line.format(name=row["name"], value=row["value"], status=row["status_label"])
     details = [row["target_line"]]
     if row["change_dir"] != "none":
         details.append(f"{row['arrow']} {row['change']} {row['vs']}".strip())
@@ -42,45 +43,45 @@ def _kpi_line(row: dict[str, Any], ctx: dict[str, Any]) -> list[str]:
     return [*_wrap(head, "* ", INDENT), *_wrap(" · ".join(details), INDENT)]
 
 
-def render_text_from_context(ctx: dict[str, Any]) -> str:
+def render_text_from_context(ctx: Context) -> str:
     """Plain text from a context built by `build_context` (see kpireport.render.html.context)."""
     lb = ctx["labels"]
     out: list[str] = [ctx["title"], ctx["subtitle"] + " · " + ctx["generated"]]
 
     counts = ctx["counts"]
-    out += _heading(lb["sections"]["counts"])
+    out += _heading(label(lb, "sections.counts"))
     if counts["total"]:
         out.append(" · ".join(f"{c['label']}: {c['count_text']}" for c in counts["items"]))
         out += _wrap(counts["caption"])
     out += _wrap(counts["trend_note"])
 
     if ctx["tiles"]:
-        out += _heading(lb["sections"]["headline"])
+        out += _heading(label(lb, "sections.headline"))
         out += _wrap(ctx["tiles_intro"])
         for row in ctx["tiles"]:
             out += _kpi_line(row, ctx)
 
     att = ctx["attention"]
-    out += _heading(lb["sections"]["attention"])
+    out += _heading(label(lb, "sections.attention"))
     if att["items"]:
         out += _wrap(att["intro"])
         for a in att["items"]:
-            head = lb["text"]["value_line"].format(name=a["name"], value=a["value"], status=a["status_label"])
+            head = label(lb, "text.value_line").format(name=a["name"], value=a["value"], status=a["status_label"])
             out += ["", *_wrap(head, "* ", INDENT), *_wrap(a["reason"], INDENT)]
             if a["guidance"]:
-                out += _wrap(f"{lb['attention']['next_step']}: {a['guidance']}", INDENT)
+                out += _wrap(f"{label(lb, 'attention.next_step')}: {a['guidance']}", INDENT)
         if att["more"]:
             out += ["", *_wrap(att["more"])]
     else:
         out += _wrap(att["none"])
 
     if ctx["charts"]:
-        out += _heading(lb["sections"]["charts"])
+        out += _heading(label(lb, "sections.charts"))
         for c in ctx["charts"]:
             out += _wrap(f"{c['title']}: {c['alt']}", "* ", INDENT)
 
     mov = ctx["movers"]
-    out += _heading(lb["sections"]["movers"])
+    out += _heading(label(lb, "sections.movers"))
     if mov["items"]:
         out += _wrap(mov["intro"])
         for m in mov["items"]:
@@ -89,8 +90,8 @@ def render_text_from_context(ctx: dict[str, Any]) -> str:
         out += _wrap(mov["none"])
 
     if ctx["breakdowns"]:
-        out += _heading(lb["sections"]["breakdowns"])
-        tl = lb["table"]
+        out += _heading(label(lb, "sections.breakdowns"))
+        tl = label_group(lb, "table")
         for b in ctx["breakdowns"]:
             out += ["", b["title"]]
             for r in b["rows"]:
@@ -109,8 +110,8 @@ def render_text_from_context(ctx: dict[str, Any]) -> str:
             out += ["", *_wrap(ctx["breakdowns"][0]["note"])]
 
     if ctx["okrs"]:
-        out += _heading(lb["sections"]["okrs"])
-        ol = lb["okrs"]
+        out += _heading(label(lb, "sections.okrs"))
+        ol = label_group(lb, "okrs")
         for o in ctx["okrs"]:
             out += ["", *_wrap(o["objective"])]
             for kr in o["key_results"]:
@@ -119,24 +120,25 @@ def render_text_from_context(ctx: dict[str, Any]) -> str:
                              f"{ol['progress']} {kr['progress_pct']}", INDENT, INDENT * 2)
 
     if ctx["scorecard"]:
-        out += _heading(lb["sections"]["scorecard"])
+        out += _heading(label(lb, "sections.scorecard"))
         for group in ctx["scorecard"]:
             out += ["", group["category"]]
             for row in group["rows"]:
                 out += _kpi_line(row, ctx)
 
     q = ctx["quality"]
-    out += _heading(lb["sections"]["quality"])
+    out += _heading(label(lb, "sections.quality"))
     if q["any"]:
         out += _wrap(q["intro"])
-        for title, items in ((lb["quality"]["errors"], q["errors"]), (lb["quality"]["warnings"], q["warnings"])):
+        for kind, items in (("errors", q["errors"]), ("warnings", q["warnings"])):
+            title = label(lb, f"quality.{kind}")
             if items:
                 out += ["", title]
                 for p in items:
                     text = f"{p['where']}: {p['reason']}" if p["where"] else p["reason"]
                     out += _wrap("- " + text, INDENT, INDENT * 2)
         if q["unavailable"]:
-            out += ["", lb["quality"]["unavailable"]]
+            out += ["", label(lb, "quality.unavailable")]
             for u in q["unavailable"]:
                 out += _wrap(f"- {u['name']}: {u['reason']}", INDENT, INDENT * 2)
         if q["more"]:
