@@ -48,8 +48,8 @@ def _measure_unit(report: Report, mid: str) -> str:
         return "0"
     m = report.catalog.measures[mid]
     spec = default_schema().tables.get(m.table)
-    summed = m.agg in ("sum", "stock", "min", "max", "mean", "last") and m.column
-    if summed and spec is not None and spec.has(m.column) and spec.column(m.column).type == "money":
+    summed = m.column if m.agg in ("sum", "stock", "min", "max", "mean", "last") else None
+    if summed and spec is not None and spec.has(summed) and spec.column(summed).type == "money":
         return "currency"
     return "count" if m.agg in ("count", "nunique") or (m.agg == "stock" and not m.column) else "#,##0.##"
 

@@ -169,8 +169,8 @@ def write_quality(ws: Worksheet, st: Styles, report: Report, t: Translator) -> N
         ws.write_string(row, 0, s.file, st.wrap())
         ws.write_string(row, 1, s.sheet, st.wrap())
         ws.write_string(row, 2, s.table, st.wrap())
-        for c, v in ((3, s.header_row), (4, s.rows_read), (5, s.rows_used), (6, s.rows_read - s.rows_used)):
-            ws.write_number(row, c, v, num)
+        for c, count in ((3, s.header_row), (4, s.rows_read), (5, s.rows_used), (6, s.rows_read - s.rows_used)):
+            ws.write_number(row, c, count, num)
         ws.write_string(row, 7, mapping, st.wrap(font_size=9))
         ws.write_string(row, 8, ignored, st.wrap(font_size=9, font_color="#6B7280"))
         _fit_row(ws, row, [(s.file, 26), (s.sheet, 22), (mapping, 46, 9), (ignored, 30, 9)])
