@@ -62,7 +62,7 @@ def email_ready(config: Config) -> bool:
 
 def create_app(config: Config, *, token: str | None = None, keep_minutes: float = 60, max_upload_mb: float = 100,
                hosts: tuple[str, ...] | None = ("127.0.0.1", "localhost", "[::1]"), store: ReportStore | None = None,
-               today: Callable[[], dt.date] = dt.date.today, workers: int = 2) -> Starlette:
+               today: Callable[[], dt.date] = dt.date.today, workers: int = 2) -> Guard:
     """The app. `hosts`: the Host names accepted (None: any, for a server bound with a token)."""
     store = store or ReportStore(keep_minutes * 60)
     limit = int(max_upload_mb * 1024 * 1024)
@@ -217,19 +217,19 @@ class Guard:
             if name.lower() not in self.hosts:
                 return JSONResponse({"error": f"this server answers only to {', '.join(self.hosts)}."},
                                     status_code=421)
-        if self.token and not self._authorised(request):
+        if self.token and not self._authorised(request, self.token):
             return JSONResponse({"error": "a token is required: open the address `kpireport serve` printed "
                                           "(it ends in ?token=...)."}, status_code=401)
         if request.method == "POST" and request.headers.get("x-kpireport") != "1":
             return JSONResponse({"error": "requests must come from the kpireport page."}, status_code=403)
         return None
 
-    def _authorised(self, request: Request) -> bool:
+    def _authorised(self, request: Request, token: str) -> bool:
         given = [request.cookies.get(COOKIE, ""), request.query_params.get("token", "")]
         auth = request.headers.get("authorization", "")
         if auth.lower().startswith("bearer "):
             given.append(auth[7:].strip())
-        return any(g and secrets.compare_digest(g.encode(), self.token.encode()) for g in given)
+        return any(g and secrets.compare_digest(g.encode(), token.encode()) for g in given)
 
 
 def too_large(max_mb: float) -> str:

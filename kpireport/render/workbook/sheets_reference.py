@@ -11,7 +11,7 @@ import math
 from xlsxwriter.worksheet import Worksheet
 
 from ...catalog.formula import BinOp, Call, Neg, Node, Ref, to_text
-from ...catalog.model import Kpi
+from ...catalog.model import Catalog, Kpi
 from ...compute.report import Report, Unavailable
 from ...i18n import Translator
 from ..formats import percent_text
@@ -50,9 +50,8 @@ def _wordy(node: Node) -> Node:
     return node
 
 
-def formula_words(report: Report, k: Kpi, t: Translator) -> str:
+def formula_words(cat: Catalog, k: Kpi, t: Translator) -> str:
     """The KPI's formula with measure and KPI labels instead of ids: "Net sales / Orders"."""
-    cat = report.catalog
 
     def describe(name: str) -> str:
         if name.startswith("\x00"):
@@ -104,7 +103,7 @@ def write_definitions(ws: Worksheet, st: Styles, report: Report, t: Translator) 
             "direction": t(f"direction.{k.direction}"),
             "tolerance": "" if k.direction == "info" else
             t("workbook.definitions.tolerance_value", pct=percent_text(k.tolerance, t.locale, 0)),
-            "formula": formula_words(report, k, t),
+            "formula": formula_words(report.catalog, k, t),
             "inputs": inputs,
             "description": _text(k.description, t.lang),
             "guidance": _text(k.guidance, t.lang),
