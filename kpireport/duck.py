@@ -40,7 +40,8 @@ def settings() -> dict[str, str | int]:
 
 def connect() -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB connection with `settings()`."""
-    return duckdb.connect(":memory:", config=settings())
+    config: dict[str, str | bool | int | float | list[str]] = dict(settings())
+    return duckdb.connect(":memory:", config=config)
 
 
 M_ARENA_MAX = -8  # glibc's mallopt parameter

@@ -116,6 +116,7 @@ def load_schema(path: Path | None = None) -> Schema:
     dims_raw = raw.get("dimensions", {})
     dims = {name: _column(path, "dimensions", name, spec, True) for name, spec in dims_raw.items()}
     tables: dict[str, TableSpec] = {}
+    completed: dict[str, tuple[tuple[str, str], ...]] = {}  # column -> table, until the joining column is known
     for tname, traw in raw["tables"].items():
         unknown = set(traw) - _TABLE_KEYS
         if unknown:
@@ -131,19 +132,19 @@ def load_schema(path: Path | None = None) -> Schema:
         if key is not None and key not in names:
             raise CatalogError(f"{path}: table {tname!r}: key {key!r} is not one of its columns")
         refs = _column_map(path, tname, "references", traw.get("references"), names)
-        completed = _column_map(path, tname, "completed_by", traw.get("completed_by"), names)
+        completed[tname] = _column_map(path, tname, "completed_by", traw.get("completed_by"), names)
         tables[tname] = TableSpec(tname, tuple(traw.get("sheet_names", [])), tuple(cols), key=key,
                                   unique=bool(traw.get("unique", False)), references=refs,
-                                  header=traw.get("header"), completed_by=completed,
+                                  header=traw.get("header"),
                                   in_template=bool(traw.get("template", True)))
     for spec in tables.values():
-        for col, other in (*spec.references, *spec.completed_by, *((("", spec.header),) if spec.header else ())):
+        for col, other in (*spec.references, *completed[spec.name], *((("", spec.header),) if spec.header else ())):
             if other not in tables:
                 raise CatalogError(f"{path}: table {spec.name!r}: {col or 'header'} names unknown table {other!r}")
     schema = Schema(tables, tuple(dims))
     for name, spec in tables.items():
         links = []
-        for col, other in spec.completed_by:
+        for col, other in completed[name]:
             link = schema.link(name, other)
             if link is None:
                 raise CatalogError(f"{path}: table {name!r}: completed_by {col!r}: no key joins it to {other!r}")

@@ -6,7 +6,6 @@ import difflib
 import shutil
 import textwrap
 from pathlib import Path
-from types import SimpleNamespace
 
 import click
 
@@ -125,7 +124,7 @@ def explain(catalog, kid: str, t) -> str:
     rows.append((t("kpis.category"), f"{cname.get(t.lang) or cname['en']} ({k.category})"))
     rows.append((t("kpis.unit"), t.get(f"unit.{k.unit}") or k.unit))
     rows.append((t("kpis.direction"), t.get(f"direction.{k.direction}") or k.direction))
-    rows.append((t("kpis.formula"), formula_words(SimpleNamespace(catalog=catalog), k, t)))
+    rows.append((t("kpis.formula"), formula_words(catalog, k, t)))
     rows.append((t("kpis.formula_ids"), k.formula_text))
     needs = catalog.inputs(kid)
     if needs:

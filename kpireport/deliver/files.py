@@ -115,9 +115,9 @@ def _swap_in(staged: list[tuple[Path, Path]]) -> None:
         except OSError as exc:
             for t in reversed(done):
                 with contextlib.suppress(OSError):
-                    backup = previous.get(t)
-                    if backup is not None:
-                        os.replace(backup, t)
+                    saved = previous.get(t)
+                    if saved is not None:
+                        os.replace(saved, t)
                     else:
                         os.unlink(t)
             hint = "Close the file if it is open in Excel, then run again." if isinstance(exc, PermissionError) else \
@@ -155,7 +155,7 @@ def stale_temp_pattern(stem: str) -> re.Pattern[str]:
 def clean_stale_temps(folder: Path, stem: str) -> list[Path]:
     """Remove staging folders left in `folder` by killed runs writing `stem`.* (never a live run's)."""
     pattern = stale_temp_pattern(stem)
-    removed = []
+    removed: list[Path] = []
     try:
         entries = list(Path(folder).iterdir())
     except OSError:

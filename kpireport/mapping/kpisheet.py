@@ -206,8 +206,8 @@ def detect_layout(sheet: RawSheet, start: int, search_rows: int, resolve: KpiRes
         for j in list(found):
             top = filled.get((header - 1, j), rows[header - 1][j] if j < len(rows[header - 1]) else None)
             if isinstance(top, str):
-                key = set(normalize_header(top).split())
-                if key & words.target_words:
+                top_words = set(normalize_header(top).split())
+                if top_words & words.target_words:
                     found[j] = ("target", found[j][1])
     first_month = min(found)
     body = rows[header + 1:header + 301]

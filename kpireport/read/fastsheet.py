@@ -186,7 +186,7 @@ def read_head(path: Path, zf: zipfile.ZipFile, pkg: Package, part: str, last_col
                 cells[c] = value
         rows[r] = cells
     width = max([last_col, *(max(c) + 1 for c in rows.values() if c)])
-    out = [[""] * width for _ in range(HEAD_ROWS)]
+    out: list[list[object]] = [[""] * width for _ in range(HEAD_ROWS)]
     for r, cells in rows.items():
         for c, v in cells.items():
             out[r][c] = v

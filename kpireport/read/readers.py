@@ -227,9 +227,9 @@ def _read_csv(path: Path) -> RawSheet:
     if not rows:
         raise NotAWorkbookError(f"{path.name}: the CSV file has no rows.", "Export it again with a header row.")
     width = max(map(len, rows))
-    for row in rows:
-        if len(row) < width:
-            row.extend([None] * (width - len(row)))
+    for short in rows:
+        if len(short) < width:
+            short.extend([None] * (width - len(short)))
     return RawSheet(path.name, path.stem, rows, detail=_csv_detail(delimiter, encoding))
 
 

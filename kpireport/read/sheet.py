@@ -22,11 +22,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from operator import itemgetter
+from typing import TypeAlias
 
 import numpy as np
 import pandas as pd
 
-Column = np.ndarray | pd.Categorical
+Column: TypeAlias = np.ndarray | pd.Categorical
 
 
 def unique_categories(cats: pd.Index) -> pd.CategoricalDtype:

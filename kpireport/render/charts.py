@@ -26,6 +26,8 @@ from ..periods import Grain, grain_of
 from .formats import percent_text
 
 if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
     from .html.formatting import Formatter
 
 CHART_IDS = ("revenue", "funnel", "nps")
@@ -33,7 +35,7 @@ WIDTH_PX, HEIGHT_PX, DPI = 600, 220, 100
 LAST_N = 12
 INK, MUTED, GRID = "#1f2933", "#616e7c", "#e4e7eb"
 CURRENT, PAST, TARGET, SECOND = "#1f4e79", "#9fb8d3", "#d9822b", "#2e8b57"
-STYLE = {
+STYLE: dict[RcKeyType, object] = {
     "font.family": "DejaVu Sans", "font.size": 9, "axes.edgecolor": GRID, "axes.labelcolor": MUTED,
     "xtick.color": MUTED, "ytick.color": MUTED, "axes.titlesize": 10, "legend.fontsize": 8.5,
     "legend.frameon": False, "svg.hashsalt": "kpireport", "path.simplify": True,
@@ -157,8 +159,10 @@ def _plot(report: Report, t: Translator, currency: str, chart_id: str) -> Figure
         unit = kpis[kid].unit
     ax.set_xticks(x)
     # Solar Hijri month names are long (Ordibehesht, Shahrivar): slanted, twelve of them fit
-    slant = {"rotation": 40, "ha": "right"} if max(len(s.split("\n")[0]) for s in labels) > 6 else {}
-    ax.set_xticklabels(labels, **slant)
+    if max(len(s.split("\n")[0]) for s in labels) > 6:
+        ax.set_xticklabels(labels, rotation=40, ha="right")
+    else:
+        ax.set_xticklabels(labels)
     ax.tick_params(axis="both", length=0, pad=4)
     ax.yaxis.set_major_locator(MaxNLocator(nbins=4))
     ax.yaxis.set_major_formatter(_axis_formatter(unit, currency, t.locale))

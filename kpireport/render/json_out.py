@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-from typing import Any
+from typing import SupportsFloat
 
 from ..compute.report import Breakdown, Report
 from ..periods import label
@@ -25,10 +25,12 @@ from ..periods import label
 DECIMALS = {"currency": 6, "percent": 8, "count": 6, "days": 6, "duration": 3, "ratio": 6, "score": 6}
 RELATIVE_DECIMALS = 8
 SIGNIFICANT = 9  # ... but never fewer significant digits than this
+# A JSON value as json.dumps writes it: what the report's JSON is made of.
+Json = dict[str, "Json"] | list["Json"] | str | int | float | bool | None
 _RELATIVE = frozenset({"attainment", "change_relative", "change_year_ago_relative", "share"})
 
 
-def _num(v: Any, decimals: int = 10) -> float | None:
+def _num(v: SupportsFloat | None, decimals: int = 10) -> float | None:
     if v is None:
         return None
     f = float(v)
@@ -46,9 +48,9 @@ def _in(unit: str):
     return lambda v, field="": _num(v, RELATIVE_DECIMALS if field in _RELATIVE else decimals)
 
 
-def report_dict(report: Report, generated: dt.date | None = None) -> dict[str, Any]:
+def report_dict(report: Report, generated: dt.date | None = None) -> dict[str, Json]:
     p = report.period
-    kpis: dict[str, Any] = {}
+    kpis: dict[str, Json] = {}
     for k in report.computed:
         row = report.values.loc[k.id]
         c = report.comparison(k.id)
@@ -105,17 +107,17 @@ def report_dict(report: Report, generated: dt.date | None = None) -> dict[str, A
     }
 
 
-def _breakdown(report: Report, b: Breakdown) -> dict[str, Any]:
+def _breakdown(report: Report, b: Breakdown) -> dict[str, Json]:
     """A breakdown's members without empty fields, and a rest line when it was trimmed."""
-    members = []
+    members: list[Json] = []
     for m, r in b.values.iterrows():
-        row: dict[str, Any] = {"member": str(m)}
+        row: dict[str, Json] = {"member": str(m)}
         for c, v in r.items():
             x = v if c == "status" else _breakdown_num(report, b.kpi, str(c), v)
             if x is not None and x == x:
                 row[str(c)] = x
         members.append(row)
-    out: dict[str, Any] = {"kpi": b.kpi, "dimension": b.dimension, "members": members}
+    out: dict[str, Json] = {"kpi": b.kpi, "dimension": b.dimension, "members": members}
     if b.rest:
         n = _in(report.catalog.kpis[b.kpi].unit)
         out["rest"] = {k: v for k, v in (("members", b.rest), ("value", n(b.rest_value)),
@@ -123,7 +125,7 @@ def _breakdown(report: Report, b: Breakdown) -> dict[str, Any]:
     return out
 
 
-def _breakdown_num(report: Report, kpi: str, column: str, v: Any) -> float | None:
+def _breakdown_num(report: Report, kpi: str, column: str, v: SupportsFloat | None) -> float | None:
     if column == "rank":
         return _num(v, 0)
     unit = report.catalog.kpis[kpi].unit if kpi in report.catalog.kpis else ""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from ..compute.report import Report
 from ..config import Config
@@ -18,6 +17,7 @@ from ..i18n import Translator
 from . import charts
 from .html import cid_images, data_uris, html_from_context
 from .html.context import base_context, dress
+from .html.shape import Context
 from .json_out import render_json
 from .pdf import pdf_from_context
 from .text import render_text_from_context
@@ -33,7 +33,7 @@ class Presentation:
     generated: dt.date
     translator: Translator
     pngs: dict[str, bytes]          # chart id -> PNG, drawn once for the HTML, the e-mail and the PDF
-    base: dict[str, Any]            # the context before it is dressed for one output (html/context.py)
+    base: Context                   # the context before it is dressed for one output (html/context.py)
 
     @classmethod
     def of(cls, report: Report, config: Config, generated: dt.date) -> Presentation:
@@ -41,7 +41,7 @@ class Presentation:
         return cls(report, config, generated, t, charts.render_charts(report, config),
                    base_context(report, config, generated, t))
 
-    def context(self, images: dict[str, str], email: bool) -> dict[str, Any]:
+    def context(self, images: dict[str, str], email: bool) -> Context:
         return dress(self.base, images, email, self.translator)
 
     def html(self) -> str:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import textwrap
-from typing import Any
 
 from ..compute.report import Report
 from ..config import Config
 from . import charts
 from .html.context import build_context
+from .html.shape import BreakdownTable, Context, KpiRow, label, label_group
 
 WIDTH = 76
 INDENT = "  "
@@ -32,8 +32,9 @@ def _heading(title: str) -> list[str]:
     return ["", title, "-" * len(title)]
 
 
-def _kpi_line(row: dict[str, Any], ctx: dict[str, Any]) -> list[str]:
-    head = ctx["labels"]["text"]["value_line"].format(name=row["name"], value=row["value"], status=row["status_label"])
+def _kpi_line(row: KpiRow, ctx: Context) -> list[str]:
+    line = label(ctx["labels"], "text.value_line")
+    head = line.format(name=row["name"], value=row["value"], status=row["status_label"])
     details = [row["target_line"]]
     if row["change_dir"] != "none":
         details.append(f"{row['arrow']} {row['change']} {row['vs']}".strip())
@@ -42,113 +43,152 @@ def _kpi_line(row: dict[str, Any], ctx: dict[str, Any]) -> list[str]:
     return [*_wrap(head, "* ", INDENT), *_wrap(" · ".join(details), INDENT)]
 
 
-def render_text_from_context(ctx: dict[str, Any]) -> str:
-    """Plain text from a context built by `build_context` (see kpireport.render.html.context)."""
-    lb = ctx["labels"]
-    out: list[str] = [ctx["title"], ctx["subtitle"] + " · " + ctx["generated"]]
-
+def _counts(ctx: Context) -> list[str]:
     counts = ctx["counts"]
-    out += _heading(lb["sections"]["counts"])
+    out = _heading(label(ctx["labels"], "sections.counts"))
     if counts["total"]:
         out.append(" · ".join(f"{c['label']}: {c['count_text']}" for c in counts["items"]))
         out += _wrap(counts["caption"])
-    out += _wrap(counts["trend_note"])
+    return out + _wrap(counts["trend_note"])
 
-    if ctx["tiles"]:
-        out += _heading(lb["sections"]["headline"])
-        out += _wrap(ctx["tiles_intro"])
-        for row in ctx["tiles"]:
-            out += _kpi_line(row, ctx)
 
-    att = ctx["attention"]
-    out += _heading(lb["sections"]["attention"])
-    if att["items"]:
-        out += _wrap(att["intro"])
-        for a in att["items"]:
-            head = lb["text"]["value_line"].format(name=a["name"], value=a["value"], status=a["status_label"])
-            out += ["", *_wrap(head, "* ", INDENT), *_wrap(a["reason"], INDENT)]
-            if a["guidance"]:
-                out += _wrap(f"{lb['attention']['next_step']}: {a['guidance']}", INDENT)
-        if att["more"]:
-            out += ["", *_wrap(att["more"])]
-    else:
-        out += _wrap(att["none"])
+def _tiles(ctx: Context) -> list[str]:
+    if not ctx["tiles"]:
+        return []
+    out = _heading(label(ctx["labels"], "sections.headline")) + _wrap(ctx["tiles_intro"])
+    for row in ctx["tiles"]:
+        out += _kpi_line(row, ctx)
+    return out
 
-    if ctx["charts"]:
-        out += _heading(lb["sections"]["charts"])
-        for c in ctx["charts"]:
-            out += _wrap(f"{c['title']}: {c['alt']}", "* ", INDENT)
 
+def _attention(ctx: Context) -> list[str]:
+    lb, att = ctx["labels"], ctx["attention"]
+    out = _heading(label(lb, "sections.attention"))
+    if not att["items"]:
+        return out + _wrap(att["none"])
+    out += _wrap(att["intro"])
+    for a in att["items"]:
+        head = label(lb, "text.value_line").format(name=a["name"], value=a["value"], status=a["status_label"])
+        out += ["", *_wrap(head, "* ", INDENT), *_wrap(a["reason"], INDENT)]
+        if a["guidance"]:
+            out += _wrap(f"{label(lb, 'attention.next_step')}: {a['guidance']}", INDENT)
+    if att["more"]:
+        out += ["", *_wrap(att["more"])]
+    return out
+
+
+def _charts(ctx: Context) -> list[str]:
+    """Charts as their titles and descriptions (the HTML's alt text)."""
+    if not ctx["charts"]:
+        return []
+    out = _heading(label(ctx["labels"], "sections.charts"))
+    for c in ctx["charts"]:
+        out += _wrap(f"{c['title']}: {c['alt']}", "* ", INDENT)
+    return out
+
+
+def _movers(ctx: Context) -> list[str]:
     mov = ctx["movers"]
-    out += _heading(lb["sections"]["movers"])
-    if mov["items"]:
-        out += _wrap(mov["intro"])
-        for m in mov["items"]:
-            out += _wrap(f"{m['name']}: {m['previous']} → {m['value']} ({m['arrow']} {m['change']})", "* ", INDENT)
-    else:
-        out += _wrap(mov["none"])
+    out = _heading(label(ctx["labels"], "sections.movers"))
+    if not mov["items"]:
+        return out + _wrap(mov["none"])
+    out += _wrap(mov["intro"])
+    for m in mov["items"]:
+        out += _wrap(f"{m['name']}: {m['previous']} → {m['value']} ({m['arrow']} {m['change']})", "* ", INDENT)
+    return out
 
-    if ctx["breakdowns"]:
-        out += _heading(lb["sections"]["breakdowns"])
-        tl = lb["table"]
-        for b in ctx["breakdowns"]:
-            out += ["", b["title"]]
-            for r in b["rows"]:
-                parts = [r["value"]]
-                if b["has_share"]:
-                    parts.append(f"{tl['share']} {r['share']}")
-                parts.append(f"{tl['change']} {r['arrow']} {r['change']}".replace("  ", " "))
-                if b["has_target"] and r["target"]:
-                    parts.append(f"{tl['target']} {r['target']} ({r['attainment']})")
-                if r["status_label"]:
-                    parts.append(r["status_label"])
-                lead = f"{r['rank']}. " if b["leaderboard"] else "- "
-                out += _wrap(f"{lead}{r['member']}: " + ", ".join(parts), INDENT, INDENT * 2)
-            out += _wrap(b["more"], INDENT)
-        if ctx["breakdowns"][0]["note"]:
-            out += ["", *_wrap(ctx["breakdowns"][0]["note"])]
 
-    if ctx["okrs"]:
-        out += _heading(lb["sections"]["okrs"])
-        ol = lb["okrs"]
-        for o in ctx["okrs"]:
-            out += ["", *_wrap(o["objective"])]
-            for kr in o["key_results"]:
-                out += _wrap(f"- {kr['text']} ({kr['kpi_name']}): {ol['baseline']} {kr['baseline']}, "
-                             f"{ol['current']} {kr['current']}, {ol['target']} {kr['target']}, "
-                             f"{ol['progress']} {kr['progress_pct']}", INDENT, INDENT * 2)
+def _breakdown(b: BreakdownTable, tl: dict[str, str]) -> list[str]:
+    """One breakdown table as a labelled line per member (columns would not survive a proportional font)."""
+    out = ["", b["title"]]
+    for r in b["rows"]:
+        parts = [r["value"]]
+        if b["has_share"]:
+            parts.append(f"{tl['share']} {r['share']}")
+        parts.append(f"{tl['change']} {r['arrow']} {r['change']}".replace("  ", " "))
+        if b["has_target"] and r["target"]:
+            parts.append(f"{tl['target']} {r['target']} ({r['attainment']})")
+        if r["status_label"]:
+            parts.append(r["status_label"])
+        lead = f"{r['rank']}. " if b["leaderboard"] else "- "
+        out += _wrap(f"{lead}{r['member']}: " + ", ".join(parts), INDENT, INDENT * 2)
+    return out + _wrap(b["more"], INDENT)
 
-    if ctx["scorecard"]:
-        out += _heading(lb["sections"]["scorecard"])
-        for group in ctx["scorecard"]:
-            out += ["", group["category"]]
-            for row in group["rows"]:
-                out += _kpi_line(row, ctx)
 
-    q = ctx["quality"]
-    out += _heading(lb["sections"]["quality"])
-    if q["any"]:
-        out += _wrap(q["intro"])
-        for title, items in ((lb["quality"]["errors"], q["errors"]), (lb["quality"]["warnings"], q["warnings"])):
-            if items:
-                out += ["", title]
-                for p in items:
-                    text = f"{p['where']}: {p['reason']}" if p["where"] else p["reason"]
-                    out += _wrap("- " + text, INDENT, INDENT * 2)
-        if q["unavailable"]:
-            out += ["", lb["quality"]["unavailable"]]
-            for u in q["unavailable"]:
-                out += _wrap(f"- {u['name']}: {u['reason']}", INDENT, INDENT * 2)
-        if q["more"]:
-            out += ["", *_wrap(q["more"])]
-    else:
-        out += _wrap(q["none"])
+def _breakdowns(ctx: Context) -> list[str]:
+    if not ctx["breakdowns"]:
+        return []
+    out = _heading(label(ctx["labels"], "sections.breakdowns"))
+    tl = label_group(ctx["labels"], "table")
+    for b in ctx["breakdowns"]:
+        out += _breakdown(b, tl)
+    if ctx["breakdowns"][0]["note"]:
+        out += ["", *_wrap(ctx["breakdowns"][0]["note"])]
+    return out
 
+
+def _okrs(ctx: Context) -> list[str]:
+    if not ctx["okrs"]:
+        return []
+    out = _heading(label(ctx["labels"], "sections.okrs"))
+    ol = label_group(ctx["labels"], "okrs")
+    for o in ctx["okrs"]:
+        out += ["", *_wrap(o["objective"])]
+        for kr in o["key_results"]:
+            out += _wrap(f"- {kr['text']} ({kr['kpi_name']}): {ol['baseline']} {kr['baseline']}, "
+                         f"{ol['current']} {kr['current']}, {ol['target']} {kr['target']}, "
+                         f"{ol['progress']} {kr['progress_pct']}", INDENT, INDENT * 2)
+    return out
+
+
+def _scorecard(ctx: Context) -> list[str]:
+    """Every KPI by category: empty in the e-mail, where the workbook is attached."""
+    if not ctx["scorecard"]:
+        return []
+    out = _heading(label(ctx["labels"], "sections.scorecard"))
+    for group in ctx["scorecard"]:
+        out += ["", group["category"]]
+        for row in group["rows"]:
+            out += _kpi_line(row, ctx)
+    return out
+
+
+def _quality(ctx: Context) -> list[str]:
+    lb, q = ctx["labels"], ctx["quality"]
+    out = _heading(label(lb, "sections.quality"))
+    if not q["any"]:
+        return out + _wrap(q["none"])
+    out += _wrap(q["intro"])
+    for kind, items in (("errors", q["errors"]), ("warnings", q["warnings"])):
+        if items:
+            out += ["", label(lb, f"quality.{kind}")]
+            for p in items:
+                text = f"{p['where']}: {p['reason']}" if p["where"] else p["reason"]
+                out += _wrap("- " + text, INDENT, INDENT * 2)
+    if q["unavailable"]:
+        out += ["", label(lb, "quality.unavailable")]
+        for u in q["unavailable"]:
+            out += _wrap(f"- {u['name']}: {u['reason']}", INDENT, INDENT * 2)
+    if q["more"]:
+        out += ["", *_wrap(q["more"])]
+    return out
+
+
+def _footer(ctx: Context) -> list[str]:
     f = ctx["footer"]
-    out += ["", "-- "]
-    out += _wrap(" ".join(x for x in (f["delivery"], f["sources"]) if x))
-    out += _wrap(f["method"])
-    out += _wrap(f["produced"])
+    return ["", "-- ", *_wrap(" ".join(x for x in (f["delivery"], f["sources"]) if x)), *_wrap(f["method"]),
+            *_wrap(f["produced"])]
+
+
+# The sections in the order the HTML shows them.
+SECTIONS = (_counts, _tiles, _attention, _charts, _movers, _breakdowns, _okrs, _scorecard, _quality, _footer)
+
+
+def render_text_from_context(ctx: Context) -> str:
+    """Plain text from a context built by `build_context` (see kpireport.render.html.context)."""
+    out: list[str] = [ctx["title"], ctx["subtitle"] + " · " + ctx["generated"]]
+    for section in SECTIONS:
+        out += section(ctx)
     return "\n".join(out).rstrip() + "\n"
 
 

@@ -24,6 +24,7 @@ import contextlib
 import datetime as dt
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -62,115 +63,135 @@ def email_ready(config: Config) -> bool:
 
 def create_app(config: Config, *, token: str | None = None, keep_minutes: float = 60, max_upload_mb: float = 100,
                hosts: tuple[str, ...] | None = ("127.0.0.1", "localhost", "[::1]"), store: ReportStore | None = None,
-               today: Callable[[], dt.date] = dt.date.today, workers: int = 2) -> Starlette:
+               today: Callable[[], dt.date] = dt.date.today, workers: int = 2) -> Guard:
     """The app. `hosts`: the Host names accepted (None: any, for a server bound with a token)."""
     store = store or ReportStore(keep_minutes * 60)
-    limit = int(max_upload_mb * 1024 * 1024)
-    t = Translator(config.language, config.locale, config.calendar)
-    limiter = anyio.CapacityLimiter(workers)
-    tasks: set[asyncio.Task] = set()
+    r = _Routes(config, token, keep_minutes, max_upload_mb, store, today, anyio.CapacityLimiter(workers),
+                Translator(config.language, config.locale, config.calendar))
+    app = Starlette(routes=[
+        Route("/", r.page, methods=["GET"]),
+        Route("/api/reports", r.upload, methods=["POST"]),
+        Route("/r/{id}/status", r.status, methods=["GET"]),
+        Route("/r/{id}/summary", r.summary, methods=["GET"]),
+        Route("/r/{id}/file/{name}", r.download, methods=["GET"]),
+        Route("/r/{id}/send", r.send, methods=["POST"]),
+    ], lifespan=_lifespan(store))
+    app.state.store = store
+    app.state.tasks = r.tasks
+    return Guard(app, token=token, hosts=hosts, store=store)
 
-    def error(status: int, text: str) -> JSONResponse:
-        return JSONResponse({"error": text}, status_code=status)
 
-    async def page(request: Request) -> Response:
-        if token and request.query_params.get("token"):
+def _error(status: int, text: str) -> JSONResponse:
+    return JSONResponse({"error": text}, status_code=status)
+
+
+@dataclass
+class _Routes:
+    """The app's request handlers, sharing one config, store, translator and limit on report workers."""
+
+    config: Config
+    token: str | None
+    keep_minutes: float
+    max_upload_mb: float
+    store: ReportStore
+    today: Callable[[], dt.date]
+    limiter: anyio.CapacityLimiter
+    t: Translator
+    tasks: set[asyncio.Task] = field(default_factory=set)  # reports being made; kept so none is collected
+
+    @property
+    def limit(self) -> int:
+        """The largest upload in bytes."""
+        return int(self.max_upload_mb * 1024 * 1024)
+
+    async def page(self, request: Request) -> Response:
+        if self.token and request.query_params.get("token"):
             response: Response = RedirectResponse("/", status_code=303)
-            response.set_cookie(COOKIE, token, httponly=True, samesite="strict")
+            response.set_cookie(COOKIE, self.token, httponly=True, samesite="strict")
             return response
         nonce = secrets.token_urlsafe(16)
-        body = page_html(t, nonce, keep_minutes=keep_minutes, max_upload_mb=max_upload_mb)
+        body = page_html(self.t, nonce, keep_minutes=self.keep_minutes, max_upload_mb=self.max_upload_mb)
         csp = (f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'nonce-{nonce}'; img-src 'self' data:; "
                "connect-src 'self'; frame-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'")
         return Response(body, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": csp})
 
-    async def upload(request: Request) -> Response:
+    async def upload(self, request: Request) -> Response:
         length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > limit:
-            return error(413, too_large(max_upload_mb))
-        report_id, folder = store.new()
+        if length is not None and length.isdigit() and int(length) > self.limit:
+            return _error(413, too_large(self.max_upload_mb))
+        report_id, folder = self.store.new()
         try:
-            saved, skipped = await _save_upload(request, folder / "inputs", limit)
+            saved, skipped = await _save_upload(request, folder / "inputs", self.limit)
         except TooLarge:
-            store.discard(report_id)
-            return error(413, too_large(max_upload_mb))
+            self.store.discard(report_id)
+            return _error(413, too_large(self.max_upload_mb))
         except (ClientDisconnect, HTTPException, ValueError, KeyError, AssertionError) as exc:
-            store.discard(report_id)  # HTTPException: Starlette's multipart limits (too many files)
+            self.store.discard(report_id)  # HTTPException: Starlette's multipart limits (too many files)
             why = exc.detail if isinstance(exc, HTTPException) else str(exc)
-            return error(400, f"the upload could not be read ({one_line_text(str(why))[:200] or 'empty'}). "
-                              f"Send at most {MAX_FILES} files at once, from the page.")
+            return _error(400, f"the upload could not be read ({one_line_text(str(why))[:200] or 'empty'}). "
+                               f"Send at most {MAX_FILES} files at once, from the page.")
         if not saved and not skipped:
-            store.discard(report_id)
-            return error(400, "no files were sent. Drop one or more export files on the page.")
-        store.set_status(report_id, {"state": "working", "step": "read", "label": t("serve.step.read")})
-        task = asyncio.create_task(_generate(report_id, folder, skipped))
-        tasks.add(task)
-        task.add_done_callback(tasks.discard)
+            self.store.discard(report_id)
+            return _error(400, "no files were sent. Drop one or more export files on the page.")
+        self.store.set_status(report_id, {"state": "working", "step": "read", "label": self.t("serve.step.read")})
+        task = asyncio.create_task(self._generate(report_id, folder, skipped))
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
         return JSONResponse({"id": report_id}, status_code=202)
 
-    async def _generate(report_id: str, folder: Path, skipped: list[str]) -> None:
+    async def _generate(self, report_id: str, folder: Path, skipped: list[str]) -> None:
         def step(name: str) -> None:
-            store.set_status(report_id, {"state": "working", "step": name, "label": t(f"serve.step.{name}")})
+            label = self.t(f"serve.step.{name}")
+            self.store.set_status(report_id, {"state": "working", "step": name, "label": label})
 
         try:
-            result = await anyio.to_thread.run_sync(make_report, config, folder, skipped, t, today(), step,
-                                                    limiter=limiter)
+            result = await anyio.to_thread.run_sync(make_report, self.config, folder, skipped, self.t, self.today(),
+                                                    step, limiter=self.limiter)
         except Exception as exc:  # every failure is one line on the page, as in the CLI
             text = failure_line(exc, folder)
-            store.set_status(report_id, {"state": "failed", "error": text})
+            self.store.set_status(report_id, {"state": "failed", "error": text})
             return
-        store.write_meta(folder, result)
-        store.set_status(report_id, {"state": "done", **result})
+        self.store.write_meta(folder, result)
+        self.store.set_status(report_id, {"state": "done", **result})
 
-    async def status(request: Request) -> Response:
+    async def status(self, request: Request) -> Response:
         report_id = request.path_params["id"]
-        if store.folder(report_id) is None:
-            return error(404, "no such report (it may have expired). Drop the files again.")
-        return JSONResponse(store.status(report_id) or {"state": "failed", "error": "lost"},
+        if self.store.folder(report_id) is None:
+            return _error(404, "no such report (it may have expired). Drop the files again.")
+        return JSONResponse(self.store.status(report_id) or {"state": "failed", "error": "lost"},
                             headers={"Cache-Control": "no-store"})
 
-    async def summary(request: Request) -> Response:
-        folder = store.folder(request.path_params["id"])
+    async def summary(self, request: Request) -> Response:
+        folder = self.store.folder(request.path_params["id"])
         path = folder / "report" / f"{BASE}.html" if folder else None
         if path is None or not path.is_file():
-            return error(404, "no such report (it may have expired). Drop the files again.")
+            return _error(404, "no such report (it may have expired). Drop the files again.")
         return FileResponse(path, media_type="text/html; charset=utf-8",
                             headers={"Content-Security-Policy": SUMMARY_CSP, "Cache-Control": "no-store",
                                      "X-Content-Type-Options": "nosniff"})
 
-    async def download(request: Request) -> Response:
-        folder = store.folder(request.path_params["id"])
+    async def download(self, request: Request) -> Response:
+        folder = self.store.folder(request.path_params["id"])
         name = request.path_params["name"]
         path = folder / "report" / name if folder and name in DOWNLOADS else None
         if path is None or not path.is_file():
-            return error(404, "no such file (the report may have expired). Drop the files again.")
+            return _error(404, "no such file (the report may have expired). Drop the files again.")
         return FileResponse(path, filename=name, headers={"Cache-Control": "no-store",
                                                           "X-Content-Type-Options": "nosniff"})
 
-    async def send(request: Request) -> Response:
-        folder = store.folder(request.path_params["id"])
+    async def send(self, request: Request) -> Response:
+        folder = self.store.folder(request.path_params["id"])
         if folder is None or not (folder / "report" / f"{BASE}.eml").is_file():
-            return error(404, "no such report (it may have expired). Drop the files again.")
-        if not email_ready(config):
-            return error(409, "e-mail is not configured. Set email.host, email.sender and email.recipients in "
-                              "the config file and start `kpireport serve --config` with it.")
+            return _error(404, "no such report (it may have expired). Drop the files again.")
+        if not email_ready(self.config):
+            return _error(409, "e-mail is not configured. Set email.host, email.sender and email.recipients in "
+                               "the config file and start `kpireport serve --config` with it.")
         try:
-            await anyio.to_thread.run_sync(send_eml, folder / "report" / f"{BASE}.eml", config, limiter=limiter)
+            await anyio.to_thread.run_sync(send_eml, folder / "report" / f"{BASE}.eml", self.config,
+                                           limiter=self.limiter)
         except KpiReportError as exc:
-            return error(502, exc.one_line())
-        return JSONResponse({"sent": t("serve.sent", recipients=", ".join(config.email.recipients))})
-
-    app = Starlette(routes=[
-        Route("/", page, methods=["GET"]),
-        Route("/api/reports", upload, methods=["POST"]),
-        Route("/r/{id}/status", status, methods=["GET"]),
-        Route("/r/{id}/summary", summary, methods=["GET"]),
-        Route("/r/{id}/file/{name}", download, methods=["GET"]),
-        Route("/r/{id}/send", send, methods=["POST"]),
-    ], lifespan=_lifespan(store))
-    app.state.store = store
-    app.state.tasks = tasks
-    return Guard(app, token=token, hosts=hosts, store=store)
+            return _error(502, exc.one_line())
+        return JSONResponse({"sent": self.t("serve.sent", recipients=", ".join(self.config.email.recipients))})
 
 
 def _lifespan(store: ReportStore):
@@ -217,19 +238,19 @@ class Guard:
             if name.lower() not in self.hosts:
                 return JSONResponse({"error": f"this server answers only to {', '.join(self.hosts)}."},
                                     status_code=421)
-        if self.token and not self._authorised(request):
+        if self.token and not self._authorised(request, self.token):
             return JSONResponse({"error": "a token is required: open the address `kpireport serve` printed "
                                           "(it ends in ?token=...)."}, status_code=401)
         if request.method == "POST" and request.headers.get("x-kpireport") != "1":
             return JSONResponse({"error": "requests must come from the kpireport page."}, status_code=403)
         return None
 
-    def _authorised(self, request: Request) -> bool:
+    def _authorised(self, request: Request, token: str) -> bool:
         given = [request.cookies.get(COOKIE, ""), request.query_params.get("token", "")]
         auth = request.headers.get("authorization", "")
         if auth.lower().startswith("bearer "):
             given.append(auth[7:].strip())
-        return any(g and secrets.compare_digest(g.encode(), self.token.encode()) for g in given)
+        return any(g and secrets.compare_digest(g.encode(), token.encode()) for g in given)
 
 
 def too_large(max_mb: float) -> str:

@@ -24,7 +24,7 @@ def quality(report: Any, lang: str, skipped: list[str]) -> dict[str, Any]:
     not_used = [{"where": name, "why": "not a file kpireport reads (.xlsx, .xlsm, .xls, .ods, .csv)"}
                 for name in skipped]
     seen: set[tuple[str, str]] = set()
-    issues = []
+    issues: list[dict[str, str]] = []
     counts = {"error": 0, "warning": 0, "info": 0}
     for p in report.problems:
         counts[p.severity.value] = counts.get(p.severity.value, 0) + 1

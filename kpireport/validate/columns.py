@@ -342,7 +342,7 @@ def to_date(values: list[object], day_first_default: bool = True, date1904: bool
     if texts:
         dmy, mdy, example = day_first_evidence(texts)
         day_first = True if dmy > mdy else False if mdy > dmy else day_first_default
-        stamps: list[object] = [None] * len(texts)
+        stamps: list[pd.Timestamp | None] = [None] * len(texts)
         todo = list(range(len(texts)))
         if len(texts) >= FAST_PATH_MIN:  # many distinct ISO texts (timestamps): parse them as one array
             iso = [k for k in todo if _ISO_FAST.fullmatch(texts[k])]

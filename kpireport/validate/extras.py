@@ -21,7 +21,7 @@ def extra_series(m: MappedSheet, j: int, numbers: np.ndarray, decimal: str) -> p
     Nothing is reported: no KPI of the catalog reads it (a custom measure that does says so)."""
     first = m.header_row + 1
     end = m.sheet.n_rows if m.end_row is None else min(m.end_row, m.sheet.n_rows)
-    values = m.sheet.column(j, first, end)[numbers - first]  # type: ignore[index]
+    values = m.sheet.column(j, first, end)[numbers - first]
     if isinstance(values, pd.Categorical):  # a typed text column of a large sheet: no number in it
         return conv.to_text(values)[0]
     if not (isinstance(values, np.ndarray) and values.dtype.kind in "fM"):

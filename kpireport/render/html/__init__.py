@@ -11,13 +11,13 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
-from typing import Any
 
 from ...compute.report import Report
 from ...config import Config
 from .. import charts
 from .context import build_context
 from .environment import inline_css, render_template
+from .shape import Context
 
 __all__ = ["build_context", "cid_images", "content_id", "data_uris", "html_from_context", "render_email_html",
            "render_html"]
@@ -41,7 +41,7 @@ def cid_images(pngs: dict[str, bytes]) -> tuple[dict[str, str], dict[str, bytes]
     return {chart_id: f"cid:{content_id(chart_id, png)}" for chart_id, png in pngs.items()}, by_cid
 
 
-def html_from_context(config: Config, context: dict[str, Any]) -> str:
+def html_from_context(config: Config, context: Context) -> str:
     return inline_css(render_template(config, MAIN_TEMPLATE, context))
 
 

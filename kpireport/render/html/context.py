@@ -4,41 +4,14 @@ Templates only print and loop, so a user who restyles the e-mail never has to fo
 number, pick a colour rule or translate a word, and the plain-text alternative is written from
 the very same context, so both parts of the e-mail always say the same thing.
 
-Shape (every leaf is a `str` unless noted; lists may be empty, never missing):
-
-    lang, dir (ltr|rtl), end (the side numbers align to: right, left in RTL), title, company, period,
-    previous_period, generated, subtitle, preheader, heading
-    labels            the `html.*` messages as a nested dict (`labels.sections.movers`)
-    counts            {items: [{key, label, count (int), count_text (in the locale's digits)}], total (int),
-                      caption, trend_note}
-    tiles             [Kpi row] for the headline KPIs; tiles_intro names the compared periods
-    attention         {intro, none, more, items: [Kpi row + {reason, guidance}]}
-    movers            {intro, none, items: [Kpi row]}
-    charts            [{id, title, alt, src, width (int), height (int)}]
-    breakdowns        [{title, kpi_name, dimension_label, leaderboard (bool), has_target (bool),
-                        has_share (bool), show_target (bool: a target column), note, more,
-                        rows: [{rank, member, value, share, change, change_dir, change_tone,
-                        arrow, target, attainment, status, status_label}]}]
-    scorecard         [{category, rows: [Kpi row]}]: every KPI; empty in the e-mail
-    is_email          (bool) True for the e-mail's HTML and text, False for the standalone file
-    okrs              [{objective, key_results: [{text, kpi_name, baseline, target, current, due,
-                        as_of, state (achieved|on_way|in_progress|partly|wrong_way|none), state_label,
-                        progress_pct, progress_width, progress_rest (ints 0-100)}]}]
-    quality           {any (bool), errors: [{where, reason}], warnings: [{where, reason}],
-                        unavailable: [{name, reason}], more}
-    footer            {sources, method, delivery, produced}
-
-A Kpi row is {id, name, unit, value, target, target_line, previous, change, change_dir
-(up|down|flat|none), change_tone (good|bad|neutral), arrow, vs, year_ago, status (on_track|
-at_risk|off_track|improving|worsening|steady|none), status_label, basis}. `status`, `key` and
-the tones are CSS class suffixes (`pill-off_track`, `tone-bad`); nothing else is markup.
+Its shape is typed in `shape.py` (TypedDicts: plain dicts at run time, so templates read them
+unchanged); `Context` is the whole, `KpiRow` one KPI as a tile, mover or scorecard row.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from typing import Any
 
 import pandas as pd
 
@@ -50,6 +23,21 @@ from .. import charts
 from . import notes
 from .formatting import ARROWS, Formatter, direction_of
 from .formatting import number as _num
+from .shape import (
+    Attention,
+    AttentionItem,
+    BreakdownRow,
+    BreakdownTable,
+    Chart,
+    Context,
+    CountItem,
+    Counts,
+    Footer,
+    KpiRow,
+    LabelTree,
+    Movers,
+    ScorecardGroup,
+)
 
 # The KPIs an executive looks at first, in the order they are shown; the first MAX_TILES that
 # have a value this period become tiles. A catalog KPI with `headline: true` (if the catalog
@@ -88,7 +76,7 @@ class _Builder:
         self.ago = ago if ago != self.prev else None  # a yearly report: "year on year" is "vs last year"
         self.prev_label = self.t.period(self.prev) if self.prev is not None else ""
 
-    def plural(self, key: str, count: int, **kw: Any) -> str:
+    def plural(self, key: str, count: int, **kw: object) -> str:
         """`key_one` when count is 1 and the language has it (English does; Turkish needs none)."""
         one = f"{key}_one"
         if count == 1 and one in self.t.messages:
@@ -107,7 +95,7 @@ class _Builder:
         word = word if isinstance(word, str) else "none"
         return word, basis if isinstance(basis, str) else ""
 
-    def kpi_row(self, kid: str) -> dict[str, Any]:
+    def kpi_row(self, kid: str) -> KpiRow:
         k = self.r.catalog.kpis[kid]
         value, target = self.r.value(kid), self.r.target(kid)
         previous = self.r.value(kid, self.prev) if self.prev is not None else None
@@ -142,11 +130,11 @@ class _Builder:
         return [k.id for k in self.r.computed]
 
     # -- sections -------------------------------------------------------------------------
-    def counts(self) -> dict[str, Any]:
+    def counts(self) -> Counts:
         words = [self.status_of(kid) for kid in self.computed_ids()]
         target_words = [w for w, b in words if b == "target"]
         trend_words = [w for w, b in words if b == "trend"]
-        items = [{"key": s, "label": self.t(f"status.{s}"), "count": target_words.count(s),
+        items: list[CountItem] = [{"key": s, "label": self.t(f"status.{s}"), "count": target_words.count(s),
                   "count_text": self.f.count(target_words.count(s))} for s in TARGET_STATUSES]
         total = len(target_words)
         trend_note = ""
@@ -166,7 +154,7 @@ class _Builder:
             return self.t("html.tile.intro_previous", previous=self.prev_label)
         return self.t("html.tile.intro", previous=self.prev_label, year_ago=self.t.period(self.ago))
 
-    def tiles(self) -> list[dict[str, Any]]:
+    def tiles(self) -> list[KpiRow]:
         cat = self.r.catalog
         flagged = [k.id for k in self.r.computed if getattr(k, "headline", False)]
         rest = [k for k in self.computed_ids() if k not in HEADLINE]
@@ -174,8 +162,8 @@ class _Builder:
         chosen = [k for k in order if k in self.r.values.index and self.r.value(k) is not None]
         return [self.kpi_row(k) for k in chosen[:MAX_TILES]]
 
-    def attention(self) -> dict[str, Any]:
-        ranked: list[tuple[int, float, dict[str, Any]]] = []
+    def attention(self) -> Attention:
+        ranked: list[tuple[int, float, AttentionItem]] = []
         for kid in self.computed_ids():
             status, basis = self.status_of(kid)
             k = self.r.catalog.kpis[kid]
@@ -196,9 +184,8 @@ class _Builder:
                 rank = 1
             else:
                 continue
-            row = self.kpi_row(kid)
-            row["reason"] = reason
-            row["guidance"] = k.guidance.get(self.lang) or k.guidance.get("en", "")
+            row = AttentionItem(**self.kpi_row(kid), reason=reason,
+                                guidance=k.guidance.get(self.lang) or k.guidance.get("en", ""))
             ranked.append((rank, -size, row))
         ranked.sort(key=lambda x: (x[0], x[1]))
         items = [r for _, _, r in ranked]
@@ -206,8 +193,8 @@ class _Builder:
         return {"intro": self.t("html.attention.intro"), "none": self.t("html.attention.none"),
                 "items": items[:MAX_ATTENTION], "more": self.plural("html.attention.more", more) if more > 0 else ""}
 
-    def movers(self) -> dict[str, Any]:
-        rows: list[tuple[float, dict[str, Any]]] = []
+    def movers(self) -> Movers:
+        rows: list[tuple[float, KpiRow]] = []
         if self.prev is not None:
             for kid in self.computed_ids():
                 now, before = self.r.value(kid), self.r.value(kid, self.prev)
@@ -221,8 +208,8 @@ class _Builder:
                 "none": self.t("html.movers.none_range" if is_range(self.r.period) else "html.movers.none"),
                 "items": [r for _, r in rows[:MAX_MOVERS]]}
 
-    def charts(self) -> list[dict[str, Any]]:
-        out = []
+    def charts(self) -> list[Chart]:
+        out: list[Chart] = []
         drawn = set(charts.available(self.r))
         for cid in charts.CHART_IDS:
             if cid not in drawn:
@@ -240,8 +227,8 @@ class _Builder:
             chosen = [b for b in self.r.breakdowns if b.kpi == first][:4]
         return chosen
 
-    def breakdowns(self) -> list[dict[str, Any]]:
-        out = []
+    def breakdowns(self) -> list[BreakdownTable]:
+        out: list[BreakdownTable] = []
         for b in self._chosen_breakdowns():
             k = self.r.catalog.kpis[b.kpi]
             leaderboard = b.dimension == LEADERBOARD
@@ -253,7 +240,7 @@ class _Builder:
             if leaderboard and has_target:
                 has_share = False  # eight columns do not fit 600 px; % of target says more
             limit = MAX_LEADERS if leaderboard else MAX_MEMBERS
-            rows = []
+            rows: list[BreakdownRow] = []
             for i, (member, rec) in enumerate(frame.iterrows()):
                 if i >= limit:
                     break
@@ -296,18 +283,18 @@ class _Builder:
         except KeyError:
             return dim.replace("_", " ")
 
-    def scorecard(self) -> list[dict[str, Any]]:
-        groups: dict[str, list[dict[str, Any]]] = {}
+    def scorecard(self) -> list[ScorecardGroup]:
+        groups: dict[str, list[KpiRow]] = {}
         for k in self.r.computed:
             groups.setdefault(k.category, []).append(self.kpi_row(k.id))
-        out = []
+        out: list[ScorecardGroup] = []
         for cat_id, rows in groups.items():
             cat = self.r.catalog.categories.get(cat_id)
             name = (cat.name.get(self.lang) or cat.name.get("en", cat_id)) if cat else cat_id
             out.append({"category": name, "rows": rows})
         return out
 
-    def footer(self) -> dict[str, str]:
+    def footer(self) -> Footer:
         sources = self.r.sources
         text = ""
         if sources:
@@ -318,7 +305,7 @@ class _Builder:
                 "delivery": "",
                 "produced": self.t("html.footer.produced", date=self.t.date(self.generated))}
 
-    def build(self) -> dict[str, Any]:
+    def build(self) -> Context:
         period = self.t.period(self.r.period)
         company = self.config.company or self.r.company
         counts = self.counts()
@@ -352,27 +339,30 @@ class _Builder:
         }
 
 
-def labels(t: Translator) -> dict[str, Any]:
+def labels(t: Translator) -> LabelTree:
     """The `html.*` messages as a nested dict, so templates write `labels.sections.movers`."""
-    out: dict[str, Any] = {}
+    out: LabelTree = {}
     for key, text in t.messages.items():
         if not key.startswith("html."):
             continue
         node = out
         parts = key.split(".")[1:]
         for part in parts[:-1]:
-            node = node.setdefault(part, {})
+            child = node.setdefault(part, {})
+            if isinstance(child, str):  # a message key that is also a group: the catalog is wrong
+                raise ValueError(f"message {key!r}: html.{part} is a message, so it cannot hold others")
+            node = child
         node[parts[-1]] = text
     return out
 
 
 def base_context(report: Report, config: Config, generated: dt.date, t: Translator | None = None,
-                 ) -> dict[str, Any]:
+                 ) -> Context:
     """The context once per run, before it is dressed for a file or the e-mail (`dress`)."""
     return _Builder(report, config, generated, t).build()
 
 
-def dress(base: dict[str, Any], images: dict[str, str], email: bool, t: Translator) -> dict[str, Any]:
+def dress(base: Context, images: dict[str, str], email: bool, t: Translator) -> Context:
     """The base context for one output, without building it again.
 
     `images` maps chart ids to the `src` to print: a data: URI for the standalone file, a
@@ -391,7 +381,7 @@ def dress(base: dict[str, Any], images: dict[str, str], email: bool, t: Translat
 
 
 def build_context(report: Report, config: Config, generated: dt.date, images: dict[str, str],
-                  *, email: bool = False) -> dict[str, Any]:
+                  *, email: bool = False) -> Context:
     """The documented context (see the module docstring) for `report.html.j2`, for one output."""
     t = Translator(config.language, config.locale, config.calendar)
     return dress(base_context(report, config, generated, t), images, email, t)

@@ -10,9 +10,9 @@ StrictUndefined makes a misspelt variable an error instead of a silently empty c
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 import css_inline
 from jinja2 import (
@@ -75,7 +75,7 @@ def _sentence(text: str | None) -> str:
     return text if text.endswith((".", "!", "?", ")")) else text + "."
 
 
-def render_template(config: Config, name: str, context: dict[str, Any]) -> str:
+def render_template(config: Config, name: str, context: Mapping[str, object]) -> str:
     """Render one template; any template error becomes an OutputError naming file and line."""
     dirs = template_dirs(config)
     try:

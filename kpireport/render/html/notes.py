@@ -9,20 +9,20 @@ the workbook's Data quality sheet, where there is room for them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from ...compute.report import Report
 from ...compute.targets import resolve_kpi
 from ...i18n import Translator
 from ...problems import Problem, Severity
 from .formatting import Formatter, number
+from .shape import KeyResultRow, Okr, Quality, QualityNote, Unavailable
 
 MAX_QUALITY = 8
 Plural = Callable[..., str]
 
 
-def okrs(report: Report, t: Translator, f: Formatter) -> list[dict[str, Any]]:
-    out = []
+def okrs(report: Report, t: Translator, f: Formatter) -> list[Okr]:
+    out: list[Okr] = []
     for obj in getattr(report, "okrs", None) or []:
         krs = [key_result(report, t, f, kr) for kr in getattr(obj, "key_results", None) or []]
         out.append({"objective": str(getattr(obj, "objective", "")), "key_results": krs})
@@ -43,7 +43,7 @@ def _state(pct: float | None, raw: float | None, complete: bool) -> str:
     return "partly" if share >= 0 else "wrong_way"
 
 
-def key_result(report: Report, t: Translator, f: Formatter, kr: Any) -> dict[str, Any]:
+def key_result(report: Report, t: Translator, f: Formatter, kr: object) -> KeyResultRow:
     """Baseline, target and current in the KPI's unit; progress computed when not given.
 
     Reads compute.report.KeyResult, but any object with text/kpi_name/baseline/target/current
@@ -55,7 +55,7 @@ def key_result(report: Report, t: Translator, f: Formatter, kr: Any) -> dict[str
     unit = report.catalog.kpis[kid].unit if kid else "ratio"
     name = report.catalog.kpis[kid].label(lang) if kid else ref
 
-    def show(v: Any) -> str:
+    def show(v: object) -> str:
         return v if isinstance(v, str) else f.value(number(v), unit)
 
     baseline, target, current = (getattr(kr, a, None) for a in ("baseline", "target", "current"))
@@ -96,16 +96,16 @@ def where(t: Translator, p: Problem) -> str:
     return text
 
 
-def quality(report: Report, t: Translator, plural: Plural, lang: str) -> dict[str, Any]:
+def quality(report: Report, t: Translator, plural: Plural, lang: str) -> Quality:
     problems = [p for p in report.problems if p.severity in (Severity.ERROR, Severity.WARNING)]
     problems.sort(key=lambda p: 0 if p.severity is Severity.ERROR else 1)
     shown = problems[:MAX_QUALITY]
-    errors = [{"where": where(t, p), "reason": p.reason} for p in shown if p.severity is Severity.ERROR]
-    warnings = [{"where": where(t, p), "reason": p.reason} for p in shown if p.severity is Severity.WARNING]
+    errors = [QualityNote(where=where(t, p), reason=p.reason) for p in shown if p.severity is Severity.ERROR]
+    warnings = [QualityNote(where=where(t, p), reason=p.reason) for p in shown if p.severity is Severity.WARNING]
     for (file, sheet, col), n in report.problems.suppressed.items():
         place = " / ".join(x for x in (file, sheet) if x)
         warnings.append({"where": place, "reason": plural("html.quality.repeated", n, where=col)})
-    unavailable = []
+    unavailable: list[Unavailable] = []
     for kid, u in report.unavailable.items():
         k = report.catalog.kpis.get(kid)
         if k is None or k.hidden:

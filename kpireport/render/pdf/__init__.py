@@ -9,13 +9,13 @@ goes through the atomic output writer like every other file.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from ...compute.report import Report
 from ...config import Config
 from ...i18n import Translator
 from .. import charts as chart_pngs
 from ..html.context import build_context
+from ..html.shape import Context
 from . import sections
 from .document import SummaryPdf
 
@@ -30,7 +30,7 @@ def render_pdf(report: Report, config: Config, generated: dt.date, pngs: dict[st
     return pdf_from_context(ctx, Translator(config.language, config.locale, config.calendar), pngs, generated)
 
 
-def pdf_from_context(ctx: dict[str, Any], t: Translator, pngs: dict[str, bytes], generated: dt.date) -> bytes:
+def pdf_from_context(ctx: Context, t: Translator, pngs: dict[str, bytes], generated: dt.date) -> bytes:
     """The PDF from the summary's context (charts named by id in `ctx`, drawn as `pngs`)."""
     pdf = SummaryPdf(ctx["company"] or "", ctx["period"], t("pdf.page"), generated, ctx["lang"],
                      rtl=t.rtl, digits=t.digits)

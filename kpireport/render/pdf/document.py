@@ -149,6 +149,7 @@ class SummaryPdf(FPDF):
             return 0
         self.set_font(FONT, style, size)
         lines = self.multi_cell(width, 1, text, dry_run=True, output=MethodReturnValue.LINES)
+        assert isinstance(lines, list)  # what output=LINES returns
         return max(1, len(lines))
 
     def paragraph_height(self, text: str, size: float = 9, style: str = "", gap: float = 1.5) -> float:

@@ -9,10 +9,10 @@ worked out from the reading side and mirrored by `pdf.mx` for right-to-left lang
 from __future__ import annotations
 
 import io
-from typing import Any
 
 from fpdf.enums import XPos, YPos
 
+from ..html.shape import AttentionItem, BreakdownRow, BreakdownTable, Context, KpiRow, label, label_group
 from .document import FONT, INK, MARGIN, MUTED, NAVY, RULE, STATUS, TONES, SummaryPdf
 
 TILES_PER_ROW = 3
@@ -22,7 +22,7 @@ ROW_H = 5.6  # a breakdown table row
 PAD = 1.5  # mm between a table cell's text and its neighbour
 
 
-def title_block(pdf: SummaryPdf, ctx: dict[str, Any]) -> None:
+def title_block(pdf: SummaryPdf, ctx: Context) -> None:
     """Company, report title and period, subtitle: the top of the first page."""
     pdf.set_x(MARGIN)
     if ctx["company"]:
@@ -38,10 +38,10 @@ def title_block(pdf: SummaryPdf, ctx: dict[str, Any]) -> None:
     pdf.paragraph(f"{ctx['subtitle']} · {ctx['generated']}", size=9, colour=MUTED, gap=2)
 
 
-def counts(pdf: SummaryPdf, ctx: dict[str, Any]) -> None:
+def counts(pdf: SummaryPdf, ctx: Context) -> None:
     """'At a glance': how many KPIs are on track, at risk and off track."""
     c = ctx["counts"]
-    pdf.heading(ctx["labels"]["sections"]["counts"], follow=20)
+    pdf.heading(label(ctx["labels"], "sections.counts"), follow=20)
     if c["total"]:
         items = c["items"]
         w = (pdf.content_width - GUTTER * (len(items) - 1)) / len(items)
@@ -78,7 +78,7 @@ def _fit_name(pdf: SummaryPdf, text: str, width: float, lines: int = 2) -> tuple
 TILE_H = 41.0
 
 
-def _tile(pdf: SummaryPdf, x: float, y: float, w: float, tile: dict[str, Any]) -> None:
+def _tile(pdf: SummaryPdf, x: float, y: float, w: float, tile: KpiRow) -> None:
     border, _, _ = STATUS.get(tile["status"], STATUS["none"])
     pdf.set_draw_color(RULE)
     pdf.set_line_width(0.2)
@@ -120,11 +120,11 @@ def _tile(pdf: SummaryPdf, x: float, y: float, w: float, tile: dict[str, Any]) -
         pdf.cell(inner, LINE, tile["year_ago"], align=pdf.start)
 
 
-def tiles(pdf: SummaryPdf, ctx: dict[str, Any]) -> None:
+def tiles(pdf: SummaryPdf, ctx: Context) -> None:
     """The headline KPIs, three to a row; a row of tiles never straddles two pages."""
     if not ctx["tiles"]:
         return
-    pdf.heading(ctx["labels"]["sections"]["headline"],
+    pdf.heading(label(ctx["labels"], "sections.headline"),
                 follow=pdf.paragraph_height(ctx["tiles_intro"], 8.5, gap=2) + TILE_H)
     pdf.paragraph(ctx["tiles_intro"], size=8.5, colour=MUTED, gap=2)
     w = (pdf.content_width - GUTTER * (TILES_PER_ROW - 1)) / TILES_PER_ROW
@@ -137,20 +137,20 @@ def tiles(pdf: SummaryPdf, ctx: dict[str, Any]) -> None:
         pdf.set_xy(MARGIN, y + TILE_H + GUTTER)
 
 
-def attention(pdf: SummaryPdf, ctx: dict[str, Any]) -> None:
+def attention(pdf: SummaryPdf, ctx: Context) -> None:
     """KPIs off track or worsening, each with why and the catalog's next step; an item is never split."""
     a = ctx["attention"]
     labels = ctx["labels"]
     inner = pdf.content_width - 8
-    guidance = {id(item): f"{labels['attention']['next_step']}: {item['guidance']}" if item["guidance"] else ""
+    guidance = {id(item): f"{label(labels, 'attention.next_step')}: {item['guidance']}" if item["guidance"] else ""
                 for item in a["items"]}
 
-    def height(item: dict[str, Any]) -> float:
+    def height(item: AttentionItem) -> float:
         lines = pdf.text_lines(item["reason"], inner, 8.5) + pdf.text_lines(guidance[id(item)], inner, 8.5)
         return 3 + 5.5 + lines * LINE + 3
 
     intro_h = pdf.paragraph_height(a["intro"], 8.5, gap=2)
-    pdf.heading(labels["sections"]["attention"], follow=intro_h + (height(a["items"][0]) if a["items"] else 5))
+    pdf.heading(label(labels, "sections.attention"), follow=intro_h + (height(a["items"][0]) if a["items"] else 5))
     if not a["items"]:
         pdf.paragraph(a["none"], size=9)
         return
@@ -187,7 +187,7 @@ def attention(pdf: SummaryPdf, ctx: dict[str, Any]) -> None:
     pdf.paragraph(a["more"], size=8.5, colour=MUTED)
 
 
-def charts(pdf: SummaryPdf, ctx: dict[str, Any], pngs: dict[str, bytes]) -> None:
+def charts(pdf: SummaryPdf, ctx: Context, pngs: dict[str, bytes]) -> None:
     """The HTML summary's own PNG charts (drawn once, by render/charts.py), full width, each on one page."""
     shown = [c for c in ctx["charts"] if c["id"] in pngs]
     if not shown:
@@ -196,7 +196,7 @@ def charts(pdf: SummaryPdf, ctx: dict[str, Any], pngs: dict[str, bytes]) -> None
     for i, chart in enumerate(shown):
         h = w * chart["height"] / chart["width"]
         if i == 0:
-            pdf.heading(ctx["labels"]["sections"]["charts"], follow=h + 8)
+            pdf.heading(label(ctx["labels"], "sections.charts"), follow=h + 8)
         pdf.keep(h + 8)
         pdf.set_font(FONT, "B", 9.5)
         pdf.set_text_color(INK)
@@ -206,7 +206,7 @@ def charts(pdf: SummaryPdf, ctx: dict[str, Any], pngs: dict[str, bytes]) -> None
         pdf.set_xy(MARGIN, pdf.get_y() + h + 2.5)
 
 
-def _columns(b: dict[str, Any], t: dict[str, str], width: float,
+def _columns(b: BreakdownTable, t: dict[str, str], width: float,
              rtl: bool = False) -> list[tuple[str, str, float, str]]:
     """(key, header, width, align) of a breakdown table from left to right, as the HTML shows them.
 
@@ -264,7 +264,7 @@ def _table_header(pdf: SummaryPdf, cols: list[tuple[str, str, float, str]]) -> N
     pdf.line(MARGIN, pdf.get_y(), MARGIN + pdf.content_width, pdf.get_y())
 
 
-def _table_row(pdf: SummaryPdf, cols: list[tuple[str, str, float, str]], row: dict[str, Any], top: bool) -> None:
+def _table_row(pdf: SummaryPdf, cols: list[tuple[str, str, float, str]], row: BreakdownRow, top: bool) -> None:
     y = pdf.get_y()
     pdf.set_x(MARGIN)
     for key, _head, w, align in cols:
@@ -287,13 +287,13 @@ def _table_row(pdf: SummaryPdf, cols: list[tuple[str, str, float, str]], row: di
     pdf.set_xy(MARGIN, y + ROW_H)
 
 
-def breakdowns(pdf: SummaryPdf, ctx: dict[str, Any]) -> None:
+def breakdowns(pdf: SummaryPdf, ctx: Context) -> None:
     """The breakdown tables; a table moving to the next page takes its title and header along."""
     if not ctx["breakdowns"]:
         return
-    t = ctx["labels"]["table"]
+    t = label_group(ctx["labels"], "table")
     first = ctx["breakdowns"][0]
-    pdf.heading(ctx["labels"]["sections"]["breakdowns"], follow=8 + ROW_H * (2 + min(3, len(first["rows"]))))
+    pdf.heading(label(ctx["labels"], "sections.breakdowns"), follow=8 + ROW_H * (2 + min(3, len(first["rows"]))))
     for b in ctx["breakdowns"]:
         cols = _columns(b, t, pdf.content_width, pdf.rtl)
         pdf.keep(8 + ROW_H * (1 + min(3, len(b["rows"]))))
@@ -313,7 +313,7 @@ def breakdowns(pdf: SummaryPdf, ctx: dict[str, Any]) -> None:
     pdf.paragraph(first["note"], size=8, colour=MUTED)
 
 
-def closing(pdf: SummaryPdf, ctx: dict[str, Any]) -> None:
+def closing(pdf: SummaryPdf, ctx: Context) -> None:
     """Where the numbers come from and how status is decided (the HTML's footer)."""
     f = ctx["footer"]
     pdf.ln(3)

@@ -110,7 +110,8 @@ def _vs_target_kpi(ctx: ChartContext) -> Kpi | None:
     if "revenue" in by_id:
         return by_id["revenue"]
     money = [k for k in with_target if k.unit == "currency"]
-    return (money or with_target or [None])[0]
+    chosen = money or with_target
+    return chosen[0] if chosen else None
 
 
 def chart_vs_target(ctx: ChartContext, k: Kpi) -> Chart:
@@ -230,8 +231,10 @@ def _nps_block(ctx: ChartContext, row: int, fmts: dict) -> Block:
     ws.write_string(row, base, ctx.t("workbook.charts.nps_mix"), fmts["title"])
     promoters, detractors = cell(row + 1, vcol), cell(row + 3, vcol)
     values = {m: _now(ctx, m) for m in NPS}
-    rest = (values["nps_responses"] - values["nps_promoters"] - values["nps_detractors"]
-            if all(isinstance(v, float) for v in values.values()) else "")
+    answers, promoters_n, detractors_n = values["nps_responses"], values["nps_promoters"], values["nps_detractors"]
+    rest: float | str = ""
+    if isinstance(answers, float) and isinstance(promoters_n, float) and isinstance(detractors_n, float):
+        rest = answers - promoters_n - detractors_n
     total = f"INDEX({ctx.lay.measure_row_range('nps_responses')},1,{ctx.plan.index_cell})"
     rows = (("promoters", "=" + _picked(ctx, "nps_promoters"), values["nps_promoters"]),
             ("passives", f'=IFERROR({total}-{promoters}-{detractors},"")', rest),
@@ -283,6 +286,9 @@ def add_charts(ctx: ChartContext, start: int) -> tuple[int, list[tuple[int, floa
         charts.append(lambda f, n: _funnel_chart(ctx, f))
     if has_nps:
         charts.append(lambda f, n: _nps_chart(ctx, n))
+    def lines(name: str, chosen: list[Kpi]) -> Callable[[Block | None, Block | None], Chart]:
+        return lambda f, n: chart_lines(ctx, name, chosen)
+
     groups: dict[str, list[Kpi]] = {}
     for k in lay.kpis:
         groups.setdefault(k.category, []).append(k)
@@ -290,7 +296,7 @@ def add_charts(ctx: ChartContext, start: int) -> tuple[int, list[tuple[int, floa
         chosen = comparable(ctx, members)
         if len(chosen) >= 2:
             name = _category_name(ctx.report, cat, t.lang)
-            charts.append(lambda f, n, name=name, chosen=chosen: chart_lines(ctx, name, chosen))
+            charts.append(lines(name, chosen))
     if not charts:
         return start, []
     ctx.ws.merge_range(start, 1, start, LAST_COL - 1, t("workbook.dashboard.charts"), ctx.st.section())
@@ -310,7 +316,8 @@ def add_charts(ctx: ChartContext, start: int) -> tuple[int, list[tuple[int, floa
     return data_row, blocks
 
 
-def _funnel_chart(ctx: ChartContext, block: Block) -> Chart:
+def _funnel_chart(ctx: ChartContext, block: Block | None) -> Chart:
+    assert block is not None, "the funnel figures are written whenever the funnel is drawn"
     first, last, vcol = block
     sheet = ctx.lay.sheets.dashboard
     chart = ctx.wb.add_chart({"type": "bar"})
@@ -323,7 +330,8 @@ def _funnel_chart(ctx: ChartContext, block: Block) -> Chart:
     return _style(chart, ctx.t("workbook.charts.funnel"), legend=False)
 
 
-def _nps_chart(ctx: ChartContext, block: Block) -> Chart:
+def _nps_chart(ctx: ChartContext, block: Block | None) -> Chart:
+    assert block is not None, "the NPS figures are written whenever the NPS chart is drawn"
     first, last, vcol = block
     sheet = ctx.lay.sheets.dashboard
     chart = ctx.wb.add_chart({"type": "doughnut"})

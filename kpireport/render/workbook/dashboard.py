@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from xlsxwriter.format import Format
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
 
@@ -21,7 +22,7 @@ from ...i18n import Translator
 from .formulas import change_expr, change_format, change_value, scaled, status_word, words
 from .layout import YEAR_STEPS, Layout, cell
 from .sheets_data import status_conditional
-from .styles import GREY, MID_GREY, NAVY, STATUS_COLOURS, TILE_HEAD, WHITE, Styles
+from .styles import GREY, MID_GREY, NAVY, STATUS_COLOURS, TILE_HEAD, WHITE, Prop, Styles
 
 TILES_PER_ROW = 5
 TILE_COLS = 3  # label, value, gap
@@ -234,9 +235,9 @@ def _header(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Translato
                                                                          align="right", valign="top"))
 
 
-def _box(st: Styles, pos: str, side: str, **props: object):
+def _box(st: Styles, pos: str, side: str, **props: Prop) -> Format:
     """A tile cell format with the tile's outline on the sides it touches."""
-    b: dict[str, object] = {"border_color": MID_GREY}
+    b: dict[str, Prop] = {"border_color": MID_GREY}
     if pos == "top":
         b["top"] = 1
     if pos == "bottom":

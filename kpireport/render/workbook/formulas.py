@@ -50,7 +50,7 @@ def divisor(scale: float) -> float:
 
 def scaled(value: float | None, scale: float) -> float | str:
     """A program value as the workbook stores it: "" for no value, durations in days."""
-    if is_missing(value):
+    if value is None or is_missing(value):
         return ""
     return float(value) if scale == 1.0 else float(value) / divisor(scale)
 

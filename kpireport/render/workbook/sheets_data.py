@@ -16,7 +16,7 @@ from ...i18n import Translator
 from ...schema import default_schema
 from .formulas import KpiFormulas, scaled, status_expr, status_word, words
 from .layout import CAPTION_ROW, FIRST_DATA_ROW, FIRST_PERIOD_COL, HEADER_ROW, SUBTITLE_ROW, Layout
-from .styles import MID_GREY, NAVY, Styles
+from .styles import MID_GREY, NAVY, Prop, Styles
 from .widths import fit, value_width
 
 
@@ -48,8 +48,8 @@ def _measure_unit(report: Report, mid: str) -> str:
         return "0"
     m = report.catalog.measures[mid]
     spec = default_schema().tables.get(m.table)
-    summed = m.agg in ("sum", "stock", "min", "max", "mean", "last") and m.column
-    if summed and spec is not None and spec.has(m.column) and spec.column(m.column).type == "money":
+    summed = m.column if m.agg in ("sum", "stock", "min", "max", "mean", "last") else None
+    if summed and spec is not None and spec.has(summed) and spec.column(summed).type == "money":
         return "currency"
     return "count" if m.agg in ("count", "nunique") or (m.agg == "stock" and not m.column) else "#,##0.##"
 
@@ -147,10 +147,10 @@ def write_kpis(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Transl
         r = lay.kpi_rows[k.id]
         name, cat = k.label(t.lang), _category(report, k.category, t.lang)
         widths[0], widths[1] = max(widths[0], len(name)), max(widths[1], len(cat))
-        last = {"bottom": 1, "bottom_color": NAVY}
+        last: dict[str, Prop] = {"bottom": 1, "bottom_color": NAVY}
         for i, kind in enumerate(kinds):
-            extra = last if i == 2 else {}
-            grey = {"font_color": "#6B7280"} if i else {"bold": True}
+            extra: dict[str, Prop] = last if i == 2 else {}
+            grey: dict[str, Prop] = {"font_color": "#6B7280"} if i else {"bold": True}
             ws.write_string(r + i, 0, name, st.get(**grey, **extra))
             ws.write_string(r + i, 1, cat, st.get(font_color="#6B7280", **extra))
             ws.write_string(r + i, 2, kind, st.get(font_color="#6B7280", italic=i > 0, **extra))

@@ -11,7 +11,7 @@ import math
 from xlsxwriter.worksheet import Worksheet
 
 from ...catalog.formula import BinOp, Call, Neg, Node, Ref, to_text
-from ...catalog.model import Kpi
+from ...catalog.model import Catalog, Kpi
 from ...compute.report import Report, Unavailable
 from ...i18n import Translator
 from ..formats import percent_text
@@ -50,9 +50,8 @@ def _wordy(node: Node) -> Node:
     return node
 
 
-def formula_words(report: Report, k: Kpi, t: Translator) -> str:
+def formula_words(cat: Catalog, k: Kpi, t: Translator) -> str:
     """The KPI's formula with measure and KPI labels instead of ids: "Net sales / Orders"."""
-    cat = report.catalog
 
     def describe(name: str) -> str:
         if name.startswith("\x00"):
@@ -104,7 +103,7 @@ def write_definitions(ws: Worksheet, st: Styles, report: Report, t: Translator) 
             "direction": t(f"direction.{k.direction}"),
             "tolerance": "" if k.direction == "info" else
             t("workbook.definitions.tolerance_value", pct=percent_text(k.tolerance, t.locale, 0)),
-            "formula": formula_words(report, k, t),
+            "formula": formula_words(report.catalog, k, t),
             "inputs": inputs,
             "description": _text(k.description, t.lang),
             "guidance": _text(k.guidance, t.lang),
@@ -169,8 +168,8 @@ def write_quality(ws: Worksheet, st: Styles, report: Report, t: Translator) -> N
         ws.write_string(row, 0, s.file, st.wrap())
         ws.write_string(row, 1, s.sheet, st.wrap())
         ws.write_string(row, 2, s.table, st.wrap())
-        for c, v in ((3, s.header_row), (4, s.rows_read), (5, s.rows_used), (6, s.rows_read - s.rows_used)):
-            ws.write_number(row, c, v, num)
+        for c, count in ((3, s.header_row), (4, s.rows_read), (5, s.rows_used), (6, s.rows_read - s.rows_used)):
+            ws.write_number(row, c, count, num)
         ws.write_string(row, 7, mapping, st.wrap(font_size=9))
         ws.write_string(row, 8, ignored, st.wrap(font_size=9, font_color="#6B7280"))
         _fit_row(ws, row, [(s.file, 26), (s.sheet, 22), (mapping, 46, 9), (ignored, 30, 9)])

@@ -8,8 +8,6 @@ widths measured here hold everywhere and no cell turns into ####.
 
 from __future__ import annotations
 
-from typing import Any
-
 from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 
@@ -52,6 +50,9 @@ def display_unit(unit: str, values: list[float | None]) -> str:
     present = [abs(v) for v in values if v is not None]
     return SMALL_MONEY if present and max(present) < 100 else unit
 
+# A format property's value (xlsxwriter's add_format keys); None leaves the property out.
+Prop = str | int | float | bool | None
+
 
 class Styles:
     """A cache of xlsxwriter formats keyed by their properties.
@@ -63,11 +64,11 @@ class Styles:
     def __init__(self, workbook: Workbook, units: dict[str, UnitFormat]) -> None:
         self.workbook = workbook
         self.units = units
-        self._cache: dict[tuple[tuple[str, Any], ...], Format] = {}
+        self._cache: dict[tuple[tuple[str, Prop], ...], Format] = {}
 
-    def get(self, **props: Any) -> Format:
+    def get(self, **props: Prop) -> Format:
         """The format with these properties on top of 10-point Arial, vertically centred."""
-        base: dict[str, Any] = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+        base: dict[str, Prop] = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
         base.update({k: v for k, v in props.items() if v is not None})
         key = tuple(sorted(base.items()))
         if key not in self._cache:
@@ -86,8 +87,8 @@ class Styles:
             fmt = self.units[unit].excel if unit in self.units else unit
         return with_dash(fmt) if text_dash else fmt
 
-    def unit(self, unit: str, **props: Any) -> Format:
-        return self.get(num_format=self.number_format(unit, props.pop("text_dash", False)), **props)
+    def unit(self, unit: str, **props: Prop) -> Format:
+        return self.get(num_format=self.number_format(unit, bool(props.pop("text_dash", False))), **props)
 
     # Shared looks -------------------------------------------------------------------------
 
@@ -110,14 +111,14 @@ class Styles:
         return self.get(bold=True, font_color=WHITE, bg_color=BLUE, align=align, text_wrap=wrap,
                         border=1, border_color=WHITE)
 
-    def text(self, **props: Any) -> Format:
+    def text(self, **props: Prop) -> Format:
         return self.get(border=1, border_color=MID_GREY, **props)
 
-    def wrap(self, **props: Any) -> Format:
+    def wrap(self, **props: Prop) -> Format:
         return self.get(border=1, border_color=MID_GREY, text_wrap=True, valign="top", **props)
 
     def input(self, unit: str | None = None) -> Format:
-        props: dict[str, Any] = {"bg_color": INPUT_FILL, "border": 1, "border_color": "#E0C200"}
+        props: dict[str, Prop] = {"bg_color": INPUT_FILL, "border": 1, "border_color": "#E0C200"}
         if unit is not None:
             props["num_format"] = self.number_format(unit)
         return self.get(**props)
