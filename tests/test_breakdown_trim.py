@@ -10,8 +10,8 @@ import pytest
 
 from kpireport.catalog import default_catalog
 from kpireport.compute.breakdowns import KEEP, MAX_MEMBERS, trim
-from kpireport.compute.run import compute_report
 from kpireport.compute.report import Breakdown
+from kpireport.compute.run import compute_report
 from kpireport.periods import Grain, parse_period
 from kpireport.problems import Problem
 from kpireport.render.json_out import report_dict

@@ -138,7 +138,8 @@ def may_be_blank(catalog: Catalog, table: str) -> frozenset[str]:
             continue
         if m.end:
             out.add(m.end)
-        out |= {c.column for c in m.where if c.op in _BLANK_OK_OPS}
+        # (not the date that places the rows: a notnull on it only pairs it with another date)
+        out |= {c.column for c in m.where if c.op in _BLANK_OK_OPS and c.column != placing}
         used = {m.date} | (names(m.expr) if m.expr is not None else set())
         for col in used:
             if spec is not None and spec.has(col) and spec.column(col).type == "date" and col != placing:

@@ -18,6 +18,10 @@ from ..schema import TableSpec
 from .normalize import normalize_header
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
+# A custom measure reads a handful of extra columns; a sheet of thousands of unnamed figures
+# (16,384 headers is legal) would otherwise be typed column by column for nothing.
+MAX_EXTRA = 200
+LISTED = 20  # extra columns named in the note; the rest are counted
 _TURKISH = str.maketrans({"ı": "i", "ş": "s", "ğ": "g", "ç": "c", "ö": "o", "ü": "u"})
 
 
@@ -39,6 +43,7 @@ def extra_columns(spec: TableSpec, headers: dict[int, str], used: set[int], skip
         counts[normalize_header(text)] = counts.get(normalize_header(text), 0) + 1
     out: dict[str, int] = {}
     clash: list[str] = []
+    dropped = 0
     for j, text in sorted(headers.items()):
         if j in used or j in skipped or counts[normalize_header(text)] > 1:
             continue
@@ -48,10 +53,19 @@ def extra_columns(spec: TableSpec, headers: dict[int, str], used: set[int], skip
         if spec.has(name) or name in out:
             clash.append(text)
             continue
+        if len(out) == MAX_EXTRA:
+            dropped += 1
+            continue
         out[name] = j
     if out:
-        listed = ", ".join(f"{name} ({headers[j]!r})" for name, j in out.items())
+        listed = ", ".join(f"{name} ({headers[j]!r})" for name, j in list(out.items())[:LISTED])
+        if len(out) > LISTED:
+            listed += f" and {len(out) - LISTED} more"
         problems.add(Problem(f"kept as extra column(s), which custom measures in the config may read: {listed}",
+                             severity=Severity.INFO, **where))
+    if dropped:
+        problems.add(Problem(f"{dropped} more unused column(s) not kept: at most {MAX_EXTRA} extra columns are kept "
+                             "per sheet; map the one a custom measure needs under mapping: columns",
                              severity=Severity.INFO, **where))
     for text in clash:
         problems.add(Problem(f"column {text!r} is not used and its name is taken by a column of the table; ignored",

@@ -250,8 +250,9 @@ def validate_sheet(m: MappedSheet, schema: Schema, locale: Locale, problems: Pro
         problems.add(Problem(f"{excluded} row(s) excluded because a required value is missing or unreadable",
                              severity=Severity.WARNING, **where))
     bad_rows |= _repeated_keys(df, spec, m, bad_rows, numbers, problems, where)
-    for name, j in m.extras.items():
-        df[name] = extra_series(m, j, numbers, locale.decimal)
+    if m.extras:  # joined at once: one insert per column would copy the frame each time
+        extras = {name: extra_series(m, j, numbers, locale.decimal) for name, j in m.extras.items()}
+        df = pd.concat([df, pd.DataFrame(extras, index=df.index)], axis=1)
     if bad_rows:
         df = df.drop(index=sorted(bad_rows))
     df = df.reset_index(drop=True)
