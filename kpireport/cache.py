@@ -36,6 +36,7 @@ from pathlib import Path
 
 from .dataset import Dataset, Source
 from .problems import Problem, ProblemLog, Severity
+from .read.duplicates import sha256
 
 FORMAT = 1                      # layout of an entry; bump when it changes
 
@@ -77,7 +78,7 @@ class TableCache:
     def key(self, files: list[Path], notes: list[str], settings: object) -> str:
         h = hashlib.sha256(f"kpireport-tables {FORMAT} {_code_hash()}".encode())
         for f in files:
-            h.update(f"\0file {f.name} {_file_hash(f)}".encode())
+            h.update(f"\0file {f.name} {sha256(f)}".encode())
         for note in notes:
             h.update(f"\0note {note}".encode())
         h.update(f"\0settings {settings!r}".encode())
@@ -167,14 +168,6 @@ def _remove(path: Path) -> None:
 
 def _safe(name: str) -> str:
     return "".join(ch if ch.isalnum() or ch in "_-" else f"%{ord(ch):02x}" for ch in name)
-
-
-def _file_hash(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 20):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 _code_digest: str | None = None

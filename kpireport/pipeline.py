@@ -16,7 +16,7 @@ from .compute.run import compute_report
 from .config import Config, apply_target_overrides, locale_currency
 from .dataset import Dataset
 from .duck import within_memory
-from .errors import InputError, MissingDataError
+from .errors import InputError, MissingDataError, UsageError
 from .mapping import map_sheets
 from .model import apply_model
 from .periods import Grain, convert, grain_of, parse_period
@@ -25,6 +25,7 @@ from .ranges import is_range, parse_range, wants_all, whole
 from .read import read_inputs
 from .read.docprops import first_properties
 from .read.inputs import expand
+from .sources import SourceSpec, is_pushed_input, load_source, parse_source
 from .validate import validate
 
 
@@ -41,8 +42,6 @@ def load_dataset(inputs: list[Path], config: Config, catalog: Catalog | None = N
     catalog = catalog or catalog_for(config)
     spec = source_spec(inputs, source)
     if spec is not None:
-        from .sources import load_source
-
         dataset = load_source(spec, config, catalog)
         if not dataset.sources:
             raise MissingDataError(f"no table was recognised in {spec.shown}.",
@@ -80,15 +79,11 @@ def _checked(dataset: Dataset, catalog: Catalog) -> Dataset:
     return dataset
 
 
-def source_spec(inputs: list[Path], source: str | None):
+def source_spec(inputs: list[Path], source: str | None) -> SourceSpec | None:
     """The SourceSpec of a run that reads in place (None for files read whole): --source, or a
     single .parquet file or folder of Parquet files given as the input."""
-    from .sources import SourceSpec, is_pushed_input, parse_source
-
     if source is not None:
         if inputs:
-            from .errors import UsageError
-
             raise UsageError("give either input files or --source, not both.",
                              "Put the files in the source (a folder) or leave --source out.")
         return parse_source(source)

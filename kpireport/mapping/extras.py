@@ -15,19 +15,18 @@ import unicodedata
 
 from ..problems import Problem, ProblemLog, Severity
 from ..schema import TableSpec
-from .normalize import normalize_header
+from .normalize import TURKISH_ASCII, normalize_header
 
 _NOT_WORD = re.compile(r"[^a-z0-9]+")
 # A custom measure reads a handful of extra columns; a sheet of thousands of unnamed figures
 # (16,384 headers is legal) would otherwise be typed column by column for nothing.
 MAX_EXTRA = 200
 LISTED = 20  # extra columns named in the note; the rest are counted
-_TURKISH = str.maketrans({"ı": "i", "ş": "s", "ğ": "g", "ç": "c", "ö": "o", "ü": "u"})
 
 
 def safe_name(header: str) -> str:
     """'Delivery Fee (TL)' -> 'delivery_fee_tl'; '2nd Price' -> 'col_2nd_price'; '' for no letters."""
-    text = header.replace("İ", "i").replace("I", "i").lower().translate(_TURKISH)
+    text = header.translate(TURKISH_ASCII).lower()
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     name = _NOT_WORD.sub("_", text.lower()).strip("_")
     if name and name[0].isdigit():

@@ -23,7 +23,7 @@ _BRACKETS = re.compile(r"[\(\[\{][^\)\]\}]*[\)\]\}]")
 _CAMEL = re.compile(r"(?<=[a-zçğıöşü0-9])(?=[A-ZÇĞİÖŞÜ])|(?<=[A-ZÇĞİÖŞÜ])(?=[A-ZÇĞİÖŞÜ][a-zçğıöşü]{2})")
 _NON_WORD = re.compile(r"[\W_]+")
 _ARABIC = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک"})
-_TURKISH = str.maketrans({"ı": "i", "İ": "i", "ş": "s", "Ş": "s", "ğ": "g", "Ğ": "g", "ç": "c", "Ç": "c",
+TURKISH_ASCII = str.maketrans({"ı": "i", "İ": "i", "ş": "s", "Ş": "s", "ğ": "g", "Ğ": "g", "ç": "c", "Ç": "c",
                           "ö": "o", "Ö": "o", "ü": "u", "Ü": "u"})
 # Words for "number" in headers, spelt one way so that one synonym covers them all.
 _NUMBER_WORDS = {"number": "no", "nr": "no", "num": "no", "nbr": "no", "numarasi": "no", "numara": "no"}
@@ -45,7 +45,7 @@ def normalize_header(text: object) -> str:
     s = str(text)
     s = _BRACKETS.sub(" ", s)
     s = _CAMEL.sub(" ", s)
-    s = s.translate(_TURKISH).translate(_ARABIC)
+    s = s.translate(TURKISH_ASCII).translate(_ARABIC)
     s = unicodedata.normalize("NFKD", s)
     s = "".join(ch for ch in s if not unicodedata.combining(ch)).casefold()
     s = s.replace("#", " no ").replace("%", " pct ").replace("№", " no ")
