@@ -28,6 +28,19 @@ from ..read import RawSheet
 from ..read.sheet import is_blank
 from ..schema import Schema, TableSpec, default_schema
 from .extras import extra_columns
+from .headers import (
+    ALTERNATIVES,
+    IGNORE_WORDS,
+    Header,
+    Match,
+    best_for_table,
+    candidates,
+    filled_merges,
+    match_header,
+    name_hits,
+    sheet_name_keys,
+    synonym_index,
+)
 from .ignored import report_ignored_columns
 from .kpisheet import (
     KPI_SHEET,
@@ -39,20 +52,12 @@ from .kpisheet import (
     month_header,
     month_start_or_end,
 )
-from .normalize import cell_ref, column_letter, header_keys, normalize_header
+from .normalize import cell_ref, column_letter, normalize_header
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
 
 HEADER_SEARCH_ROWS = 30
-# A required column may be given in another form, derived in validation.
-ALTERNATIVES: dict[tuple[str, str], tuple[tuple[str, ...], ...]] = {
-    ("orders", "revenue"): (("quantity", "unit_price"),),
-    ("order_items", "revenue"): (("quantity", "unit_price"),),
-}
-# A column mapped to one of these in the config is left out ("Notes": ignore).
-IGNORE_WORDS = frozenset({"", "-", "ignore", "none", "null", "skip"})
-_MAX_MERGE_CELLS = 5000
 
 
 @dataclass(frozen=True)
@@ -96,187 +101,6 @@ class MappedSheet:
     kpi_layout: KpiLayout | None = None
     recognised_by: str = "headers"  # config | sheet name | file name | headers
     extras: dict[str, int] = field(default_factory=dict)  # extra column's safe name -> 0-based index (extras.py)
-
-
-# --- synonym index -------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class _Index:
-    table: str
-    keys: dict[str, tuple[str, int]]  # header key -> (column, preference: lower is better)
-    ignore: frozenset[str]
-
-
-def _index(spec: TableSpec, overrides: dict[str, str]) -> _Index:
-    keys: dict[str, tuple[str, int]] = {}
-    ignore: set[str] = set()
-    for their, ours in overrides.items():
-        key = normalize_header(their)
-        if ours.strip().casefold() in IGNORE_WORDS:
-            ignore.add(key)
-        elif spec.has(ours):
-            keys[key] = (ours, -1)
-    for col in spec.columns:  # the table's own columns come before the shared dimensions
-        for pref, text in enumerate((col.name, col.name.replace("_", " "), *col.synonyms)):
-            keys.setdefault(normalize_header(text), (col.name, pref))
-    return _Index(spec.name, keys, frozenset(ignore))
-
-
-def _sheet_name_keys(schema: Schema) -> dict[str, tuple[str, ...]]:
-    out = {t.name: tuple(normalize_header(s) for s in (t.name.replace("_", " "), *t.sheet_names))
-           for t in schema.tables.values()}
-    out[KPI_SHEET] = kpi_sheet_words().sheet_names
-    return out
-
-
-def _name_hits(text: str, keys: dict[str, tuple[str, ...]]) -> dict[str, int]:
-    """Tables whose sheet-name words occur in `text`, with the number of words matched (specificity)."""
-    name = f" {normalize_header(text)} "
-    hits: dict[str, int] = {}
-    for table, words in keys.items():
-        for w in words:
-            if w and f" {w} " in name:
-                hits[table] = max(hits.get(table, 0), len(w.split()))
-    return hits
-
-
-# --- header rows -----------------------------------------------------------------------------------
-
-@dataclass
-class _Header:
-    """One candidate header: a row, or two rows joined."""
-
-    row: int
-    double: bool
-    keys: dict[int, tuple[str, ...]]  # column -> keys to try, best first
-    texts: dict[int, str]  # column -> header as written ("Amount / USD")
-
-
-@dataclass
-class _Match:
-    table: str
-    header: _Header
-    columns: dict[str, int]
-    shadowed: list[tuple[str, int, int]]  # (column, used index, other index that also matched)
-    required: int
-    complete: bool
-
-    @property
-    def score(self) -> int:
-        return 10 * self.required + len(self.columns)
-
-
-def _filled_merges(sheet: RawSheet, start: int, stop: int) -> dict[tuple[int, int], object]:
-    """Cells covered by a merge that starts in [start, stop): the merge's value (only its top-left
-    cell holds it)."""
-    filled: dict[tuple[int, int], object] = {}
-    for r0, c0, r1, c1 in sheet.merges:
-        if r1 < start or r0 >= stop or (r1 - r0 + 1) * (c1 - c0 + 1) > _MAX_MERGE_CELLS:
-            continue
-        if r0 >= sheet.n_rows:
-            continue
-        top = sheet.row(r0)
-        if c0 >= len(top):
-            continue
-        value = top[c0]
-        for r in range(max(r0, start), min(r1, stop - 1) + 1):
-            for c in range(c0, c1 + 1):
-                filled[(r, c)] = value
-    return filled
-
-
-def _row_texts(row: list[object], i: int, filled: dict[tuple[int, int], object]) -> tuple[dict[int, str], bool]:
-    """Header texts by column, and whether the row holds nothing but text."""
-    texts: dict[int, str] = {}
-    textlike = True
-    for j, cell in enumerate(row):
-        cell = filled.get((i, j), cell)
-        if isinstance(cell, str):
-            if cell.strip():
-                texts[j] = " ".join(cell.split())
-        elif cell is not None:
-            textlike = False
-    for (r, c), cell in filled.items():  # merges reaching beyond the row's last cell
-        if r == i and c >= len(row) and isinstance(cell, str) and cell.strip():
-            texts[c] = " ".join(cell.split())
-    return texts, textlike and bool(texts)
-
-
-def _candidates(sheet: RawSheet, start: int, stop: int) -> list[_Header]:
-    filled = _filled_merges(sheet, start, stop)
-    rows = [_row_texts(sheet.row(i), i, filled) for i in range(start, stop)]
-    out: list[_Header] = []
-    for k, (texts, textlike) in enumerate(rows):
-        i = start + k
-        out.append(_Header(i, False, {j: header_keys(t) for j, t in texts.items()}, texts))
-        if k == 0 or not textlike or not rows[k - 1][1]:
-            continue
-        top = rows[k - 1][0]
-        keys: dict[int, tuple[str, ...]] = {}
-        shown: dict[int, str] = {}
-        for j in sorted(set(top) | set(texts)):
-            a, b = top.get(j), texts.get(j)
-            if a and b and a != b:
-                keys[j] = tuple(dict.fromkeys((*header_keys(f"{a} {b}"), *header_keys(b))))
-                shown[j] = f"{a} / {b}"
-            else:
-                keys[j] = header_keys(b or a)
-                shown[j] = b or a or ""
-        out.append(_Header(i, True, keys, shown))
-    return out
-
-
-def _match(header: _Header, index: _Index, spec: TableSpec) -> _Match:
-    best: dict[str, tuple[int, int]] = {}
-    shadowed: list[tuple[str, int, int]] = []
-    for j, keys in header.keys.items():
-        if not keys or keys[0] in index.ignore:
-            continue
-        for key in keys:
-            hit = index.keys.get(key)
-            if hit is None:
-                continue
-            col, pref = hit
-            cur = best.get(col)
-            if cur is None:
-                best[col] = (pref, j)
-            elif pref < cur[0]:
-                shadowed.append((col, j, cur[1]))
-                best[col] = (pref, j)
-            else:
-                shadowed.append((col, cur[1], j))
-            break
-    columns = {c: j for c, (_, j) in best.items()}
-    found = 0
-    for r in spec.required:
-        if r in columns or any(set(alt) <= set(columns) for alt in ALTERNATIVES.get((spec.name, r), ())):
-            found += 1
-        elif spec.completable(r, set(columns)):
-            found += 1  # supplied by a related file (order amounts from the order items file)
-    shadowed = [(c, used, other) for c, used, other in shadowed if columns.get(c) == used]
-    return _Match(spec.name, header, columns, shadowed, found, found == len(spec.required))
-
-
-def _best_for_table(headers: list[_Header], index: _Index, spec: TableSpec) -> _Match | None:
-    best: _Match | None = None
-    best_key: tuple[int, int, int] | None = None
-    singles = {h.row: 0 for h in headers if not h.double}
-    matches = [_match(h, index, spec) for h in headers]
-    for m in matches:
-        if not m.header.double:
-            singles[m.header.row] = m.score
-    first_complete = min((m.header.row for m in matches if m.complete), default=None)
-    for m in matches:
-        if not m.columns:
-            continue
-        if m.header.double and m.score <= singles.get(m.header.row, 0):
-            continue  # a title row above a complete header adds nothing
-        if first_complete is not None and m.header.row > first_complete + 1:
-            continue  # the first complete header is the table's (a second table may follow below)
-        key = (m.score, int(m.header.double), -m.header.row)
-        if best_key is None or key > best_key:
-            best, best_key = m, key
-    return best
 
 
 # --- units in headers ----------------------------------------------------------------------------
@@ -350,8 +174,8 @@ class _Context:
         self.problems = problems
         self._catalog = catalog
         self._resolver: KpiResolver | None = None
-        self.indexes = {t: _index(spec, overrides.columns.get(t, {})) for t, spec in schema.tables.items()}
-        self.name_keys = _sheet_name_keys(schema)
+        self.indexes = {t: synonym_index(spec, overrides.columns.get(t, {})) for t, spec in schema.tables.items()}
+        self.name_keys = sheet_name_keys(schema)
 
     @property
     def resolver(self) -> KpiResolver:
@@ -411,15 +235,15 @@ def _map_block(sheet: RawSheet, start: int, forced: str | None, ctx: _Context,
     where = {"file": sheet.file, "sheet": sheet.sheet}
     problems = ctx.problems
     stop = min(sheet.n_rows, start + HEADER_SEARCH_ROWS)
-    sheet_hits = _name_hits(sheet.sheet, ctx.name_keys)
-    file_hits = _name_hits(sheet.file.rsplit(".", 1)[0], ctx.name_keys)
-    title_hits = _name_hits(" | ".join(_titles(sheet, start, min(stop, start + 5))), ctx.name_keys)
+    sheet_hits = name_hits(sheet.sheet, ctx.name_keys)
+    file_hits = name_hits(sheet.file.rsplit(".", 1)[0], ctx.name_keys)
+    title_hits = name_hits(" | ".join(_titles(sheet, start, min(stop, start + 5))), ctx.name_keys)
     order = [(sheet_hits, "sheet name"), (title_hits, "title"), (file_hits, "file name")]
     if not first:  # a table further down the sheet: its own title says more than the sheet's name
         order = [(title_hits, "title"), (sheet_hits, "sheet name"), (file_hits, "file name")]
     hits, by = next(((h, b) for h, b in order if h), ({}, "file name"))
     if first and (forced == KPI_SHEET or forced is None) and _has_month_row(sheet, start, stop):
-        filled = _filled_merges(sheet, start, stop)
+        filled = filled_merges(sheet, start, stop)
         found = detect_layout(sheet, start, HEADER_SEARCH_ROWS, ctx.resolver, filled,
                               names_hit=forced == KPI_SHEET or KPI_SHEET in hits, targets_hit="targets" in hits)
         if found is not None:
@@ -433,10 +257,10 @@ def _map_block(sheet: RawSheet, start: int, forced: str | None, ctx: _Context,
                              "(2026-01, Oca 2026, Jan-26, ...) with KPI names below was found",
                              severity=Severity.ERROR, **where))
         return None, None
-    headers = _candidates(sheet, start, stop)
-    matches: dict[str, _Match] = {}
+    headers = candidates(sheet, start, stop)
+    matches: dict[str, Match] = {}
     for tname, spec in ctx.schema.tables.items():
-        m = _best_for_table(headers, ctx.indexes[tname], spec)
+        m = best_for_table(headers, ctx.indexes[tname], spec)
         if m is not None:
             matches[tname] = m
     chosen, how, note = _choose(matches, forced, hits, by)
@@ -514,14 +338,14 @@ def _has_month_row(sheet: RawSheet, start: int, stop: int) -> bool:
     return False
 
 
-def _choose(matches: dict[str, _Match], forced: str | None, hits: dict[str, int],
-            by: str) -> tuple[_Match | None, str, str]:
+def _choose(matches: dict[str, Match], forced: str | None, hits: dict[str, int],
+            by: str) -> tuple[Match | None, str, str]:
     """The table for the sheet: (match, how it was recognised, a note or '')."""
     if forced is not None:
         m = matches.get(forced)
         return m, "config", ""
 
-    def rank(m: _Match) -> tuple[int, int, int, int, int]:
+    def rank(m: Match) -> tuple[int, int, int, int, int]:
         return (int(m.complete), hits.get(m.table, 0), -m.header.row, len(m.columns), m.required)
 
     named = [m for t, m in matches.items() if t in hits]
@@ -547,7 +371,7 @@ def _choose(matches: dict[str, _Match], forced: str | None, hits: dict[str, int]
     return None, "", ""
 
 
-def _report_headers(m: MappedSheet, match: _Match, problems: ProblemLog) -> None:
+def _report_headers(m: MappedSheet, match: Match, problems: ProblemLog) -> None:
     where = {"file": m.sheet.file, "sheet": m.sheet.sheet, "table": m.table}
     by_text: dict[str, list[int]] = {}
     for j, t in m.headers.items():
@@ -609,20 +433,20 @@ def _next_block(sheet: RawSheet, m: MappedSheet, ctx: _Context) -> tuple[int, in
         if j >= n or j in blank_set:
             continue
         stop = min(n, j + 3)
-        for header in _candidates(sheet, j, stop):
+        for header in candidates(sheet, j, stop):
             if header.double or len(header.keys) < 2:
                 continue
             row = sheet.row(header.row)
             if any(not _is_empty(c) and not isinstance(c, str) for c in row):
                 continue
             for tname, spec in ctx.schema.tables.items():
-                mt = _match(header, ctx.indexes[tname], spec)
+                mt = match_header(header, ctx.indexes[tname], spec)
                 if mt.complete and len(mt.columns) >= 2:
                     return k, j
     return None
 
 
-def _did_you_mean(missing: list[str], header: _Header, columns: dict[str, int], sheet: RawSheet,
+def _did_you_mean(missing: list[str], header: Header, columns: dict[str, int], sheet: RawSheet,
                   spec: TableSpec) -> str:
     """For each missing column: headers close in name, else headers whose values have the right type."""
     used = set(columns.values())
