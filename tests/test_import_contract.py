@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 LAYERS: list[tuple[str, ...]] = [
     ("errors", "problems", "marker", "resources", "yamlfile", "periods", "i18n", "schema", "dataset", "duck",
-     "safenames", "catalog", "parsing", "calendars", "ranges"),
+     "safenames", "catalog", "parsing", "calendars", "ranges", "engines"),
     ("read",),
     ("mapping",),
     ("validate",),
