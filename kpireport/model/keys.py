@@ -67,8 +67,9 @@ def unique_views(db: Relational, tables: dict[str, pd.DataFrame], schema: Schema
         log.add(Problem(f"{n:,} row(s) repeat a {spec.key} already seen ({shown} ...): each {spec.key} is counted "
                         f"once. Remove the duplicates in the source.", table=name, column=spec.key,
                         severity=Severity.WARNING))
-        once = (f"SELECT * FROM {db.t(name)} QUALIFY {k} IS NULL OR "
-                f"row_number() OVER (PARTITION BY {k} ORDER BY {ROW}) = 1")
+        cols = ", ".join(quote(c) for c in [*tables[name].columns, ROW])
+        once = (f"SELECT {cols} FROM (SELECT *, row_number() OVER (PARTITION BY {k} ORDER BY {ROW}) AS _rn "
+                f"FROM {db.t(name)}) t WHERE {k} IS NULL OR _rn = 1")
         tables[name] = db.frame(once, spec)
         db.register(name, tables[name])
 

@@ -96,7 +96,7 @@ class Relational:
         out = {}
         for name, view in self.current.items():
             if self.is_view(name):
-                out[name] = self._view(f"SELECT * EXCLUDE ({ROW}) FROM {quote(view)}")
+                out[name] = self._view(f"SELECT {', '.join(map(quote, self.columns[name]))} FROM {quote(view)}")
         return out
 
     def has(self, table: str, *columns: str) -> bool:

@@ -22,6 +22,7 @@ import pandas as pd
 from ..catalog import Catalog
 from ..config import Config
 from ..dataset import NOT_RECORDS, Dataset, Pushed, Source
+from ..engines import Connection, EngineError
 from ..errors import InputError
 from ..mapping import map_sheets
 from ..mapping.mapper import KPI_SHEET, MappedSheet
@@ -51,7 +52,7 @@ def load_source(spec: SourceSpec, config: Config, catalog: Catalog, schema: Sche
     small = validate([_whole(con, by_name[m.sheet.sheet], m) for m in whole], problems, config.input_locale,
                      catalog=catalog) if whole else Dataset(problems=problems)
     names = itertools.count()
-    parts: dict[str, list[str]] = {}
+    parts: dict[str, list[tuple[str, list[str]]]] = {}
     sources = list(small.sources)
     for m in pushed:
         if m.end_row is not None or m.header_row != 0:
@@ -59,54 +60,76 @@ def load_source(spec: SourceSpec, config: Config, catalog: Catalog, schema: Sche
                                  "or Parquet file must hold one table with its column names: left out",
                                  file=m.sheet.file, sheet=m.sheet.sheet, severity=Severity.WARNING))
             continue
-        view, src = _typed_view(con, by_name[m.sheet.sheet], m, schema.tables[m.table], f"_part_{next(names)}",
-                                problems)
-        parts.setdefault(m.table, []).append(view)
+        r = by_name[m.sheet.sheet]
+        try:
+            view, src = _typed_view(con, r, m, schema.tables[m.table], f"_part_{next(names)}", problems)
+        except (duckdb.Error, EngineError) as exc:
+            raise _unreadable(r, exc) from None
+        parts.setdefault(m.table, []).append((view, list(m.columns)))
         sources.append(src)
     views: dict[str, str] = {}
     tables = dict(small.tables)
     for table, part_views in parts.items():
         view = f"_t_{table}"
-        union = " UNION ALL BY NAME ".join(f"SELECT * FROM {ident(v)}" for v in part_views)
-        con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(view)} AS {union}")
+        con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(view)} AS {_stacked(part_views, schema.tables[table])}")
         views[table] = view
         tables[table] = _stand_in(con, view, schema.tables[table])
     return Dataset(tables=tables, sources=sources, problems=problems, excel_errors=small.excel_errors,
                    kpi_sheet=small.kpi_sheet, pushed=Pushed(con, views, spec.shown))
 
 
-def _describe(con: duckdb.DuckDBPyConnection, r: Relation) -> list[tuple[str, str]]:
+def _stacked(parts: list[tuple[str, list[str]]], spec: TableSpec) -> str:
+    """The parts of one table (views with some of its columns) one below the other, by column
+    name: a column a part lacks is NULL there (what DuckDB's UNION ALL BY NAME does, written out
+    for every engine)."""
+    if len(parts) == 1:
+        return f"SELECT * FROM {ident(parts[0][0])}"
+    names = list(dict.fromkeys(c for _, cols in parts for c in cols))
+    selects = []
+    for view, cols in parts:
+        items = [ident(c) if c in cols else f"CAST(NULL AS {SQL_TYPES.get(spec.column(c).type, 'VARCHAR')}) "
+                 f"AS {ident(c)}" for c in names]
+        selects.append(f"SELECT {', '.join(items)} FROM {ident(view)}")
+    return " UNION ALL ".join(selects)
+
+
+def _describe(con: Connection, r: Relation) -> list[tuple[str, str]]:
     return [(str(row[0]), str(row[1])) for row in con.execute(f"DESCRIBE SELECT * FROM {r.sql}").fetchall()]
 
 
 def _sheet(r: Relation, names: list[str], rows: list[tuple]) -> RawSheet:
-    return RawSheet(r.file, r.name, [list(names), *(list(row) for row in rows)], detail="read in place by DuckDB")
+    return RawSheet(r.file, r.name, [list(names), *(list(row) for row in rows)], detail=f"read in place by {r.engine}")
 
 
-def _readable(con: duckdb.DuckDBPyConnection, r: Relation) -> RawSheet:
+def _readable(con: Connection, r: Relation) -> RawSheet:
     """The relation's sample; a file the engine cannot read is an input error naming it."""
     try:
         return _sample(con, r)
-    except duckdb.Error as exc:
-        raise InputError(f"{r.file}: cannot be read ({str(exc).splitlines()[0][:200]}).",
-                         "Check that it is a complete Parquet or CSV file (or a readable table), or move it out of "
-                         "the folder.") from exc
+    except (duckdb.Error, EngineError) as exc:
+        raise _unreadable(r, exc) from None
 
 
-def _sample(con: duckdb.DuckDBPyConnection, r: Relation) -> RawSheet:
+def _unreadable(r: Relation, exc: Exception) -> InputError:
+    where = r.file if r.file.endswith(r.name) else f"{r.file} / {r.name}"
+    return InputError(f"{where}: cannot be read ({str(exc).splitlines()[0][:200]}).",
+                      "Check that it is a complete Parquet or CSV file (or a readable table), or move it out of "
+                      "the folder.")
+
+
+def _sample(con: Connection, r: Relation) -> RawSheet:
     """The relation's column names and first rows, as a sheet for the mapper."""
     names = [n for n, _ in _describe(con, r)]
     return _sheet(r, names, con.execute(f"SELECT * FROM {r.sql} LIMIT {SAMPLE_ROWS}").fetchall())
 
 
-def _whole(con: duckdb.DuckDBPyConnection, r: Relation, m: MappedSheet) -> MappedSheet:
+def _whole(con: Connection, r: Relation, m: MappedSheet) -> MappedSheet:
     """A small table (a plan, a KPI sheet) read whole, for the file path's validate stage."""
     names = [n for n, _ in _describe(con, r)]
     m.sheet = _sheet(r, names, con.execute(f"SELECT * FROM {r.sql}").fetchall())
     return m
 
 
-def _typed_view(con: duckdb.DuckDBPyConnection, r: Relation, m: MappedSheet, spec: TableSpec, view: str,
+def _typed_view(con: Connection, r: Relation, m: MappedSheet, spec: TableSpec, view: str,
                 problems: ProblemLog) -> tuple[str, Source]:
     """A view of the relation's typed canonical columns with only usable rows, and its Source
     (rows read and used counted by one query, with the values that do not read)."""
@@ -137,11 +160,11 @@ def _typed_view(con: duckdb.DuckDBPyConnection, r: Relation, m: MappedSheet, spe
                              severity=Severity.WARNING, **where))
     src = Source(file=r.file, sheet=r.name, table=m.table, header_row=1, rows_read=read, rows_used=read - excluded,
                  mapping=tuple((cols[c], c) for c in cols), ignored=tuple(m.ignored),
-                 recognised_by=m.recognised_by, detail=f"read in place by DuckDB: {r.sql}")
+                 recognised_by=m.recognised_by, detail=f"read in place by {r.engine}: {r.sql}")
     return view, src
 
 
-def _stand_in(con: duckdb.DuckDBPyConnection, view: str, spec: TableSpec) -> pd.DataFrame:
+def _stand_in(con: Connection, view: str, spec: TableSpec) -> pd.DataFrame:
     """The view's columns, typed as the validate stage types them, with no row: what the stages
     that only look at a table's columns see."""
     names = [str(r[0]) for r in con.execute(f"DESCRIBE SELECT * FROM {ident(view)}").fetchall()]
@@ -149,6 +172,8 @@ def _stand_in(con: duckdb.DuckDBPyConnection, view: str, spec: TableSpec) -> pd.
     return pd.DataFrame({n: pd.Series(dtype=DTYPES.get(kinds.get(n, ""), "object")) for n in names})
 
 
+# the SQL type of a view's column per schema type (what typing_sql.typed gives)
+SQL_TYPES = {"date": "TIMESTAMP", "number": "DOUBLE", "money": "DOUBLE", "score": "DOUBLE", "bool": "BOOLEAN"}
 # the validate stage's dtype per schema type
 DTYPES = {"date": "datetime64[us]", "id": "string", "text": "string", "period": "string", "number": "float64",
           "money": "float64", "score": "float64", "bool": "boolean"}

@@ -7,7 +7,7 @@ the password replaced, and it is what messages, the Data quality sheet and the J
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -19,12 +19,15 @@ SCHEMES = ("duckdb", "postgres", "postgresql", "pyspark")
 
 @dataclass(frozen=True)
 class SourceSpec:
-    """kind: "files" (a Parquet file or a folder, scanned by the embedded DuckDB) or "duckdb" (a
-    DuckDB database file); path: the file or folder; shown: how messages name it."""
+    """kind: "files" (a Parquet file or a folder, scanned by the embedded DuckDB), "duckdb" (a
+    DuckDB database file) or "postgres" (a PostgreSQL database); path: the file or folder;
+    shown: how messages name it; url: a database's URL as given, password and all (for the
+    connection only, never shown)."""
 
     kind: str
     path: Path
     shown: str
+    url: str = field(default="", repr=False)
 
 
 def redact(url: str) -> str:
@@ -47,7 +50,8 @@ def is_pushed_input(path: Path) -> bool:
 
 
 def parse_source(text: str) -> SourceSpec:
-    """A --source value: `duckdb:///path/file.duckdb`, a .parquet file or a folder."""
+    """A --source value: `duckdb:///path/file.duckdb`, `postgres://user:password@host:port/db`
+    (or postgresql://; `?schema=name` for another schema than public), a .parquet file or a folder."""
     scheme = text.split("://", 1)[0].lower() if "://" in text else ("pyspark" if text == "pyspark" else "")
     if scheme == "duckdb":
         path = Path(urlsplit(text).path)
@@ -56,12 +60,19 @@ def parse_source(text: str) -> SourceSpec:
                              "Give the file's path after duckdb:// (three slashes for an absolute path: "
                              "duckdb:///data/sales.duckdb).")
         return SourceSpec("duckdb", path, f"duckdb:///{path}")
-    if scheme in ("postgres", "postgresql", "pyspark"):
+    if scheme in ("postgres", "postgresql"):
+        parts = urlsplit(text)
+        if not parts.path.strip("/") and not parts.hostname:
+            raise UsageError(f"--source {redact(text)}: no database named.",
+                             "Give the server and database: postgres://user@host:5432/sales (the password in "
+                             "the URL or in PGPASSWORD).")
+        return SourceSpec("postgres", Path(), redact(text), text)
+    if scheme == "pyspark":
         raise UsageError(f"--source {redact(text)}: {scheme} sources are not supported by this version of kpireport.",
                          "Export the tables to Parquet (or a DuckDB file) and give that folder or file as --source.")
     if scheme:
         raise UsageError(f"--source {redact(text)}: unknown kind of source {scheme!r}.",
-                         "Use a folder or .parquet file, or duckdb:///file.duckdb.")
+                         "Use a folder or .parquet file, duckdb:///file.duckdb or postgres://user@host/db.")
     path = Path(text)
     if not path.exists():
         raise UsageError(f"--source {text}: no such file or folder.", "Check the path.")

@@ -3,10 +3,12 @@
 - a .parquet file is one relation, named by its file name;
 - in a folder, each Parquet or CSV file is one relation, and each sub-folder of Parquet files
   (a lake table split into parts, hive-partitioned or not) is one relation named by the folder;
-- a DuckDB database file is attached read-only, and each of its tables and views is one.
+- a DuckDB database file is attached read-only, and each of its tables and views is one;
+- a PostgreSQL database is connected to (engines/postgres.py, a connection taking DuckDB's
+  SQL), and each table and view of its schema is one.
 
-Nothing is loaded: a relation is a `FROM` text that DuckDB scans when a query asks, streaming
-the files with its memory limit (duck.py).
+Nothing is loaded: a relation is a `FROM` text that the engine scans when a query asks
+(DuckDB streams the files with its memory limit, duck.py).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from ..duck import connect
+from ..engines import Connection, EngineError
 from ..errors import InputError
 from .locate import SourceSpec
 from .sqltext import ident, text
@@ -27,15 +30,18 @@ SOURCE_DB = "src"
 @dataclass(frozen=True)
 class Relation:
     """One table of the source: `file` and `name` are what messages show (as file and sheet);
-    `sql` is its FROM text on the connection."""
+    `sql` is its FROM text on the connection; `engine` what reads it (for the Data quality sheet)."""
 
     file: str
     name: str
     sql: str
+    engine: str = "DuckDB"
 
 
-def open_source(spec: SourceSpec) -> tuple[duckdb.DuckDBPyConnection, list[Relation]]:
-    """A DuckDB connection and the source's relations on it."""
+def open_source(spec: SourceSpec) -> tuple[Connection, list[Relation]]:
+    """A connection (DuckDB's, or one with its surface) and the source's relations on it."""
+    if spec.kind == "postgres":
+        return _postgres(spec)
     con = connect()
     con.execute("SET enable_progress_bar = false")  # long scans would draw on the terminal
     try:
@@ -46,6 +52,31 @@ def open_source(spec: SourceSpec) -> tuple[duckdb.DuckDBPyConnection, list[Relat
         con.close()
         raise InputError(f"{spec.shown}: cannot be read ({str(exc).splitlines()[0][:200]}).",
                          "Check that the file is a valid Parquet, CSV or DuckDB file.") from exc
+
+
+def _postgres(spec: SourceSpec) -> tuple[Connection, list[Relation]]:
+    from ..engines.postgres import PostgresConnection  # psycopg is loaded only for a database source
+
+    try:
+        con = PostgresConnection(spec.url)
+    except EngineError as exc:
+        raise InputError(f"{spec.shown}: cannot connect ({exc}).",
+                         "Check the host, port, database, user and password (in the URL or PGPASSWORD), and that "
+                         "the server accepts connections from this machine.") from None
+    try:
+        rows = con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = "
+                           f"{text(con.schema)} AND table_type IN ('BASE TABLE', 'VIEW') ORDER BY 1").fetchall()
+    except EngineError as exc:
+        con.close()
+        raise InputError(f"{spec.shown}: cannot list the tables ({exc}).",
+                         "Check that the user may read the database's information_schema.") from None
+    if not rows:
+        con.close()
+        raise InputError(f"{spec.shown}: no table or view in schema {con.schema!r}.",
+                         "Name the schema that holds the tables with ?schema=name at the end of the URL, or check "
+                         "that the user may see them.")
+    return con, [Relation(spec.shown, str(name), f"{ident(con.schema)}.{ident(str(name))}", "PostgreSQL")
+                 for (name,) in rows]
 
 
 def _database(con: duckdb.DuckDBPyConnection, path: Path) -> list[Relation]:
