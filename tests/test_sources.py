@@ -113,8 +113,14 @@ def test_a_password_in_a_url_is_never_shown(url: str, shown: str) -> None:
 
 def test_an_unsupported_source_names_it_without_the_password() -> None:
     with pytest.raises(UsageError) as err:
-        parse_source("postgres://ann:s3cret@db.example:5432/sales")
-    assert "s3cret" not in err.value.one_line() and "postgres://ann:***@db.example:5432/sales" in err.value.one_line()
+        parse_source("mysql://ann:s3cret@db.example:3306/sales")
+    assert "s3cret" not in err.value.one_line() and "mysql://ann:***@db.example:3306/sales" in err.value.one_line()
+
+
+def test_a_postgres_url_keeps_its_password_for_the_connection_only() -> None:
+    spec = parse_source("postgresql://ann:s3cret@db.example:5432/sales?schema=shop")
+    assert (spec.kind, spec.shown) == ("postgres", "postgresql://ann:***@db.example:5432/sales?schema=shop")
+    assert spec.url == "postgresql://ann:s3cret@db.example:5432/sales?schema=shop" and "s3cret" not in repr(spec)
 
 
 @pytest.mark.parametrize(("files", "pushed"), [
