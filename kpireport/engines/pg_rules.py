@@ -70,7 +70,8 @@ def _rule(node: exp.Expression, names: itertools.count) -> exp.Expression:
     if isinstance(node, exp.Length) and isinstance(node.this, exp.ArrayFilter | exp.Array):
         return exp.Anonymous(this="CARDINALITY", expressions=[node.this])
     if isinstance(node, exp.Subquery) and not node.alias and isinstance(node.parent, exp.From | exp.Join):
-        return node.as_(f"_s{next(names)}", copy=False)
+        node.set("alias", exp.TableAlias(this=exp.to_identifier(f"_s{next(names)}")))
+        return node
     if isinstance(node, exp.Group):
         for e in node.expressions:
             if isinstance(e, exp.Literal) and e.is_string:
@@ -82,7 +83,7 @@ def _is_fsum(node: exp.Expression) -> bool:
     return isinstance(node, exp.Anonymous) and node.name.upper() == "FSUM" and len(node.expressions) == 1
 
 
-def _exact_sum(fsum: exp.Anonymous) -> exp.Expression:
+def _exact_sum(fsum: exp.Expression) -> exp.Expression:
     return exp.Sum(this=exp.cast(fsum.expressions[0].copy(), exp.DataType.build("numeric")))
 
 
