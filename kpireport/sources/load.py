@@ -110,7 +110,7 @@ def _readable(con: Connection, r: Relation) -> RawSheet:
 
 
 def _unreadable(r: Relation, exc: Exception) -> InputError:
-    where = r.file if r.file.endswith(r.name) else f"{r.file} / {r.name}"
+    where = r.file if r.engine == "DuckDB" else f"{r.file} / {r.name}"  # a file, or a database's table
     return InputError(f"{where}: cannot be read ({str(exc).splitlines()[0][:200]}).",
                       "Check that it is a complete Parquet or CSV file (or a readable table), or move it out of "
                       "the folder.")
