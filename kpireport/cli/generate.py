@@ -24,6 +24,7 @@ Examples:
   kpireport generate exports/ --out out --email --dry-run   # write the .eml, do not send
   kpireport generate --source lake/ --out out               # Parquet/CSV read in place by DuckDB
   kpireport generate --source duckdb:///sales.duckdb --out out
+  kpireport generate --source postgres://ann@db:5432/sales --out out   # password from PGPASSWORD
 """
 
 STEPS = {"read": "reading and computing", "workbook": "writing the workbook", "html": "writing the summary",
@@ -56,7 +57,8 @@ main.epilog = _exit_code_epilog()
 @main.command(epilog=EPILOG)
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--source", help="Read the data where it lives instead of INPUTS: a folder of Parquet/CSV files, a "
-                                ".parquet file or duckdb:///file.duckdb (the engine computes, only totals come back).")
+                                ".parquet file, duckdb:///file.duckdb or postgres://user@host:port/db[?schema=name] "
+                                "(the engine computes, only totals come back).")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the report files (created if missing).")
 @click.option("--period", help="Period to report: 2026-10, 2026-Q3 or 2026; a whole range as 2011..2014 (or "

@@ -30,7 +30,8 @@ Examples:
 @main.command(epilog=EPILOG)
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--source", help="Check the data where it lives instead of INPUTS: a folder of Parquet/CSV files, a "
-                                ".parquet file or duckdb:///file.duckdb (sampled and counted by queries).")
+                                ".parquet file, duckdb:///file.duckdb or postgres://user@host:port/db (sampled and "
+                                "counted by queries).")
 @click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
               help="Config file (default: ./kpireport.yaml if present).")
 @click.option("--period", help="Also check this period (as generate takes it: 2026-10, 2011..2014, all) "
