@@ -81,6 +81,7 @@ def pg_run(pg_url: str):
     return run_with_dataset([], CONFIG, source=pg_url)
 
 
+@pytest.mark.slow  # the sample company's report run in PostgreSQL
 def test_the_sample_in_postgres_gives_the_workbooks_json_exactly(pg_run, excel_json: str, pg_url: str) -> None:
     report, dataset = pg_run
     assert render_json(report, DAY) == excel_json
@@ -92,6 +93,7 @@ def test_the_sample_in_postgres_gives_the_workbooks_json_exactly(pg_run, excel_j
     assert orders.rows_read == len(sample_tables()["Orders"])
 
 
+@pytest.mark.slow  # the sample company's report run in PostgreSQL
 def test_the_password_is_never_shown(pg_run, pg_url: str) -> None:
     report, dataset = pg_run
     password = urlsplit(pg_url).password
@@ -102,6 +104,7 @@ def test_the_password_is_never_shown(pg_run, pg_url: str) -> None:
     assert password not in render_json(report, DAY)
 
 
+@pytest.mark.slow  # the sample company's report run in PostgreSQL
 def test_the_command_line_writes_a_report_without_the_password(pg_url: str, tmp_path: Path) -> None:
     out = tmp_path / "out"
     got = subprocess.run([sys.executable, "-m", "kpireport", "generate", "--source", pg_url, "--out", str(out)],
