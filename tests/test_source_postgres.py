@@ -52,12 +52,37 @@ def pg_url() -> Iterator[str]:
                 con.upload(f'public."{name}"', df)
             for name, df in (("orders", ORDERS), ("customers", CUSTOMERS)):
                 con.upload(f'messy."{name}"', df)
+            con.execute("DROP SCHEMA IF EXISTS native CASCADE")
+            con.execute("CREATE SCHEMA native")
+            for sql in NATIVE:
+                con.execute(sql)
             con.close()
             yield url
     except pg_server.NoServer as exc:
         if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(f"PostgreSQL is required in CI: {exc}")
         pytest.skip(str(exc))
+
+
+# PostgreSQL's own column types (integer ids, date, numeric, varchar, boolean), as a database
+# designed by hand holds them, rather than the text and doubles of an export
+NATIVE = [
+    "CREATE TABLE native.orders (order_id integer PRIMARY KEY, order_date date NOT NULL, "
+    "customer_id varchar(10), revenue numeric(12, 2), express boolean, status text)",
+    "INSERT INTO native.orders VALUES (1, '2026-01-05', 'C1', 100.10, true, 'completed'), "
+    "(2, '2026-01-31', 'C2', 20.20, false, ' Completed '), (3, '2026-02-01', 'C1', 5.05, NULL, 'cancelled'), "
+    "(4, '2026-02-28', 'C3', 0.01, true, 'completed')",
+]
+
+
+def test_postgres_column_types_read_as_their_kinds(pg_url: str) -> None:
+    report, dataset = run_with_dataset([], CONFIG, source=_with(pg_url, query="schema=native"), period="2026-02")
+    assert not [p for p in dataset.problems if "not a" in p.one_line()]
+    revenue = report.values.loc["revenue"]
+    assert revenue[pd.Period("2026-01", "M")] == pytest.approx(120.30, abs=1e-9)  # 100.10 + 20.20
+    assert revenue[pd.Period("2026-02", "M")] == pytest.approx(0.01, abs=1e-9)  # order 3 is cancelled
+    src = next(s for s in dataset.sources if s.table == "orders")
+    assert (src.rows_read, src.rows_used) == (4, 4)
 
 
 def _with(url: str, **parts: str) -> str:
