@@ -17,6 +17,8 @@ first, each rule keeping DuckDB's result:
 - ARG_MIN(a, b): the a of the row with the smallest b, as the first of a's ordered by b;
 - LEN of a list: CARDINALITY (PostgreSQL's LENGTH is for text);
 - a subquery in FROM without an alias (PostgreSQL 15 wants one): an alias;
+- YEAR / MONTH / DAY (and EXTRACT of them): DATE_PART as a BIGINT, as DuckDB gives them
+  (PostgreSQL's EXTRACT is a slow NUMERIC);
 - GROUP BY a text constant (a measure without a dimension groups by the member ''): PostgreSQL
   refuses a bare constant there, so it becomes a cast of it (the same single group).
 
@@ -72,11 +74,23 @@ def _rule(node: exp.Expression, names: itertools.count) -> exp.Expression:
     if isinstance(node, exp.Subquery) and not node.alias and isinstance(node.parent, exp.From | exp.Join):
         node.set("alias", exp.TableAlias(this=exp.to_identifier(f"_s{next(names)}")))
         return node
+    if isinstance(node, exp.Year | exp.Month | exp.Day):
+        return _date_part(type(node).__name__.lower(), node.this)
+    if isinstance(node, exp.Extract) and node.name.upper() in ("YEAR", "MONTH", "DAY"):
+        return _date_part(node.name.lower(), node.expression)
     if isinstance(node, exp.Group):
         for e in node.expressions:
             if isinstance(e, exp.Literal) and e.is_string:
                 e.replace(exp.cast(e.copy(), exp.DataType.build("text")))
     return node
+
+
+def _date_part(unit: str, value: exp.Expression) -> exp.Expression:
+    """YEAR(x), EXTRACT(MONTH FROM x), ...: a BIGINT as in DuckDB. PostgreSQL's EXTRACT gives a
+    NUMERIC, whose arithmetic (the month number of every row) is several times slower than
+    DATE_PART's double, exact for these small whole numbers."""
+    part = exp.Anonymous(this="DATE_PART", expressions=[exp.Literal.string(unit), value.copy()])
+    return exp.cast(part, exp.DataType.build("bigint"))
 
 
 def _is_fsum(node: exp.Expression) -> bool:
