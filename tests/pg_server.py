@@ -67,7 +67,8 @@ def server() -> Iterator[str]:
     if bin_ is None:
         raise NoServer("PostgreSQL is not installed (no initdb; Debian: apt-get install postgresql)")
     prefix, user = _runner()
-    base = Path(tempfile.mkdtemp(prefix="kpireport-pg-"))
+    # /tmp, not $TMPDIR: the server's user must reach the folder (a root-only TMPDIR would hide it)
+    base = Path(tempfile.mkdtemp(prefix="kpireport-pg-", dir="/tmp" if user is not None else None))
     if user is not None:
         shutil.chown(base, user)
     pwfile = base / "pw"
