@@ -249,3 +249,27 @@ def test_describe_answers_duckdb_type_names(pg_url: str) -> None:
         assert con.execute('SELECT * FROM "_v"').fetchall() == [("x", 1.5)]
     finally:
         con.close()
+
+
+def test_parts_of_one_table_stack_by_column_name_alike(pg_url: str) -> None:
+    """Two relations of one table with different columns: one below the other, NULL where a part
+    lacks a column, the same rows in DuckDB and in PostgreSQL."""
+    from kpireport.schema import default_schema
+    from kpireport.sources.load import _stacked
+
+    spec = default_schema().tables["orders"]
+    parts = [("_p0", ["order_id", "revenue"]), ("_p1", ["order_date", "order_id"])]
+    sql = f"SELECT * FROM ({_stacked(parts, spec)}) s ORDER BY order_id"
+    frames = {"_p0": pd.DataFrame({"order_id": ["A1"], "revenue": [2.5]}),
+              "_p1": pd.DataFrame({"order_date": pd.to_datetime(["2026-01-05"]), "order_id": ["B1"]})}
+    expected = [("A1", 2.5, None), ("B1", None, dt.datetime(2026, 1, 5))]
+    duck, pg = duckdb.connect(), PostgresConnection(pg_url)
+    try:
+        for name, df in frames.items():
+            duck.register(name, df)
+            pg.register(name, df)
+        assert duck.execute(sql).fetchall() == expected
+        assert pg.execute(sql).fetchall() == expected
+    finally:
+        duck.close()
+        pg.close()

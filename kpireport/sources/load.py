@@ -110,10 +110,12 @@ def _readable(con: Connection, r: Relation) -> RawSheet:
 
 
 def _unreadable(r: Relation, exc: Exception) -> InputError:
-    where = r.file if r.engine == "DuckDB" else f"{r.file} / {r.name}"  # a file, or a database's table
-    return InputError(f"{where}: cannot be read ({str(exc).splitlines()[0][:200]}).",
-                      "Check that it is a complete Parquet or CSV file (or a readable table), or move it out of "
-                      "the folder.")
+    said = str(exc).splitlines()[0][:200]
+    if r.engine == "DuckDB":  # a file (or a DuckDB file's table)
+        return InputError(f"{r.file}: cannot be read ({said}).", "Check that it is a complete Parquet or CSV file "
+                          "(or a readable table), or move it out of the folder.")
+    return InputError(f"{r.file} / {r.name}: cannot be read ({said}).",
+                      "Check that the user may read the table (GRANT SELECT), or move it out of the schema.")
 
 
 def _sample(con: Connection, r: Relation) -> RawSheet:
