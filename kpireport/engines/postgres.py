@@ -101,8 +101,9 @@ class Result:
             values = [r[j] for r in self.rows]
             if oid in _NUMBER_OIDS:
                 col = pd.Series(values, dtype="float64" if oid in (700, 701, 1700) or None in values else "int64")
-            elif oid in _TIME_OIDS:
-                col = pd.Series(pd.to_datetime(pd.Series(values, dtype=object)), dtype="datetime64[us]")
+            elif oid in _TIME_OIDS:  # a time with a zone as its UTC time (the session's zone)
+                times = pd.to_datetime(pd.Series(values, dtype=object), utc=oid == 1184)
+                col = (times.dt.tz_localize(None) if oid == 1184 else times).astype("datetime64[us]")
             elif oid == 16:
                 col = pd.Series(values, dtype="bool" if None not in values else object)
             else:
