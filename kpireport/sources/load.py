@@ -22,6 +22,7 @@ import pandas as pd
 from ..catalog import Catalog
 from ..config import Config
 from ..dataset import NOT_RECORDS, Dataset, Pushed, Source
+from ..engines import EngineError
 from ..errors import InputError
 from ..mapping import map_sheets
 from ..mapping.mapper import KPI_SHEET, MappedSheet
@@ -41,7 +42,7 @@ EXAMPLES = 3
 def load_source(spec: SourceSpec, config: Config, catalog: Catalog, schema: Schema | None = None) -> Dataset:
     """The source's tables, validated: small ones as frames, the rest as views on its engine."""
     schema = schema or default_schema()
-    con, relations = open_source(spec)
+    con, relations = open_source(spec, config.spark)
     problems = ProblemLog()
     sheets = {r.name: _readable(con, r) for r in relations}
     mapped, problems = map_sheets(list(sheets.values()), config.mapping, problems=problems, catalog=catalog)
@@ -67,12 +68,23 @@ def load_source(spec: SourceSpec, config: Config, catalog: Catalog, schema: Sche
     tables = dict(small.tables)
     for table, part_views in parts.items():
         view = f"_t_{table}"
-        union = " UNION ALL BY NAME ".join(f"SELECT * FROM {ident(v)}" for v in part_views)
+        union = _stacked(con, part_views)
         con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(view)} AS {union}")
         views[table] = view
         tables[table] = _stand_in(con, view, schema.tables[table])
     return Dataset(tables=tables, sources=sources, problems=problems, excel_errors=small.excel_errors,
                    kpi_sheet=small.kpi_sheet, pushed=Pushed(con, views, spec.shown))
+
+
+def _stacked(con: duckdb.DuckDBPyConnection, views: list[str]) -> str:
+    """The parts of one table stacked by column name (a column a part lacks is empty there),
+    in standard SQL: every engine runs it."""
+    if len(views) == 1:
+        return f"SELECT * FROM {ident(views[0])}"
+    columns = {v: [str(r[0]) for r in con.execute(f"DESCRIBE SELECT * FROM {ident(v)}").fetchall()] for v in views}
+    names = list(dict.fromkeys(n for cols in columns.values() for n in cols))
+    return " UNION ALL ".join("SELECT " + ", ".join(ident(n) if n in columns[v] else f"NULL AS {ident(n)}"
+                                                    for n in names) + f" FROM {ident(v)}" for v in views)
 
 
 def _describe(con: duckdb.DuckDBPyConnection, r: Relation) -> list[tuple[str, str]]:
@@ -87,8 +99,9 @@ def _readable(con: duckdb.DuckDBPyConnection, r: Relation) -> RawSheet:
     """The relation's sample; a file the engine cannot read is an input error naming it."""
     try:
         return _sample(con, r)
-    except duckdb.Error as exc:
-        raise InputError(f"{r.file}: cannot be read ({str(exc).splitlines()[0][:200]}).",
+    except (duckdb.Error, EngineError) as exc:
+        shown = r.file if r.file.startswith(r.name) else f"{r.file} / {r.name}"  # a table of a database: named
+        raise InputError(f"{shown}: cannot be read ({str(exc).splitlines()[0][:200]}).",
                          "Check that it is a complete Parquet or CSV file (or a readable table), or move it out of "
                          "the folder.") from exc
 

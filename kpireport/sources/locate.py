@@ -19,8 +19,9 @@ SCHEMES = ("duckdb", "postgres", "postgresql", "pyspark")
 
 @dataclass(frozen=True)
 class SourceSpec:
-    """kind: "files" (a Parquet file or a folder, scanned by the embedded DuckDB) or "duckdb" (a
-    DuckDB database file); path: the file or folder; shown: how messages name it."""
+    """kind: "files" (a Parquet file or a folder, scanned by the embedded DuckDB), "duckdb" (a
+    DuckDB database file) or "pyspark" (the tables of the config's Spark database; no path);
+    path: the file or folder; shown: how messages name it."""
 
     kind: str
     path: Path
@@ -47,7 +48,7 @@ def is_pushed_input(path: Path) -> bool:
 
 
 def parse_source(text: str) -> SourceSpec:
-    """A --source value: `duckdb:///path/file.duckdb`, a .parquet file or a folder."""
+    """A --source value: `duckdb:///path/file.duckdb`, `pyspark`, a .parquet file or a folder."""
     scheme = text.split("://", 1)[0].lower() if "://" in text else ("pyspark" if text == "pyspark" else "")
     if scheme == "duckdb":
         path = Path(urlsplit(text).path)
@@ -56,7 +57,12 @@ def parse_source(text: str) -> SourceSpec:
                              "Give the file's path after duckdb:// (three slashes for an absolute path: "
                              "duckdb:///data/sales.duckdb).")
         return SourceSpec("duckdb", path, f"duckdb:///{path}")
-    if scheme in ("postgres", "postgresql", "pyspark"):
+    if scheme == "pyspark":  # the session, catalog and database come from the config's spark: section
+        if text.lower() != "pyspark":
+            raise UsageError(f"--source {redact(text)}: give just pyspark.",
+                             "Set master, catalog and database under spark: in the config file.")
+        return SourceSpec("pyspark", Path(), "pyspark")
+    if scheme in ("postgres", "postgresql"):
         raise UsageError(f"--source {redact(text)}: {scheme} sources are not supported by this version of kpireport.",
                          "Export the tables to Parquet (or a DuckDB file) and give that folder or file as --source.")
     if scheme:
