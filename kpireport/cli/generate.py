@@ -56,7 +56,8 @@ main.epilog = _exit_code_epilog()
 @main.command(epilog=EPILOG)
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--source", help="Read the data where it lives instead of INPUTS: a folder of Parquet/CSV files, a "
-                                ".parquet file or duckdb:///file.duckdb (the engine computes, only totals come back).")
+                                ".parquet file, duckdb:///file.duckdb, or pyspark (the config's spark: database; "
+                                "the engine computes, only totals come back).")
 @click.option("--out", "out_dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder for the report files (created if missing).")
 @click.option("--period", help="Period to report: 2026-10, 2026-Q3 or 2026; a whole range as 2011..2014 (or "

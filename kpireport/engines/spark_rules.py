@@ -14,7 +14,8 @@ rewritten on the parsed tree before Spark's SQL is generated:
 - `* EXCLUDE (...)` and a `SELECT *` with QUALIFY: the star is spelt out (Spark has no star
   with exceptions; QUALIFY becomes a subquery with a rank column that `*` would pass on);
 - REGEXP_SPLIT_TO_ARRAY -> SPLIT (a Java regex, same pattern) and LEN of a list -> SIZE;
-- CREATE TEMP TABLE -> a temporary view; a CTE's NOT MATERIALIZED hint is dropped.
+- CREATE TEMP TABLE x AS ... -> CACHE TABLE x AS ... (a view computed once and kept); a CTE's
+  NOT MATERIALIZED hint is dropped.
 """
 
 from __future__ import annotations
@@ -35,8 +36,8 @@ def to_spark(sql: str, columns: Columns) -> str:
     for select in list(tree.find_all(exp.Select)):
         _spell_out_star(select, columns)
     if isinstance(tree, exp.Create) and tree.args.get("kind") == "TABLE" and _temporary(tree):
-        tree.set("kind", "VIEW")
-        tree.set("replace", True)
+        # a temporary table is a result computed once: a cached view (CACHE TABLE computes it now)
+        return exp.Cache(this=tree.this, expression=tree.expression, lazy=False).sql(dialect="spark")
     return tree.sql(dialect="spark")
 
 
@@ -60,9 +61,9 @@ def _functions(node: exp.Expression) -> exp.Expression:
 def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Length) and _is_list(node.this):
         return exp.ArraySize(this=node.this)
-    if isinstance(node, exp.Literal) and not node.is_string and ("." in node.this or "e" in node.this.lower()):
-        if not isinstance(node.parent, exp.Cast):
-            return exp.cast(node.copy(), exp.DataType.build("DOUBLE"))
+    decimal = isinstance(node, exp.Literal) and not node.is_string and any(c in node.this.lower() for c in ".e")
+    if decimal and not isinstance(node.parent, exp.Cast):
+        return exp.cast(node.copy(), exp.DataType.build("DOUBLE"))
     if isinstance(node, exp.Window) and isinstance(node.this, exp.RowNumber) and not node.args.get("order"):
         node.set("order", exp.Order(expressions=[exp.Ordered(this=exp.Literal.number(1))]))
     if isinstance(node, exp.CTE) and node.args.get("materialized") is not None:
@@ -71,7 +72,7 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
 
 
 def _is_list(node: exp.Expression) -> bool:
-    return isinstance(node, exp.Anonymous) and str(node.this).upper() in ("REGEXP_SPLIT_TO_ARRAY", "SPLIT") or \
+    return (isinstance(node, exp.Anonymous) and str(node.this).upper() in ("REGEXP_SPLIT_TO_ARRAY", "SPLIT")) or \
         isinstance(node, exp.ArrayFilter | exp.Array | exp.Split)
 
 
