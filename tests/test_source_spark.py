@@ -118,6 +118,7 @@ def test_the_command_line_reports_from_a_spark_database_quietly(tmp_path: Path) 
     assert noise == []
 
 
+@pytest.mark.slow
 def test_a_missing_database_is_named(spark) -> None:
     settings = SparkSettings(database="nosuch")
     with pytest.raises(InputError) as err:
@@ -126,6 +127,7 @@ def test_a_missing_database_is_named(spark) -> None:
                                            "spark_catalog.nosuch (")
 
 
+@pytest.mark.slow
 def test_the_sessions_temporary_views_are_not_tables_of_the_database(spark) -> None:
     from kpireport.sources.relations import open_source
 

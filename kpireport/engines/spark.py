@@ -134,6 +134,8 @@ class SparkResult:
 class SparkConnection:
     """DuckDB's connection surface (execute/sql, register, unregister, close) on a SparkSession."""
 
+    name = "Spark"
+
     def __init__(self, session: Any) -> None:
         self.spark = session
         self._translated: dict[str, str] = {}

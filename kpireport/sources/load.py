@@ -91,8 +91,15 @@ def _describe(con: duckdb.DuckDBPyConnection, r: Relation) -> list[tuple[str, st
     return [(str(row[0]), str(row[1])) for row in con.execute(f"DESCRIBE SELECT * FROM {r.sql}").fetchall()]
 
 
-def _sheet(r: Relation, names: list[str], rows: list[tuple]) -> RawSheet:
-    return RawSheet(r.file, r.name, [list(names), *(list(row) for row in rows)], detail="read in place by DuckDB")
+def _engine(con: duckdb.DuckDBPyConnection) -> str:
+    """The engine's name, for where the Data quality sheet says a table was read (a connection
+    of engines/ has a `name`; DuckDB's has none)."""
+    return str(getattr(con, "name", "DuckDB"))
+
+
+def _sheet(con: duckdb.DuckDBPyConnection, r: Relation, names: list[str], rows: list[tuple]) -> RawSheet:
+    return RawSheet(r.file, r.name, [list(names), *(list(row) for row in rows)],
+                    detail=f"read in place by {_engine(con)}")
 
 
 def _readable(con: duckdb.DuckDBPyConnection, r: Relation) -> RawSheet:
@@ -109,13 +116,13 @@ def _readable(con: duckdb.DuckDBPyConnection, r: Relation) -> RawSheet:
 def _sample(con: duckdb.DuckDBPyConnection, r: Relation) -> RawSheet:
     """The relation's column names and first rows, as a sheet for the mapper."""
     names = [n for n, _ in _describe(con, r)]
-    return _sheet(r, names, con.execute(f"SELECT * FROM {r.sql} LIMIT {SAMPLE_ROWS}").fetchall())
+    return _sheet(con, r, names, con.execute(f"SELECT * FROM {r.sql} LIMIT {SAMPLE_ROWS}").fetchall())
 
 
 def _whole(con: duckdb.DuckDBPyConnection, r: Relation, m: MappedSheet) -> MappedSheet:
     """A small table (a plan, a KPI sheet) read whole, for the file path's validate stage."""
     names = [n for n, _ in _describe(con, r)]
-    m.sheet = _sheet(r, names, con.execute(f"SELECT * FROM {r.sql}").fetchall())
+    m.sheet = _sheet(con, r, names, con.execute(f"SELECT * FROM {r.sql}").fetchall())
     return m
 
 
@@ -150,7 +157,7 @@ def _typed_view(con: duckdb.DuckDBPyConnection, r: Relation, m: MappedSheet, spe
                              severity=Severity.WARNING, **where))
     src = Source(file=r.file, sheet=r.name, table=m.table, header_row=1, rows_read=read, rows_used=read - excluded,
                  mapping=tuple((cols[c], c) for c in cols), ignored=tuple(m.ignored),
-                 recognised_by=m.recognised_by, detail=f"read in place by DuckDB: {r.sql}")
+                 recognised_by=m.recognised_by, detail=f"read in place by {_engine(con)}: {r.sql}")
     return view, src
 
 
