@@ -54,12 +54,12 @@ class SparkUnavailable(UsageError):
 
 def connect(settings: SparkSettings) -> SparkConnection:
     """A connection on a new session of the process's Spark (started with `settings` if none runs)."""
+    warnings.filterwarnings("ignore", module=r"pyspark(\..*)?$")  # e.g. its doubts about pandas 3
     try:
         from pyspark.sql import SparkSession
     except ImportError:
         raise SparkUnavailable("--source pyspark: pyspark is not installed.",
                                'Install it with: pip install "kpireport[spark]"') from None
-    warnings.filterwarnings("ignore", module=r"pyspark(\..*)?$")
     logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)  # errors are ours to tell
     base = SparkSession.getActiveSession()
     if base is None:
