@@ -24,6 +24,7 @@ Examples:
   kpireport generate exports/ --out out --email --dry-run   # write the .eml, do not send
   kpireport generate --source lake/ --out out               # Parquet/CSV read in place by DuckDB
   kpireport generate --source duckdb:///sales.duckdb --out out
+  kpireport generate --source pyspark --config kpireport.yaml --out out   # its spark: database
 """
 
 STEPS = {"read": "reading and computing", "workbook": "writing the workbook", "html": "writing the summary",
