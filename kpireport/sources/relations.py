@@ -65,7 +65,7 @@ def _database(con: duckdb.DuckDBPyConnection, path: Path) -> list[Relation]:
 
 def _spark(settings: SparkSettings) -> tuple[Any, list[Relation]]:
     """The tables and views of the configured database (not the session's temporary views)."""
-    from ..engines.spark import connect as spark_connect
+    from ..engines.spark import connect as spark_connect  # only a Spark run loads sqlglot and the engine
 
     con = spark_connect(settings)
     where = f"{settings.catalog}.{settings.database}"
