@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import default_catalog, load_catalog
+from .engines import spark_settings
 from .errors import ConfigError, UsageError
 from .i18n import default_locale, languages
 from .mapping import MappingOverrides
@@ -54,6 +55,7 @@ KEYS: dict[str, str] = {
     "bands": "Status band per KPI as a fraction of the target: {revenue: 0.03} is on track within 3 %.",
     "email": "Where `--email` and `kpireport send` deliver: host, port, security, sender, recipients, subject.",
     "templates": "Folder of your own HTML templates (overrides of templates/report.html.j2 or its partials).",
+    "spark": "Where --source pyspark reads: master (default local[2]), catalog, database, conf (spark.* settings).",
 }
 EMAIL_KEYS = ("host", "port", "security", "sender", "recipients", "subject")
 SECURITY = ("starttls", "ssl", "none")
@@ -102,6 +104,7 @@ class Config:
     period: str = ""  # as --period takes it; empty: the latest complete period
     calendar: str = "gregorian"  # or "persian": see calendars.py
     service_level_seconds: float = SERVICE_LEVEL_SECONDS
+    spark: spark_settings.SparkSettings = field(default_factory=spark_settings.SparkSettings)
 
     @property
     def input_locale(self) -> Locale:
@@ -314,6 +317,13 @@ def _config(path: Path, raw: dict[str, Any]) -> Config:
         kw["catalog_layers"] = tuple(layers)
     if "email" in raw:
         kw["email"] = _email(path, raw["email"])
+    if "spark" in raw:
+        if isinstance(raw["spark"], dict) and isinstance(raw["spark"].get("conf"), dict):
+            _refuse_secrets(path, raw["spark"]["conf"], "spark.conf.")
+        try:
+            kw["spark"] = spark_settings.parse(raw["spark"])
+        except spark_settings.SettingError as exc:
+            raise _fail(path, ".".join(k for k in ("spark", exc.key) if k), exc.problem, exc.hint) from None
     if raw.get("templates") is not None:
         tdir = (path.parent / str(raw["templates"])).resolve()
         if not tdir.is_dir():

@@ -25,6 +25,7 @@ Examples:
   kpireport generate --source lake/ --out out               # Parquet/CSV read in place by DuckDB
   kpireport generate --source duckdb:///sales.duckdb --out out
   kpireport generate --source postgres://ann@db:5432/sales --out out   # password from PGPASSWORD
+  kpireport generate --source pyspark --config kpireport.yaml --out out   # its spark: database
 """
 
 STEPS = {"read": "reading and computing", "workbook": "writing the workbook", "html": "writing the summary",

@@ -88,6 +88,14 @@ grain: month                    # default report period: month, quarter or year
 # The SMTP login never goes in this file: set KPIREPORT_SMTP_USER and
 # KPIREPORT_SMTP_PASSWORD in the environment.
 # templates: my_templates       # folder with your own report.html.j2 or partials (relative to this file)
+
+# --- Data in Spark (generate --source pyspark) -----------------------------------------------
+# spark:
+#   master: "local[2]"          # or spark://head:7077, yarn, k8s://...; default local[2]
+#   catalog: spark_catalog      # the catalog holding the database
+#   database: sales             # its tables and views are read like sheets
+#   conf:                       # further Spark settings, as spark-submit --conf takes them
+#     spark.sql.shuffle.partitions: 64
 """
 
 

@@ -42,7 +42,7 @@ EXAMPLES = 3
 def load_source(spec: SourceSpec, config: Config, catalog: Catalog, schema: Schema | None = None) -> Dataset:
     """The source's tables, validated: small ones as frames, the rest as views on its engine."""
     schema = schema or default_schema()
-    con, relations = open_source(spec)
+    con, relations = open_source(spec, config.spark)
     problems = ProblemLog()
     sheets = {r.name: _readable(con, r) for r in relations}
     mapped, problems = map_sheets(list(sheets.values()), config.mapping, problems=problems, catalog=catalog)
@@ -121,13 +121,13 @@ def _unreadable(r: Relation, exc: Exception) -> InputError:
 def _sample(con: Connection, r: Relation) -> RawSheet:
     """The relation's column names and first rows, as a sheet for the mapper."""
     names = [n for n, _ in _describe(con, r)]
-    return _sheet(r, names, con.execute(f"SELECT * FROM {r.sql} LIMIT {SAMPLE_ROWS}").fetchall())
+    return _sheet(con, r, names, con.execute(f"SELECT * FROM {r.sql} LIMIT {SAMPLE_ROWS}").fetchall())
 
 
 def _whole(con: Connection, r: Relation, m: MappedSheet) -> MappedSheet:
     """A small table (a plan, a KPI sheet) read whole, for the file path's validate stage."""
     names = [n for n, _ in _describe(con, r)]
-    m.sheet = _sheet(r, names, con.execute(f"SELECT * FROM {r.sql}").fetchall())
+    m.sheet = _sheet(con, r, names, con.execute(f"SELECT * FROM {r.sql}").fetchall())
     return m
 
 

@@ -20,7 +20,8 @@ SCHEMES = ("duckdb", "postgres", "postgresql", "pyspark")
 @dataclass(frozen=True)
 class SourceSpec:
     """kind: "files" (a Parquet file or a folder, scanned by the embedded DuckDB), "duckdb" (a
-    DuckDB database file) or "postgres" (a PostgreSQL database); path: the file or folder;
+    DuckDB database file), "postgres" (a PostgreSQL database) or "pyspark" (the tables of the
+    config's Spark database; no path); path: the file or folder;
     shown: how messages name it; url: a database's URL as given, password and all (for the
     connection only, never shown)."""
 
@@ -51,7 +52,8 @@ def is_pushed_input(path: Path) -> bool:
 
 def parse_source(text: str) -> SourceSpec:
     """A --source value: `duckdb:///path/file.duckdb`, `postgres://user:password@host:port/db`
-    (or postgresql://; `?schema=name` for another schema than public), a .parquet file or a folder."""
+    (or postgresql://; `?schema=name` for another schema than public), `pyspark`, a .parquet file or
+    a folder."""
     scheme = text.split("://", 1)[0].lower() if "://" in text else ("pyspark" if text == "pyspark" else "")
     if scheme == "duckdb":
         path = Path(urlsplit(text).path)
@@ -67,12 +69,14 @@ def parse_source(text: str) -> SourceSpec:
                              "Give the server and database: postgres://user@host:5432/sales (the password in "
                              "the URL or in PGPASSWORD).")
         return SourceSpec("postgres", Path(), redact(text), text)
-    if scheme == "pyspark":
-        raise UsageError(f"--source {redact(text)}: {scheme} sources are not supported by this version of kpireport.",
-                         "Export the tables to Parquet (or a DuckDB file) and give that folder or file as --source.")
+    if scheme == "pyspark":  # the session, catalog and database come from the config's spark: section
+        if text.lower() != "pyspark":
+            raise UsageError(f"--source {redact(text)}: give just pyspark.",
+                             "Set master, catalog and database under spark: in the config file.")
+        return SourceSpec("pyspark", Path(), "pyspark")
     if scheme:
         raise UsageError(f"--source {redact(text)}: unknown kind of source {scheme!r}.",
-                         "Use a folder or .parquet file, duckdb:///file.duckdb or postgres://user@host/db.")
+                         "Use a folder or .parquet file, duckdb:///file.duckdb, postgres://user@host/db or pyspark.")
     path = Path(text)
     if not path.exists():
         raise UsageError(f"--source {text}: no such file or folder.", "Check the path.")

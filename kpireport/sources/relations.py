@@ -5,7 +5,9 @@
   (a lake table split into parts, hive-partitioned or not) is one relation named by the folder;
 - a DuckDB database file is attached read-only, and each of its tables and views is one;
 - a PostgreSQL database is connected to (engines/postgres.py, a connection taking DuckDB's
-  SQL), and each table and view of its schema is one.
+  SQL), and each table and view of its schema is one;
+- with `--source pyspark`, each table and view of the config's Spark database is one, on a
+  Spark connection (engines/spark.py) instead of DuckDB.
 
 Nothing is loaded: a relation is a `FROM` text that the engine scans when a query asks
 (DuckDB streams the files with its memory limit, duck.py).
@@ -20,6 +22,7 @@ import duckdb
 
 from ..duck import connect
 from ..engines import Connection, EngineError
+from ..engines.spark_settings import SparkSettings
 from ..errors import InputError
 from .locate import SourceSpec
 from .sqltext import ident, text
@@ -38,10 +41,13 @@ class Relation:
     engine: str = "DuckDB"
 
 
-def open_source(spec: SourceSpec) -> tuple[Connection, list[Relation]]:
-    """A connection (DuckDB's, or one with its surface) and the source's relations on it."""
+def open_source(spec: SourceSpec, spark: SparkSettings | None = None) -> tuple[Connection, list[Relation]]:
+    """A connection (DuckDB's, or one with its surface: PostgreSQL's, Spark's) and the source's
+    relations on it."""
     if spec.kind == "postgres":
         return _postgres(spec)
+    if spec.kind == "pyspark":
+        return _spark(spark or SparkSettings())
     con = connect()
     con.execute("SET enable_progress_bar = false")  # long scans would draw on the terminal
     try:
@@ -86,6 +92,27 @@ def _database(con: duckdb.DuckDBPyConnection, path: Path) -> list[Relation]:
                        "ORDER BY 1, 2", [SOURCE_DB, SOURCE_DB]).fetchall()
     return [Relation(path.name, name if schema == "main" else f"{schema}.{name}",
                      f"{SOURCE_DB}.{ident(schema)}.{ident(name)}") for schema, name in rows]
+
+
+def _spark(settings: SparkSettings) -> tuple[Connection, list[Relation]]:
+    """The tables and views of the configured database (not the session's temporary views)."""
+    from ..engines.spark import connect as spark_connect  # only a Spark run loads sqlglot and the engine
+
+    con = spark_connect(settings)
+    where = f"{settings.catalog}.{settings.database}"
+    try:
+        rows = con.spark.sql(f"SHOW TABLES IN `{settings.catalog}`.`{settings.database}`").collect()
+    except Exception as exc:
+        con.close()
+        raise InputError(f"{settings.shown}: cannot list the tables of {where} "
+                         f"({str(exc).strip().splitlines()[0][:200]}).",
+                         "Check catalog and database under spark: in the config file.") from None
+    names = sorted(r["tableName"] for r in rows if not r["isTemporary"])
+    if not names:
+        raise InputError(f"{settings.shown}: the database {where} holds no table.",
+                         "Name the database that holds the exports under spark: database: in the config file.")
+    return con, [Relation(settings.shown, n, ".".join(ident(p) for p in (settings.catalog, settings.database, n)),
+                          "Spark") for n in names]
 
 
 def _scan(path: Path) -> str:
