@@ -121,13 +121,13 @@ def _unreadable(r: Relation, exc: Exception) -> InputError:
 def _sample(con: Connection, r: Relation) -> RawSheet:
     """The relation's column names and first rows, as a sheet for the mapper."""
     names = [n for n, _ in _describe(con, r)]
-    return _sheet(con, r, names, con.execute(f"SELECT * FROM {r.sql} LIMIT {SAMPLE_ROWS}").fetchall())
+    return _sheet(r, names, con.execute(f"SELECT * FROM {r.sql} LIMIT {SAMPLE_ROWS}").fetchall())
 
 
 def _whole(con: Connection, r: Relation, m: MappedSheet) -> MappedSheet:
     """A small table (a plan, a KPI sheet) read whole, for the file path's validate stage."""
     names = [n for n, _ in _describe(con, r)]
-    m.sheet = _sheet(con, r, names, con.execute(f"SELECT * FROM {r.sql}").fetchall())
+    m.sheet = _sheet(r, names, con.execute(f"SELECT * FROM {r.sql}").fetchall())
     return m
 
 
