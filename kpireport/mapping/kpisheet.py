@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..errors import CatalogError
-from ..parsing import parse_month
+from ..parsing import month_number, parse_month
 from ..resources import data_file
 from ..yamlfile import parse_yaml
 from .normalize import normalize_header
@@ -247,3 +247,23 @@ def detect_layout(sheet: RawSheet, start: int, search_rows: int, resolve: KpiRes
         else:
             layout.ignored.append(cell.strip())
     return header, layout
+
+
+def has_month_row(sheet: RawSheet, start: int, stop: int) -> bool:
+    """Cheap pre-check for the KPI sheet: some row of the first ones has 2+ month-like headers."""
+    words = kpi_sheet_words()
+
+    def month_like(c: object) -> bool:
+        if c is None or c == "":
+            return False
+        if not isinstance(c, str):
+            return month_start_or_end(c)
+        # "Oca 2026", "Target Jan-26", or a bare month name ("Ocak", "Hedef Ocak") when the year is elsewhere
+        return month_header(c, None, words) is not None or month_number(c.split()[-1]) is not None
+
+    for row in sheet.row_slice(start, stop):
+        if any(isinstance(c, int | float) and not isinstance(c, bool) for c in row):
+            continue
+        if sum(1 for c in row if month_like(c)) >= 2:
+            return True
+    return False

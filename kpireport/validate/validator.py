@@ -21,8 +21,8 @@ import pandas as pd
 
 from ..dataset import EVENT_TABLES, Dataset, Source, empty_kpi_sheet
 from ..mapping import KPI_SHEET, MappedSheet
-from ..mapping.mapper import duration_base
 from ..mapping.normalize import cell_ref, normalize_header
+from ..mapping.units import duration_base
 from ..parsing import is_excel_error
 from ..problems import Problem, ProblemLog, Severity
 from ..read.sheet import Column, is_blank
