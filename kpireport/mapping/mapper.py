@@ -219,7 +219,7 @@ def _map_block(sheet: RawSheet, start: int, forced: str | None, ctx: _Context,
         return None, None
     spec = ctx.schema.tables[chosen.table]
     if note:
-        problems.add(Problem(note, severity=Severity.INFO, table=chosen.table, **where))
+        problems.add(Problem(note, severity=Severity.INFO, file=sheet.file, sheet=sheet.sheet, table=chosen.table))
     if not chosen.complete:
         _report_incomplete(sheet, spec, chosen, how, problems)
         return None, None
