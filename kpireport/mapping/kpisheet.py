@@ -14,6 +14,9 @@ when its header (or the merged group title above it) says "Target" / "Hedef"; a 
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -115,7 +118,6 @@ class KpiResolver:
         return self.index.get(key) or self.cores.get(_core(key))
 
     def suggest(self, name: str) -> str | None:
-        import difflib
 
         best = difflib.get_close_matches(normalize_header(name), list(self.index), n=1, cutoff=0.75)
         return self.index[best[0]] if best else None
@@ -139,9 +141,6 @@ def year_hint(sheet: RawSheet, start: int, header_row: int) -> int | None:
 
 def month_start_or_end(value: object) -> bool:
     """A date heading a month column is the month's first or last day (a data row's dates are not)."""
-    import calendar
-    import datetime as dt
-
     if not isinstance(value, dt.date):
         return False
     return value.day == 1 or value.day == calendar.monthrange(value.year, value.month)[1]

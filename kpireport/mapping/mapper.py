@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..catalog import default_catalog
 from ..problems import Problem, ProblemLog, Severity, Where
 from ..read import RawSheet
 from ..read.sheet import is_blank
@@ -139,7 +140,6 @@ class _Context:
     def resolver(self) -> KpiResolver:
         if self._resolver is None:
             if self._catalog is None:
-                from ..catalog import default_catalog
 
                 self._catalog = default_catalog()
             self._resolver = KpiResolver(self._catalog)
