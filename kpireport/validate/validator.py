@@ -28,6 +28,7 @@ from ..problems import Problem, ProblemLog, Severity, Where
 from ..read.sheet import Column, is_blank
 from ..schema import Schema, TableSpec, default_schema
 from . import columns as conv
+from .derive import derive
 from .extras import extra_series
 from .kpisheet import combine, read_kpi_sheet
 from .locale import Locale
@@ -357,45 +358,6 @@ def _sum_total_row(df: pd.DataFrame, spec: TableSpec) -> int | None:
     return None
 
 
-def _derive(table: str, df: pd.DataFrame, excel_errors: dict[tuple[str, str], int],
-            problems: ProblemLog) -> pd.DataFrame:
-    """Fill canonical columns that the export gives in another form."""
-    if table == "orders" and {"quantity", "unit_price"} <= set(df.columns) and (
-            "revenue" not in df.columns or df["revenue"].isna().any()):
-        gross = df["quantity"] * df["unit_price"]
-        if "discount" in df.columns:
-            d = df["discount"]
-            given = d.dropna()
-            if len(given) and bool(((given >= 0) & (given < 1)).all()) and bool((df["unit_price"] > 1).any()):
-                derived = gross * (1 - d.fillna(0.0))
-                problems.add(Problem("discounts are all below 1: read as rates (0.2 = 20 % off), so revenue = "
-                                     "quantity x unit price x (1 - discount)", severity=Severity.INFO,
-                                     table="orders", column="discount"))
-            else:
-                derived = gross - d.fillna(0.0)
-        else:
-            derived = gross
-        df["revenue"] = derived if "revenue" not in df.columns else df["revenue"].fillna(derived)
-        _carry_errors(excel_errors, table, ("quantity", "unit_price", "discount"), "revenue")
-    if table == "orders" and "cost" not in df.columns and "profit" in df.columns and "revenue" in df.columns:
-        df["cost"] = df["revenue"] - df["profit"]
-        _carry_errors(excel_errors, table, ("revenue", "profit"), "cost")
-    if table == "tickets" and "created_at" in df.columns:
-        if "resolved_at" not in df.columns and "resolution_seconds" in df.columns:
-            df["resolved_at"] = df["created_at"] + pd.to_timedelta(df["resolution_seconds"], unit="s")
-            _carry_errors(excel_errors, table, ("resolution_seconds",), "resolved_at")
-        if "first_response_at" not in df.columns and "wait_seconds" in df.columns:
-            df["first_response_at"] = df["created_at"] + pd.to_timedelta(df["wait_seconds"], unit="s")
-            _carry_errors(excel_errors, table, ("wait_seconds",), "first_response_at")
-    return df
-
-
-def _carry_errors(excel_errors: dict[tuple[str, str], int], table: str, sources: tuple[str, ...], target: str) -> None:
-    n = sum(excel_errors.get((table, s), 0) for s in sources)
-    if n:
-        excel_errors[(table, target)] = excel_errors.get((table, target), 0) + n
-
-
 def validate(mapped: list[MappedSheet], problems: ProblemLog | None = None, locale: Locale | None = None,
              schema: Schema | None = None, catalog: Catalog | None = None) -> Dataset:
     schema = schema or default_schema()
@@ -420,7 +382,7 @@ def validate(mapped: list[MappedSheet], problems: ProblemLog | None = None, loca
             got = drop_stray_dates(name, got, sources, problems)
         frames = [f for f, *_ in got if not f.empty] or [got[0][0]]
         df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        tables[name] = _derive(name, df, excel_errors, problems)
+        tables[name] = derive(name, df, excel_errors, problems)
     kpi_sheet = empty_kpi_sheet()
     if kpi_frames:
         kpi_sheet = combine(kpi_frames, problems)
