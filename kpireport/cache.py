@@ -66,7 +66,6 @@ def default_dir() -> Path | None:
         return None
     if given:
         return Path(given)
-
     return Path(user_cache_dir("kpireport", appauthor=False)) / "tables"
 
 
@@ -92,7 +91,6 @@ class TableCache:
         if not (entry / "meta.json").is_file():
             return None
         try:
-
             meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
             if meta.get("format") != FORMAT:
                 raise ValueError("another layout")

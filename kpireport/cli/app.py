@@ -28,7 +28,6 @@ class _Group(click.Group):
     """
 
     def invoke(self, ctx: click.Context):
-
         try:
             require_defusedxml()  # a hard dependency: refuse to run without it, with a clear error
             return super().invoke(ctx)

@@ -117,14 +117,12 @@ def generate(inputs: tuple[Path, ...], source: str | None, out_dir: Path, period
         files, message = render_outputs(report, config, today, base, step, pdf=not no_pdf)
         outputs: dict = {out_dir / n: data for n, data in files.items()}
         if with_data:
-
             tables = dict(dataset.tables)
             outputs[out_dir / f"{base}-data.xlsx"] = lambda path: write_data_workbook(tables, path)
         del dataset
         step("write")
         written = write_all(outputs)
     if not quiet:
-
         words = Translator(config.language, config.locale, config.calendar).period(report.period)
         click.echo(summary_table(report, written, words, draft=is_draft(config.email)))
     if email and not dry_run:
@@ -172,7 +170,6 @@ def summary_table(report, written: list[Path], period: str | None = None, draft:
     warnings = [p for p in report.problems if p.severity.value != "info"]
     suppressed = sum(getattr(report.problems, "suppressed", {}).values())
     period = period or report.period_label()
-
     grain = "whole range, no comparison with a previous period" if is_range(report.period) else report.grain.value
     head = f"{len(report.computed)} KPIs for {period} ({grain})"
     lines = [f"{report.company}: {head}" if report.company else head, ""]

@@ -118,7 +118,6 @@ def config_text(file_name: str = "kpireport.yaml", company: str = "", currency: 
 
 
 def _interactive() -> bool:
-
     try:
         return sys.stdin.isatty()
     except (AttributeError, ValueError):
@@ -133,7 +132,6 @@ def _ask(question: str) -> str:
 
 
 def _yaml_text(text: str) -> str:
-
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML scalar
 
 

@@ -60,7 +60,6 @@ def find_kpi(catalog, text: str) -> str:
     if exact is not None:
         return exact
     low = text.strip().casefold()
-
     word = re.compile(rf"(?<!\w){re.escape(low)}(?!\w)")
     hits = [kid for kid, k in catalog.kpis.items()
             if word.search(kid.casefold().replace("_", " ")) or any(word.search(v.casefold()) for v in k.name.values())]
@@ -131,7 +130,6 @@ def explain(catalog, kid: str, t) -> str:
     rows.append((t("kpis.formula_ids"), k.formula_text))
     needs = catalog.inputs(kid)
     if needs:
-
         rows.append((t("kpis.inputs"), "; ".join(
             t("kpis.input_table", table=sheet_for(t, table),
               columns=", ".join(sorted(header_for(t, table, c) for c in cols)))
@@ -139,7 +137,6 @@ def explain(catalog, kid: str, t) -> str:
     if k.breakdowns:
         rows.append((t("kpis.breakdowns"), ", ".join(t.get(f"dimension.{b}") or b for b in k.breakdowns)))
     if k.direction != "info":
-
         decimals = 0 if round(k.tolerance * 100, 6).is_integer() else 1
         rows.append((t("kpis.band"), t("kpis.band_value", pct=percent_text(k.tolerance, t.locale, decimals))))
     users = [o.label(t.lang) for oid, o in catalog.kpis.items()
@@ -165,5 +162,4 @@ def explain(catalog, kid: str, t) -> str:
 
 
 def _reads(catalog, kid: str, other: str) -> bool:
-
     return other in measure_names(catalog.kpis[kid].formula)

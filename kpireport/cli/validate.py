@@ -199,7 +199,6 @@ def _issues(dataset) -> int:
 
 def _kpis(catalog, dataset) -> None:
     try:
-
         unavailable, usable = availability(catalog, dataset)
         reasons = {k: u.reason() for k, u in unavailable.items()}
     except ImportError:  # pragma: no cover - the engine always has it today

@@ -84,11 +84,9 @@ def watch(inbox: Path, out_dir: Path, config_path: Path | None, interval: float,
         if not quiet:
             click.echo(f"{ok} processed, {failed} failed" + (f", {held} held (report not written)" if held else ""))
         if failed:
-
             raise InputError(f"{failed} of {len(outcomes)} files could not be reported; see {inbox / 'failed'}.",
                              "Each failed file has a .txt next to it with the reason.")
         if held:
-
             raise OutputError(f"the reports of {held} files could not be written to {out_dir}; the files stay in "
                               f"{inbox}.", "Make the --out folder writable (and check the disk has space), then run "
                                        "again.")

@@ -118,7 +118,6 @@ class KpiResolver:
         return self.index.get(key) or self.cores.get(_core(key))
 
     def suggest(self, name: str) -> str | None:
-
         best = difflib.get_close_matches(normalize_header(name), list(self.index), n=1, cutoff=0.75)
         return self.index[best[0]] if best else None
 

@@ -140,7 +140,6 @@ class _Context:
     def resolver(self) -> KpiResolver:
         if self._resolver is None:
             if self._catalog is None:
-
                 self._catalog = default_catalog()
             self._resolver = KpiResolver(self._catalog)
         return self._resolver

@@ -214,7 +214,6 @@ def _outcome(path: Path, facts, code: int, out: bytes, err: bytes, memory: int, 
 
 
 def _loads(data: bytes):
-
     enabled = gc.isenabled()
     gc.disable()  # unpickling millions of cells triggers needless collections: 4x slower with gc on
     try:
@@ -241,7 +240,6 @@ class _Unpickler(pickle.Unpickler):
     })
 
     def __init__(self, data: bytes) -> None:
-
         super().__init__(io.BytesIO(data))
 
     def find_class(self, module: str, name: str):
@@ -314,7 +312,6 @@ def _set_limits(memory: int, seconds: float) -> None:
 
 
 def _child(argv: list[str]) -> int:
-
     memory, seconds = READ_MEMORY_LIMIT, READ_TIME_LIMIT
     raw = os.environ.get(_LIMITS_ENV, "")
     if ":" in raw:

@@ -50,7 +50,6 @@ def read_raw(path: Path) -> list[RawSheet]:
 
 
 def _read_workbook(path: Path) -> list[RawSheet]:
-
     pkg, fast = _xlsx_parts(path)
     kind = path.suffix.lower().lstrip(".") or "workbook"
     date1904 = pkg is not None and pkg.date1904
@@ -73,7 +72,6 @@ def _read_workbook(path: Path) -> list[RawSheet]:
 
 
 def _open_calamine(path: Path):
-
     try:
         # from_filelike detects the format from the bytes; from_path trusts the extension.
         with open(path, "rb") as fh:

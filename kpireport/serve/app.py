@@ -327,7 +327,6 @@ def failure_line(exc: BaseException, folder: Path) -> str:
 
 
 def send_eml(path: Path, config: Config) -> None:
-
     from ..deliver.email import send
 
     send(message_from_bytes(path.read_bytes(), policy=policy.default), config.email)

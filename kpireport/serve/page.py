@@ -26,7 +26,6 @@ def _template() -> jinja2.Template:
 
 
 def page_html(t: Translator, nonce: str, keep_minutes: float, max_upload_mb: float) -> str:
-
     words = {k: t(f"serve.{k}") for k in _KEYS}
     direction = Locale.parse(t.locale).text_direction
     return _template().render(t=t, nonce=nonce, lang=t.lang, direction=direction, minutes=f"{keep_minutes:g}",
