@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import repeat
+from typing import TypeAlias, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,10 @@ import pandas as pd
 from ..parsing import is_excel_error
 
 Failure = tuple[int, str]
+# A raw column as the readers give it: Python values, or a typed array of a large sheet (float64,
+# datetime64, or a Categorical of texts; see read/sheet.py).
+Cells: TypeAlias = "list[object] | np.ndarray | pd.Categorical"
+T = TypeVar("T")
 
 BLANK, STR, NUM, BOOL, DATE, TIME, DELTA, OTHER = range(8)
 _CODES: dict[type, int] = {
@@ -32,7 +37,7 @@ class Note:
     severity: str = "info"  # info | warning
 
 
-def classify(values) -> tuple[np.ndarray, np.ndarray]:
+def classify(values: Cells) -> tuple[np.ndarray, np.ndarray]:
     """The values as an array and a type code per value (BLANK for None, '' and NaN).
 
     Typed columns of a large sheet (read/sheet.py) are classified by their dtype and kept as
@@ -77,9 +82,9 @@ def texts_of(arr: np.ndarray, kind: np.ndarray) -> tuple[np.ndarray, np.ndarray,
     return idx, codes, [str(u).strip() for u in uniques]
 
 
-def parse_distinct(texts: list[str], parse: Callable[[str], object]) -> tuple[list[object], dict[int, str]]:
+def parse_distinct(texts: list[str], parse: Callable[[str], T]) -> tuple[list[T | None], dict[int, str]]:
     """Each distinct text parsed once: (value per text, None where blank or bad; {text: reason} of the bad)."""
-    ok: list[object] = [None] * len(texts)
+    ok: list[T | None] = [None] * len(texts)
     bad: dict[int, str] = {}
     for k, t in enumerate(texts):
         if not t:

@@ -17,6 +17,7 @@ from .cells import (
     NUM,
     OTHER,
     TIME,
+    Cells,
     Failure,
     Note,
     classify,
@@ -63,7 +64,7 @@ def day_first_evidence(texts: list[str]) -> tuple[int, int, str | None]:
     return dmy, mdy, example
 
 
-def to_date(values: list[object], day_first_default: bool = True, date1904: bool = False,
+def to_date(values: Cells, day_first_default: bool = True, date1904: bool = False,
             notes: list[Note] | None = None, day_first_source: str = "config or locale",
             ) -> tuple[pd.Series, list[Failure]]:
     """Real dates, Excel serials (1900 or 1904 system, 1930-2100), yyyymmdd numbers and text dates.

@@ -17,6 +17,7 @@ from .cells import (
     NUM,
     OTHER,
     TIME,
+    Cells,
     Failure,
     Note,
     classify,
@@ -45,7 +46,7 @@ def _clock_seconds(m: re.Match[str]) -> float:
     return int(a) * 60 + int(b) if c is None else int(a) * 3600 + int(b) * 60 + float(c)
 
 
-def to_number(values: list[object], decimal_default: str = ".", notes: list[Note] | None = None, *,
+def to_number(values: Cells, decimal_default: str = ".", notes: list[Note] | None = None, *,
               scale: float = 1.0, duration_unit: float | None = None, decimal_source: str = "config or locale",
               amount: bool = False) -> tuple[pd.Series, list[Failure]]:
     """Numbers, also from text ('$1,234.50', '1.234,56 TL', '(12)', '12%').
@@ -124,7 +125,7 @@ def _text_numbers(arr: np.ndarray, kind: np.ndarray, out: np.ndarray, failures: 
                           "wrong"))
 
 
-def to_score(values: list[object], decimal_default: str = ".", notes: list[Note] | None = None,
+def to_score(values: Cells, decimal_default: str = ".", notes: list[Note] | None = None,
              decimal_source: str = "config or locale") -> tuple[pd.Series, list[Failure]]:
     """A number, or satisfaction given as words: good -> 5, bad -> 1 on the 1-5 scale (with a note);
     'offered' / 'unoffered' (asked, no answer) are blanks."""

@@ -14,7 +14,22 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ..parsing import is_excel_error
-from .cells import BOOL, DATE, DELTA, NUM, OTHER, STR, TIME, Failure, Note, classify, error_reason, fail_texts, texts_of
+from .cells import (
+    BOOL,
+    DATE,
+    DELTA,
+    NUM,
+    OTHER,
+    STR,
+    TIME,
+    Cells,
+    Failure,
+    Note,
+    classify,
+    error_reason,
+    fail_texts,
+    texts_of,
+)
 
 # Excel keeps 15 significant digits: an ID stored as a number with more digits has been changed.
 EXCEL_DIGITS = 15
@@ -66,7 +81,7 @@ def _textual_arrow(found, failures: list[Failure], seen: list | None, arr, kind)
     return pa.DictionaryArray.from_arrays(pa.array(full, mask=full < 0), clean)
 
 
-def _textual(values: list[object], failures: list[Failure], date_text: Callable[[object], str],
+def _textual(values: Cells, failures: list[Failure], date_text: Callable[[object], str],
              seen: list | None = None):
     """Every cell as text (None for blanks and Excel errors): an object array, or for a typed text
     column (a Categorical) an Arrow dictionary array, built without a string per row. `seen`, if
@@ -113,7 +128,7 @@ def _string_series(out) -> pd.Series:
     return series.astype("string")
 
 
-def to_text(values: list[object], notes: list[Note] | None = None) -> tuple[pd.Series, list[Failure]]:
+def to_text(values: Cells, notes: list[Note] | None = None) -> tuple[pd.Series, list[Failure]]:
     failures: list[Failure] = []
     out = _textual(values, failures, _date_text)
     failures.sort()
@@ -123,7 +138,7 @@ def to_text(values: list[object], notes: list[Note] | None = None) -> tuple[pd.S
 _SCIENTIFIC = re.compile(r"^\d(?:[.,]\d+)?[eE]\+?\d{1,3}$")
 
 
-def to_id(values: list[object], notes: list[Note] | None = None) -> tuple[pd.Series, list[Failure]]:
+def to_id(values: Cells, notes: list[Note] | None = None) -> tuple[pd.Series, list[Failure]]:
     """IDs as text, exactly: '000123' stays, 42.0 becomes '42'. An ID Excel stored as a number with
     16+ digits (rounded to 15 significant digits) or as '1.23457E+15' text is kept and reported."""
     failures: list[Failure] = []
@@ -157,7 +172,7 @@ def _period_date(v: object) -> str:
     return f"{v.year:04d}-{v.month:02d}" if isinstance(v, dt.date) else str(v)
 
 
-def to_period_text(values: list[object], notes: list[Note] | None = None) -> tuple[pd.Series, list[Failure]]:
+def to_period_text(values: Cells, notes: list[Note] | None = None) -> tuple[pd.Series, list[Failure]]:
     """Periods stay text ("2026-03", "2026-Q1", "2026"); a real date becomes its month."""
     failures: list[Failure] = []
     out = _textual(values, failures, _period_date)

@@ -13,6 +13,7 @@ from .cells import (
     NUM,
     OTHER,
     TIME,
+    Cells,
     Failure,
     Note,
     classify,
@@ -23,7 +24,7 @@ from .cells import (
 )
 
 
-def to_bool(values: list[object], notes: list[Note] | None = None) -> tuple[pd.Series, list[Failure]]:
+def to_bool(values: Cells, notes: list[Note] | None = None) -> tuple[pd.Series, list[Failure]]:
     """Yes/No, Y/N, TRUE/FALSE, 1/0, Evet/Hayır; a column marked with "x" reads blanks as no."""
     arr, kind = classify(values)
     n = len(arr)
