@@ -1,4 +1,4 @@
-"""The drop folder (kpireport/watch.py): files are taken once complete, reported, moved out
+"""The drop folder (kpireport/watch/): files are taken once complete, reported, moved out
 unchanged to processed/ or failed/, never lost or duplicated, and a restart finishes what a
 killed run left half done."""
 

@@ -1,4 +1,4 @@
-"""`kpireport watch`: turn files dropped into a folder into reports (see kpireport/watch.py)."""
+"""`kpireport watch`: turn files dropped into a folder into reports (see kpireport/watch/)."""
 
 from __future__ import annotations
 
