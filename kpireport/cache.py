@@ -34,6 +34,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import pandas as pd
+from platformdirs import user_cache_dir
+
 from .dataset import Dataset, Source
 from .problems import Problem, ProblemLog, Severity
 from .read.duplicates import sha256
@@ -63,8 +66,6 @@ def default_dir() -> Path | None:
         return None
     if given:
         return Path(given)
-    from platformdirs import user_cache_dir
-
     return Path(user_cache_dir("kpireport", appauthor=False)) / "tables"
 
 
@@ -90,8 +91,6 @@ class TableCache:
         if not (entry / "meta.json").is_file():
             return None
         try:
-            import pandas as pd
-
             meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
             if meta.get("format") != FORMAT:
                 raise ValueError("another layout")

@@ -232,8 +232,8 @@ def _extreme(dataset: Dataset, names: tuple[str, ...], pick) -> pd.Timestamp | N
             continue
         if not pd.api.types.is_datetime64_any_dtype(df[col]):
             continue
-        if name in pushed:
-            v = dataset.pushed.extreme(name, col, pick)  # type: ignore[union-attr]
+        if dataset.pushed is not None and name in pushed:
+            v = dataset.pushed.extreme(name, col, pick)
         elif df.empty:
             continue
         else:

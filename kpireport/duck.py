@@ -21,6 +21,7 @@ import os
 import resource
 
 import duckdb
+import pyarrow as pa
 
 from .errors import TooLargeError
 
@@ -52,7 +53,6 @@ def tame_allocators() -> None:
     """Cap glibc's malloc arenas and use the system allocator for Arrow (see the module doc)."""
     with contextlib.suppress(OSError, AttributeError):  # not glibc (macOS, Windows, musl): nothing to cap
         ctypes.CDLL("libc.so.6").mallopt(M_ARENA_MAX, ARENAS)
-    import pyarrow as pa
 
     pa.set_memory_pool(pa.system_memory_pool())
 

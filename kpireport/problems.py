@@ -9,12 +9,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TypedDict
 
 
 class Severity(StrEnum):
     INFO = "info"
     WARNING = "warning"
     ERROR = "error"
+
+
+class Where(TypedDict, total=False):
+    """The table a run of problems is about, given once and spread into each Problem:
+    Problem(reason, cell=..., column=..., **where)."""
+
+    file: str
+    sheet: str
+    table: str
+
+
+class At(TypedDict, total=False):
+    """The cell and column of one problem, when they are worked out apart from it."""
+
+    cell: str
+    column: str
 
 
 @dataclass(frozen=True)

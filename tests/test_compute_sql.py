@@ -113,6 +113,13 @@ def test_condition_semantics(cond, frame_cols, want) -> None:
     assert jan(frame, measure("count", where=(cond,)))[""] == want
 
 
+@pytest.mark.parametrize("cond", [Condition("x", "ge", "nine"), Condition("x", "eq", None), Condition("x", "lt", [1])])
+def test_a_comparison_with_no_number_names_the_measure_and_the_fix(cond) -> None:
+    frame = pd.DataFrame({"day": DAYS, "x": num([1, 2, 3, 4])})
+    with pytest.raises(MeasureSQLError, match=r"measure 'm' compares column 'x' with .*, which is not a number; give"):
+        jan(frame, measure("count", where=(cond,)))
+
+
 @pytest.mark.parametrize("done, due, want", [
     # a date-only due date compares by day: delivered on the due day at 15:00 is on time
     (["2026-01-05 15:00", "2026-01-06 09:00", "2026-01-04 23:59"], ["2026-01-05", "2026-01-05", "2026-01-05"], 2.0),

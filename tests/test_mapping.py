@@ -250,9 +250,9 @@ def test_a_units_row_under_the_header() -> None:
     ("Contract term (months)", "contract_years", 1 / 12),
 ])
 def test_units_in_headers(header: str, column: str, scale: float | None) -> None:
-    from kpireport.mapping.mapper import _unit_scale
+    from kpireport.mapping.units import unit_scale
 
-    assert _unit_scale(column, header)[0] == pytest.approx(scale or 1.0)
+    assert unit_scale(column, header)[0] == pytest.approx(scale or 1.0)
 
 
 def test_a_repeated_header_row_prefers_the_first() -> None:

@@ -18,6 +18,7 @@ from kpireport.parsing import (
     parse_number,
 )
 from kpireport.validate import columns as conv
+from kpireport.validate import texts as texts_module
 
 
 @pytest.mark.parametrize(("text", "decimal", "expected"), [
@@ -557,12 +558,12 @@ def test_many_distinct_texts_cleaned_with_arrow_equal_the_python_path(cells) -> 
     values = pd.Categorical(cells)
 
     def run(threshold: int, convert):
-        old, conv.ARROW_MIN_TEXTS = conv.ARROW_MIN_TEXTS, threshold
+        old, texts_module.ARROW_MIN_TEXTS = texts_module.ARROW_MIN_TEXTS, threshold
         try:
             notes: list = []
             series, failures = convert(values, notes)
         finally:
-            conv.ARROW_MIN_TEXTS = old
+            texts_module.ARROW_MIN_TEXTS = old
         return series.tolist(), failures, [(n.position, n.reason, n.severity) for n in notes]
 
     for convert in (conv.to_id, conv.to_text):

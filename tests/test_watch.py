@@ -1,4 +1,4 @@
-"""The drop folder (kpireport/watch.py): files are taken once complete, reported, moved out
+"""The drop folder (kpireport/watch/): files are taken once complete, reported, moved out
 unchanged to processed/ or failed/, never lost or duplicated, and a restart finishes what a
 killed run left half done."""
 
@@ -209,7 +209,7 @@ def test_an_empty_file_waits_for_its_writer(tmp_path: Path):
 
 
 def test_a_file_that_cannot_be_moved_stays_and_is_not_redone(tmp_path: Path, monkeypatch):
-    import kpireport.watch as watch_module
+    import kpireport.watch.moves as moves_module
 
     calls: list[str] = []
     w = watcher(tmp_path, fake_process(calls))
@@ -218,7 +218,7 @@ def test_a_file_that_cannot_be_moved_stays_and_is_not_redone(tmp_path: Path, mon
     def refuse(src, dest):
         raise PermissionError(errno.EACCES, "in use")
 
-    monkeypatch.setattr(watch_module, "_link_or_move", refuse)
+    monkeypatch.setattr(moves_module, "link_or_move", refuse)
     for _ in range(4):
         w.poll()
     assert calls == ["locked.xlsx"]

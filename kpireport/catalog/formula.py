@@ -51,6 +51,14 @@ class Call:
     func: str
     args: tuple[Node, ...]
 
+    @property
+    def ref(self) -> str:
+        """The name a period function is called on: prev(revenue), target(revenue), budget(revenue)."""
+        arg = self.args[0] if self.args else None
+        if not isinstance(arg, Ref):
+            raise FormulaSyntaxError(f"{self.func}() takes the name of a measure or KPI")
+        return arg.name
+
 
 @dataclass(frozen=True)
 class BinOp:
@@ -283,7 +291,7 @@ def to_excel(node: Node, cell: Callable[[str, int], str], target_cell: Callable[
             if n.func == "prev":
                 return go(n.args[0], parent, offset - 1)
             if n.func in ("target", "budget"):
-                return targets(n.args[0].name, n.func)  # type: ignore[union-attr]
+                return targets(n.ref, n.func)
             if n.func == "period_days":
                 return period_days_cell
             raise FormulaSyntaxError(f"{n.func}() is a row function and has no Excel form")

@@ -16,7 +16,7 @@ from ..errors import CatalogError
 from ..resources import data_file
 from ..schema import Schema, default_schema
 from ..yamlfile import parse_yaml
-from .formula import FUNCTIONS, BinOp, Call, FormulaSyntaxError, measure_names, names, parse, target_names, walk
+from .formula import FUNCTIONS, BinOp, Call, FormulaSyntaxError, Node, measure_names, names, parse, target_names, walk
 from .model import AGGREGATIONS, CONDITION_OPS, DIRECTIONS, UNITS, Catalog, Category, Condition, Kpi, Measure
 
 _KPI_KEYS = {"name", "category", "unit", "direction", "formula", "description", "guidance", "tolerance",
@@ -91,30 +91,48 @@ def _measure(path: Path, mid: str, raw: Any, schema: Schema, user: bool = False)
     agg = raw["agg"]
     if agg not in AGGREGATIONS:
         raise CatalogError(f"{where}: key 'agg' is {agg!r}; use one of {', '.join(AGGREGATIONS)}")
-    expr = None
-    column = None
-    if raw.get("value") is not None:
-        try:
-            expr = parse(str(raw["value"]))
-        except FormulaSyntaxError as exc:
-            raise CatalogError(f"{where}: key 'value': {exc}") from None
-        for call in (n for n in walk(expr) if isinstance(n, Call) and n.func in ("days", "seconds", "months")):
-            arg = call.args[0]
-            if not (isinstance(arg, BinOp) and arg.op == "-"):
-                raise CatalogError(f"{where}: key 'value': {call.func}() takes a difference of two dates",
-                                   f"For example {call.func}(resolved_at - created_at).")
-        bad = names(expr) - cols - _ROW_NAMES
-        if bad and extra is not None:
-            extra |= bad
-        elif bad:
-            raise CatalogError(
-                f"{where}: key 'value' reads column {sorted(bad)[0]!r}, which table {table!r} does not have")
-        column = str(raw["value"]) if str(raw["value"]).strip() in cols else None
-    elif agg not in ("count", "stock"):
-        raise CatalogError(f"{where}: missing key 'value' (agg {agg!r} needs a column or expression)")
+    expr, column = _value(where, raw, table, cols, extra)
     for key in ("date", "end", "by", "key"):
         if raw.get(key) is not None and raw[key] not in cols:
             raise CatalogError(f"{where}: key {key!r} names column {raw[key]!r}, which table {table!r} does not have")
+    as_of, min_count, window = _measure_options(where, raw, agg)
+    return Measure(
+        id=mid, table=table, agg=agg, date=raw["date"],
+        label=_text(where, raw.get("label"), "label", False) or {"en": mid.replace("_", " ")},
+        column=column, expr=expr, where=_conditions(where, raw.get("where"), cols, extra),
+        end=raw.get("end"), as_of=as_of, by=raw.get("by"), min_count=min_count, window=window,
+        key=raw.get("key"), extra=tuple(sorted(extra or ())),
+    )
+
+
+def _value(where: str, raw: dict[str, Any], table: str, cols: set[str],
+           extra: set[str] | None) -> tuple[Node | None, str | None]:
+    """A measure's value: (the parsed expression, the column when it is a plain column). Columns
+    the table lacks are an error, or for a user's measure (`extra` given) extra columns to read."""
+    agg = raw["agg"]
+    if raw.get("value") is None:
+        if agg not in ("count", "stock"):
+            raise CatalogError(f"{where}: missing key 'value' (agg {agg!r} needs a column or expression)")
+        return None, None
+    try:
+        expr = parse(str(raw["value"]))
+    except FormulaSyntaxError as exc:
+        raise CatalogError(f"{where}: key 'value': {exc}") from None
+    for call in (n for n in walk(expr) if isinstance(n, Call) and n.func in ("days", "seconds", "months")):
+        arg = call.args[0]
+        if not (isinstance(arg, BinOp) and arg.op == "-"):
+            raise CatalogError(f"{where}: key 'value': {call.func}() takes a difference of two dates",
+                               f"For example {call.func}(resolved_at - created_at).")
+    bad = names(expr) - cols - _ROW_NAMES
+    if bad and extra is not None:
+        extra |= bad
+    elif bad:
+        raise CatalogError(f"{where}: key 'value' reads column {sorted(bad)[0]!r}, which table {table!r} does not have")
+    return expr, (str(raw["value"]) if str(raw["value"]).strip() in cols else None)
+
+
+def _measure_options(where: str, raw: dict[str, Any], agg: str) -> tuple[str, int, int | None]:
+    """(as_of, min_count, window), each checked against the aggregation it applies to."""
     as_of = raw.get("as_of", "end")
     if as_of not in ("start", "end"):
         raise CatalogError(f"{where}: key 'as_of' must be 'start' or 'end', not {as_of!r}")
@@ -131,13 +149,7 @@ def _measure(path: Path, mid: str, raw: Any, schema: Schema, user: bool = False)
             raise CatalogError(f"{where}: key 'window' must be a whole number of months, at least 1")
         if agg in ("stock", "last"):
             raise CatalogError(f"{where}: key 'window' only applies to flows, not agg {agg!r}")
-    return Measure(
-        id=mid, table=table, agg=agg, date=raw["date"],
-        label=_text(where, raw.get("label"), "label", False) or {"en": mid.replace("_", " ")},
-        column=column, expr=expr, where=_conditions(where, raw.get("where"), cols, extra),
-        end=raw.get("end"), as_of=as_of, by=raw.get("by"), min_count=min_count, window=window,
-        key=raw.get("key"), extra=tuple(sorted(extra or ())),
-    )
+    return as_of, min_count, window
 
 
 def _kpi(path: Path, kid: str, raw: Any, categories: dict[str, Category]) -> Kpi:

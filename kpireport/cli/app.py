@@ -7,13 +7,16 @@ traceback instead.
 
 from __future__ import annotations
 
+import contextlib
+import re
 from pathlib import Path
 
 import click
 
 from .. import __version__
 from ..config import Config, load_config
-from ..errors import KpiReportError
+from ..errors import KpiReportError, one_line_text
+from ..read.guard import require_defusedxml
 
 
 class _Group(click.Group):
@@ -25,11 +28,6 @@ class _Group(click.Group):
     """
 
     def invoke(self, ctx: click.Context):
-        import contextlib
-
-        from ..errors import one_line_text
-        from ..read.guard import require_defusedxml
-
         try:
             require_defusedxml()  # a hard dependency: refuse to run without it, with a clear error
             return super().invoke(ctx)
@@ -76,8 +74,6 @@ def load_cli_config(path: Path | None) -> Config:
 
 def safe_name(name: str) -> str:
     """An output file name that never comes raw from input content or options."""
-    import re
-
     cleaned = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip(".-")[:80]
     return cleaned or "kpi-report"
 

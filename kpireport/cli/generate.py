@@ -11,8 +11,13 @@ from typing import Any
 
 import click
 
-from ..errors import UsageError
+from ..cache import TableCache, default_dir
+from ..deliver.files import write_all
+from ..errors import EXIT_CODES, UsageError
+from ..i18n import Translator
 from ..periods import Grain
+from ..ranges import is_range
+from ..render.data_workbook import write_data_workbook
 from .app import load_cli_config, main, safe_name
 
 EPILOG = """\b
@@ -35,8 +40,6 @@ STEPS = {"read": "reading and computing", "workbook": "writing the workbook", "h
 
 def _exit_code_epilog() -> str:
     """The `kpireport --help` epilog: commands to start with and every exit code (from errors.EXIT_CODES)."""
-    from ..errors import EXIT_CODES
-
     width = max(len(k) for k in EXIT_CODES)
     codes = "\n".join(f"  {code:>2}  {meaning:<{width}}" .rstrip() for meaning, code in
                       sorted(EXIT_CODES.items(), key=lambda kv: kv[1]))
@@ -95,9 +98,7 @@ def generate(inputs: tuple[Path, ...], source: str | None, out_dir: Path, period
     ends the run. Validated tables are kept in a cache folder, so a re-run on the same files
     (another period, grain, target, language or template) skips reading them.
     """
-    from ..cache import TableCache, default_dir
     from ..deliver.email import is_draft, send
-    from ..deliver.files import write_all
     from ..outputs import render_outputs
     from ..pipeline import run_with_dataset, source_spec
 
@@ -119,16 +120,12 @@ def generate(inputs: tuple[Path, ...], source: str | None, out_dir: Path, period
         files, message = render_outputs(report, config, today, base, step, pdf=not no_pdf)
         outputs: dict = {out_dir / n: data for n, data in files.items()}
         if with_data:
-            from ..render.data_workbook import write_data_workbook
-
             tables = dict(dataset.tables)
             outputs[out_dir / f"{base}-data.xlsx"] = lambda path: write_data_workbook(tables, path)
         del dataset
         step("write")
         written = write_all(outputs)
     if not quiet:
-        from ..i18n import Translator
-
         words = Translator(config.language, config.locale, config.calendar).period(report.period)
         click.echo(summary_table(report, written, words, draft=is_draft(config.email)))
     if email and not dry_run:
@@ -176,8 +173,6 @@ def summary_table(report, written: list[Path], period: str | None = None, draft:
     warnings = [p for p in report.problems if p.severity.value != "info"]
     suppressed = sum(getattr(report.problems, "suppressed", {}).values())
     period = period or report.period_label()
-    from ..ranges import is_range
-
     grain = "whole range, no comparison with a previous period" if is_range(report.period) else report.grain.value
     head = f"{len(report.computed)} KPIs for {period} ({grain})"
     lines = [f"{report.company}: {head}" if report.company else head, ""]

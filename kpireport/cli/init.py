@@ -7,11 +7,16 @@ from the input workbook's document properties and the currency from the locale).
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 
 import click
 
+from ..config import load_config, locale_currency
+from ..deliver.files import write_atomic
 from ..errors import OutputError, UsageError
+from ..i18n import default_locale, languages
 from .app import main
 
 EPILOG = """\b
@@ -102,9 +107,6 @@ grain: month                    # default report period: month, quarter or year
 def config_text(file_name: str = "kpireport.yaml", company: str = "", currency: str = "",
                 language: str = "en", locale: str | None = None) -> str:
     """The commented config; an empty company or currency is written commented out, with what happens instead."""
-    from ..config import locale_currency
-    from ..i18n import default_locale, languages
-
     locale = locale or default_locale(language)
     decimal = "," if locale.split("_")[0] in ("tr", "de", "fr", "es", "it", "nl", "pt", "ru") else "."
     if company:
@@ -124,8 +126,6 @@ def config_text(file_name: str = "kpireport.yaml", company: str = "", currency: 
 
 
 def _interactive() -> bool:
-    import sys
-
     try:
         return sys.stdin.isatty()
     except (AttributeError, ValueError):
@@ -140,8 +140,6 @@ def _ask(question: str) -> str:
 
 
 def _yaml_text(text: str) -> str:
-    import json
-
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML scalar
 
 
@@ -159,10 +157,6 @@ def init(path: Path, company: str | None, currency: str | None, language: str, f
     On a terminal it asks for the company name and currency not given as options; Enter leaves
     them out (the reports then use the input's document properties and the locale's currency).
     """
-    from ..config import load_config
-    from ..deliver.files import write_atomic
-    from ..i18n import languages
-
     if language not in languages():
         raise UsageError(f"{language!r} is not an available language.", f"Use one of {', '.join(languages())}.")
     if path.exists() and not force:

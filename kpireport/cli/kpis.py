@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import difflib
+import re
 import shutil
 import textwrap
 from pathlib import Path
 
 import click
 
+from ..catalog.formula import measure_names
 from ..compute.targets import resolve_kpi
 from ..errors import UsageError
+from ..i18n import Translator, default_locale, language_of, languages
+from ..render.formats import percent_text
+from ..template import header_for, sheet_for
 from .app import load_cli_config, main
 
 EPILOG = """\b
@@ -33,7 +38,6 @@ Examples:
 def kpis(kpi: str | None, category: str | None, lang: str | None, config_path: Path | None,
          show_all: bool) -> None:
     """List the KPIs kpireport computes, or explain KPI (an id or a name) in plain words."""
-    from ..i18n import Translator, default_locale, language_of, languages
     from ..pipeline import catalog_for
 
     config = load_cli_config(config_path)
@@ -56,8 +60,6 @@ def find_kpi(catalog, text: str) -> str:
     if exact is not None:
         return exact
     low = text.strip().casefold()
-    import re
-
     word = re.compile(rf"(?<!\w){re.escape(low)}(?!\w)")
     hits = [kid for kid, k in catalog.kpis.items()
             if word.search(kid.casefold().replace("_", " ")) or any(word.search(v.casefold()) for v in k.name.values())]
@@ -128,8 +130,6 @@ def explain(catalog, kid: str, t) -> str:
     rows.append((t("kpis.formula_ids"), k.formula_text))
     needs = catalog.inputs(kid)
     if needs:
-        from ..template import header_for, sheet_for
-
         rows.append((t("kpis.inputs"), "; ".join(
             t("kpis.input_table", table=sheet_for(t, table),
               columns=", ".join(sorted(header_for(t, table, c) for c in cols)))
@@ -137,8 +137,6 @@ def explain(catalog, kid: str, t) -> str:
     if k.breakdowns:
         rows.append((t("kpis.breakdowns"), ", ".join(t.get(f"dimension.{b}") or b for b in k.breakdowns)))
     if k.direction != "info":
-        from ..render.formats import percent_text
-
         decimals = 0 if round(k.tolerance * 100, 6).is_integer() else 1
         rows.append((t("kpis.band"), t("kpis.band_value", pct=percent_text(k.tolerance, t.locale, decimals))))
     users = [o.label(t.lang) for oid, o in catalog.kpis.items()
@@ -164,6 +162,4 @@ def explain(catalog, kid: str, t) -> str:
 
 
 def _reads(catalog, kid: str, other: str) -> bool:
-    from ..catalog.formula import measure_names
-
     return other in measure_names(catalog.kpis[kid].formula)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
+from ..deliver.files import write_atomic
 from ..errors import OutputError, UsageError
+from ..i18n import default_locale, language_of, languages
+from ..template import build_template
 from .app import load_cli_config, main
 
 EPILOG = """\b
@@ -36,12 +40,7 @@ def template(path: Path, lang: str | None, config_path: Path | None, force: bool
     columns are formatted; list columns (order status, deal stage, campaign channel, yes/no,
     ...) have drop-downs; the Instructions sheet explains each table and which KPIs it feeds.
     """
-    from dataclasses import replace
-
-    from ..deliver.files import write_atomic
-    from ..i18n import default_locale, language_of, languages
     from ..pipeline import catalog_for
-    from ..template import build_template
 
     config = load_cli_config(config_path)
     if lang:

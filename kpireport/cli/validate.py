@@ -17,7 +17,16 @@ from pathlib import Path
 
 import click
 
+from ..calendars import Calendar
+from ..compute.availability import availability
 from ..errors import InputError, KpiReportError, MissingDataError
+from ..mapping import map_sheets
+from ..periods import grain_of, label
+from ..problems import ProblemLog
+from ..read import read_path
+from ..read.duplicates import describe, note_duplicates, unique_files
+from ..read.inputs import expand
+from ..validate import validate as validate_sheets
 from .app import load_cli_config, main
 
 EPILOG = """\b
@@ -40,13 +49,7 @@ def validate(inputs: tuple[Path, ...], source: str | None, config_path: Path | N
     """Check INPUT files or folders: what is recognised, how headers map, every issue by cell, and which
     KPIs can be computed. Writes nothing."""
     from ..compute.engine import choose_periods
-    from ..mapping import map_sheets
     from ..pipeline import catalog_for, check_input, modelled, source_spec
-    from ..problems import ProblemLog
-    from ..read import read_path
-    from ..read.duplicates import describe, note_duplicates, unique_files
-    from ..read.inputs import expand
-    from ..validate import validate as validate_sheets
 
     config = load_cli_config(config_path)
     catalog = catalog_for(config)
@@ -101,9 +104,7 @@ def validate(inputs: tuple[Path, ...], source: str | None, config_path: Path | N
 
 def _check_period(dataset, config, period: str | None) -> None:
     """generate's period checks: not a period (exit 2), outside the data (exit 2)."""
-    from ..calendars import Calendar
     from ..compute.engine import check_period
-    from ..periods import grain_of, label
     from ..pipeline import chosen_period
 
     if period:
@@ -199,8 +200,6 @@ def _issues(dataset) -> int:
 
 def _kpis(catalog, dataset) -> None:
     try:
-        from ..compute.availability import availability
-
         unavailable, usable = availability(catalog, dataset)
         reasons = {k: u.reason() for k, u in unavailable.items()}
     except ImportError:  # pragma: no cover - the engine always has it today

@@ -1,4 +1,4 @@
-"""`kpireport watch`: turn files dropped into a folder into reports (see kpireport/watch.py)."""
+"""`kpireport watch`: turn files dropped into a folder into reports (see kpireport/watch/)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 
+from ..errors import InputError, OutputError
 from .app import load_cli_config, main, safe_name
 
 EPILOG = """\b
@@ -83,13 +84,9 @@ def watch(inbox: Path, out_dir: Path, config_path: Path | None, interval: float,
         if not quiet:
             click.echo(f"{ok} processed, {failed} failed" + (f", {held} held (report not written)" if held else ""))
         if failed:
-            from ..errors import InputError
-
             raise InputError(f"{failed} of {len(outcomes)} files could not be reported; see {inbox / 'failed'}.",
                              "Each failed file has a .txt next to it with the reason.")
         if held:
-            from ..errors import OutputError
-
             raise OutputError(f"the reports of {held} files could not be written to {out_dir}; the files stay in "
                               f"{inbox}.", "Make the --out folder writable (and check the disk has space), then run "
                                        "again.")

@@ -8,6 +8,8 @@ from the catalog's measure definitions, not from a hand list.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..catalog.formula import measure_names, names
 from ..catalog.model import Catalog, Measure
 from ..dataset import Dataset, placing_date
@@ -44,33 +46,12 @@ def availability(catalog: Catalog, dataset: Dataset) -> tuple[dict[str, Unavaila
                 missing[table] = ()
             elif gap := dataset.missing(table, cols):
                 missing[table] = tuple(sorted(gap))
-        for mid in sorted(catalog.measures_of(kid)):
-            m = catalog.measures[mid]
-            df = dataset.tables.get(m.table)
-            if df is None or (m.table in missing and not missing[m.table]):
-                continue
-            if dataset.row_count(m.table) == 0:
-                no_rows.add(m.table)
-                continue
-            if m.table not in blank_ok:
-                blank_ok[m.table] = may_be_blank(catalog, m.table)
-            for col in sorted(must_be_filled(m, blank_ok[m.table])):
-                if col in df.columns and is_blank(m.table, col):
-                    empty.setdefault(m.table, set()).add(col)
-            for col in _never_holds(m, dataset):
-                missing[m.table] = tuple(sorted(set(missing.get(m.table, ())) | {col}))
+        _measure_gaps(catalog, kid, dataset, is_blank, blank_ok, missing, empty, no_rows)
         if catalog.kpis[kid].requires_breakdown and not missing and not no_rows:
             _need_breakdown(catalog, kid, dataset, is_blank, missing, empty)
         for table, cols in empty.items():
             missing[table] = tuple(sorted(set(missing.get(table, ())) | cols))
-        for d in sorted(measure_names(catalog.kpis[kid].formula) & set(catalog.kpis)):
-            if d in unavailable:
-                dep = unavailable[d]
-                for t, c in dep.missing.items():
-                    missing.setdefault(t, c)
-                for t, c in dep.empty.items():
-                    empty.setdefault(t, set()).update(c)
-                no_rows.update(dep.no_rows)
+        _inherit(catalog, kid, unavailable, missing, empty, no_rows)
         if missing or no_rows:  # sorted: the same text in every run, whatever the hash seed
             needed = {t: tuple(sorted(c)) for t, c in inputs.items()}
             unavailable[kid] = Unavailable(kid, dict(sorted(missing.items())), needed=needed,
@@ -79,6 +60,41 @@ def availability(catalog: Catalog, dataset: Dataset) -> tuple[dict[str, Unavaila
         else:
             usable.add(kid)
     return unavailable, usable
+
+
+def _measure_gaps(catalog: Catalog, kid: str, dataset: Dataset, is_blank: Callable[[str, str], bool],
+                  blank_ok: dict[str, frozenset[str]], missing: dict[str, tuple[str, ...]],
+                  empty: dict[str, set[str]], no_rows: set[str]) -> None:
+    """What the KPI's measures lack in the data, added to `missing`, `empty` and `no_rows`: a table
+    without rows, a column that must hold values but is blank in every row, one that never can."""
+    for mid in sorted(catalog.measures_of(kid)):
+        m = catalog.measures[mid]
+        df = dataset.tables.get(m.table)
+        if df is None or (m.table in missing and not missing[m.table]):
+            continue
+        if dataset.row_count(m.table) == 0:
+            no_rows.add(m.table)
+            continue
+        if m.table not in blank_ok:
+            blank_ok[m.table] = may_be_blank(catalog, m.table)
+        for col in sorted(must_be_filled(m, blank_ok[m.table])):
+            if col in df.columns and is_blank(m.table, col):
+                empty.setdefault(m.table, set()).add(col)
+        for col in _never_holds(m, dataset):
+            missing[m.table] = tuple(sorted(set(missing.get(m.table, ())) | {col}))
+
+
+def _inherit(catalog: Catalog, kid: str, unavailable: dict[str, Unavailable], missing: dict[str, tuple[str, ...]],
+             empty: dict[str, set[str]], no_rows: set[str]) -> None:
+    """A KPI built on other KPIs that could not be computed lacks what they lack."""
+    for d in sorted(measure_names(catalog.kpis[kid].formula) & set(catalog.kpis)):
+        if d in unavailable:
+            dep = unavailable[d]
+            for t, c in dep.missing.items():
+                missing.setdefault(t, c)
+            for t, c in dep.empty.items():
+                empty.setdefault(t, set()).update(c)
+            no_rows.update(dep.no_rows)
 
 
 def _need_breakdown(catalog: Catalog, kid: str, dataset: Dataset, is_blank, missing: dict, empty: dict) -> None:

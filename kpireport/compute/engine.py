@@ -19,7 +19,7 @@ from ..periods import Grain, freq, grain_of, label
 from ..problems import Problem, ProblemLog
 from ..ranges import bounds, is_range
 from .availability import availability
-from .evaluate import evaluate, zero_denominators
+from .evaluate import PeriodFunctions, evaluate, zero_denominators
 from .sql import MeasureEngine
 from .status import status, trend
 from .targets import overall, target_table
@@ -127,7 +127,7 @@ def evaluate_kpis(catalog: Catalog, kpis: list[str], measures: pd.DataFrame, tar
     def budget(name: str) -> pd.Series:
         return budgets.loc[name].reindex(index) if name in budgets.index else empty
 
-    kw = {"prev": prev, "target": target, "budget": budget, "period_days": measures.loc[PERIOD_DAYS]}
+    kw: PeriodFunctions = {"prev": prev, "target": target, "budget": budget, "period_days": measures.loc[PERIOD_DAYS]}
     for kid in kpis:
         k = catalog.kpis[kid]
         result = evaluate(k.formula, lookup, **kw)

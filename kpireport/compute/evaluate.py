@@ -7,14 +7,27 @@ program's "no value", never inf or an exception.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from typing import TypeAlias, TypedDict, Unpack
 
 import numpy as np
 import pandas as pd
 
 from ..catalog.formula import BinOp, Call, Neg, Node, Num, Ref
 
-Value = pd.Series | pd.DataFrame | float
+# A formula's value: per period (or per row) a Series, per period and member a DataFrame, or a
+# plain number (a constant, or a figure already reduced to one period).
+Value: TypeAlias = "pd.Series | pd.DataFrame | float"
+
+
+class PeriodFunctions(TypedDict, total=False):
+    """What the period functions of a KPI formula read: prev(), target(), budget(), period_days()."""
+
+    prev: Callable[[str], Value]
+    target: Callable[[str], Value]
+    period_days: Value
+    budget: Callable[[str], Value]
 
 
 def _as_float(v: Value) -> Value:
@@ -36,14 +49,12 @@ def _divide(a: Value, b: Value) -> Value:
     return a / b
 
 
-def evaluate(
-    node: Node,
-    lookup: Callable[[str], Value],
-    prev: Callable[[str], Value] | None = None,
-    target: Callable[[str], Value] | None = None,
-    period_days: Value | None = None,
-    budget: Callable[[str], Value] | None = None,
-) -> Value:
+def evaluate(node: Node, lookup: Callable[[str], Value], **kw: Unpack[PeriodFunctions]) -> Value:
+    """The formula's value, the measures read through `lookup`; a period function that `kw`
+    does not provide is a ValueError naming it."""
+    prev, target, budget = kw.get("prev"), kw.get("target"), kw.get("budget")
+    period_days = kw.get("period_days")
+
     def go(n: Node) -> Value:
         if isinstance(n, Num):
             return n.value
@@ -55,18 +66,17 @@ def evaluate(
             if n.func == "prev":
                 if prev is None:
                     raise ValueError("prev() is not available here")
-                return _as_float(prev(n.args[0].name))  # type: ignore[union-attr]
+                return _as_float(prev(n.ref))
             if n.func in ("target", "budget"):
                 source = target if n.func == "target" else budget
                 if source is None:
                     raise ValueError(f"{n.func}() is not available here")
-                return source(n.args[0].name)  # type: ignore[union-attr]
+                return source(n.ref)
             if n.func == "period_days":
                 if period_days is None:
                     raise ValueError("period_days() is not available here")
                 return period_days
-            inner = go(n.args[0])
-            seconds = inner.dt.total_seconds() if isinstance(inner, pd.Series) else inner.total_seconds()
+            seconds = _seconds(go(n.args[0]), n.func)
             return seconds / 86400.0 if n.func == "days" else seconds
         left, right = go(n.left), go(n.right)
         if n.op == "+":
@@ -80,14 +90,24 @@ def evaluate(
     return go(node)
 
 
-def zero_denominators(node: Node, lookup: Callable[[str], Value], **kw: object) -> list[tuple[Node, Value]]:
+def _seconds(duration: Value, func: str) -> Value:
+    """A duration (a difference of two dates) in seconds."""
+    if isinstance(duration, pd.Series):
+        return duration.dt.total_seconds()
+    if isinstance(duration, pd.Timedelta | dt.timedelta):
+        return duration.total_seconds()
+    raise ValueError(f"{func}() takes a duration (a difference of two dates), not {duration!r}")
+
+
+def zero_denominators(node: Node, lookup: Callable[[str], Value],
+                      **kw: Unpack[PeriodFunctions]) -> list[tuple[Node, Value]]:
     """Each division in the formula with its denominator's value, to explain a missing value."""
     out: list[tuple[Node, Value]] = []
 
     def go(n: Node) -> None:
         if isinstance(n, BinOp):
             if n.op == "/":
-                out.append((n.right, evaluate(n.right, lookup, **kw)))  # type: ignore[arg-type]
+                out.append((n.right, evaluate(n.right, lookup, **kw)))
             go(n.left)
             go(n.right)
         elif isinstance(n, Neg):

@@ -18,30 +18,33 @@ WORSENING = "worsening"
 STEADY = "steady"
 
 
-def _missing(x: float | None) -> bool:
-    return x is None or (isinstance(x, float) and math.isnan(x))
+def _known(x: float | None) -> float | None:
+    """The value, or None when it is missing (None or NaN)."""
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
 
 
 def status(value: float | None, target: float | None, direction: str, tolerance: float) -> str | None:
-    if direction == "info" or _missing(value) or _missing(target):
+    v, tg = _known(value), _known(target)
+    if direction == "info" or v is None or tg is None:
         return None
-    band = abs(target) * tolerance  # type: ignore[arg-type]
+    band = abs(tg) * tolerance
     if direction == "higher":
-        gap = target - value  # type: ignore[operator]
+        gap = tg - v
     elif direction == "lower":
-        gap = value - target  # type: ignore[operator]
+        gap = v - tg
     else:
-        dist = abs(value - target)  # type: ignore[operator]
+        dist = abs(v - tg)
         return ON_TRACK if dist <= band else AT_RISK if dist <= 2 * band else OFF_TRACK
     return ON_TRACK if gap <= 0 else AT_RISK if gap <= band else OFF_TRACK
 
 
 def trend(value: float | None, previous: float | None, direction: str, tolerance: float = 0.01) -> str | None:
     """Improving / worsening / steady against the previous period, for KPIs without a target."""
-    if direction in ("info", "target") or _missing(value) or _missing(previous):
+    v, prev = _known(value), _known(previous)
+    if direction in ("info", "target") or v is None or prev is None:
         return None
-    change = value - previous  # type: ignore[operator]
-    if abs(change) <= abs(previous) * tolerance:  # type: ignore[arg-type]
+    change = v - prev
+    if abs(change) <= abs(prev) * tolerance:
         return STEADY
     better = change > 0 if direction == "higher" else change < 0
     return IMPROVING if better else WORSENING

@@ -113,50 +113,59 @@ def target_table(
         value = pd.to_numeric(row["target"], errors="coerce")
         if pd.isna(value):
             continue
-        text = str(row["period"])
-        if text not in parsed:
-            try:
-                parsed[text] = parse_period(text, fiscal_year_start)
-            except Exception:
-                parsed[text] = None
-        tp = parsed[text]
+        tp = _target_period(row, idx, parsed, fiscal_year_start, problems)
         if tp is None:
-            problems.add(Problem(f"targets period {row['period']!r} is not a month, quarter or year; row ignored",
-                                 table="targets", cell=f"row {idx}", column="period"))
             continue
         dim = _clean(row.get("dimension")) if "dimension" in raw.columns else ""
         member = _clean(row.get("member")) if "member" in raw.columns else ""
         if not dim or not member:
             dim = member = ""
-        key = (kid, dim, member)
-        tgrain = grain_of(tp)
-        rule = rules[kid]
-        if _RANK[tgrain] >= _RANK[grain]:
-            t_start, t_end, total_days = tp.start_time, tp.end_time, days_in(tp)
-            for p, p_start, p_end, p_days in bounds:
-                if not (t_start <= p_start and p_end <= t_end):
-                    continue
-                share = value * p_days / total_days if rule == "sum" and tgrain != grain else value
-                cells.setdefault(key, {}).setdefault(p, []).append((float(share), tp))
-        else:
-            p = tp.end_time.to_period(f)
-            if p in periods:
-                cells.setdefault(key, {}).setdefault(p, []).append((float(value), tp))
+        placed = _place(float(value), tp, rules[kid], grain, f, bounds, periods)
+        for p, share in placed:
+            cells.setdefault((kid, dim, member), {}).setdefault(p, []).append((share, tp))
     out: dict[tuple[str, str, str], dict[pd.Period, float]] = {}
     for key, by_period in cells.items():
         rule = rules[key[0]]
-        row_out: dict[pd.Period, float] = {}
-        for p, parts in by_period.items():
-            value = _combine(p, parts, rule, grain)
-            if value is not None:
-                row_out[p] = value
-        out[key] = row_out
+        combined = {p: _combine(p, parts, rule, grain) for p, parts in by_period.items()}
+        out[key] = {p: v for p, v in combined.items() if v is not None}
     if not out:
         return empty_table(periods)
     frame = pd.DataFrame.from_dict(out, orient="index")
     frame = frame.reindex(columns=pd.PeriodIndex(periods)).astype("float64")
     frame.index = pd.MultiIndex.from_tuples(frame.index, names=INDEX)
     return frame
+
+
+def _target_period(row: pd.Series, idx: object, parsed: dict[str, pd.Period | None], fiscal_year_start: int,
+                   problems: ProblemLog) -> pd.Period | None:
+    """The period a targets row is for (each text parsed once, in `parsed`); None, reported, when
+    it is not a month, quarter or year."""
+    text = str(row["period"])
+    if text not in parsed:
+        try:
+            parsed[text] = parse_period(text, fiscal_year_start)
+        except Exception:
+            parsed[text] = None
+    tp = parsed[text]
+    if tp is None:
+        problems.add(Problem(f"targets period {row['period']!r} is not a month, quarter or year; row ignored",
+                             table="targets", cell=f"row {idx}", column="period"))
+    return tp
+
+
+def _place(value: float, tp: pd.Period, rule: str, grain: Grain, f: str,
+           bounds: list[tuple[pd.Period, pd.Timestamp, pd.Timestamp, int]],
+           periods: list[pd.Period]) -> list[tuple[pd.Period, float]]:
+    """The report periods a target for period `tp` applies to, with its share of each: a longer
+    target covers every report period inside it (a flow KPI's split by days), a shorter one
+    counts in the report period it ends in."""
+    tgrain = grain_of(tp)
+    if _RANK[tgrain] >= _RANK[grain]:
+        t_start, t_end, total_days = tp.start_time, tp.end_time, days_in(tp)
+        return [(p, float(value * p_days / total_days if rule == "sum" and tgrain != grain else value))
+                for p, p_start, p_end, p_days in bounds if t_start <= p_start and p_end <= t_end]
+    p = tp.end_time.to_period(f)
+    return [(p, float(value))] if p in periods else []
 
 
 def _combine(p: pd.Period, parts: list[tuple[float, pd.Period]], rule: str, grain: Grain) -> float | None:

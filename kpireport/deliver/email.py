@@ -149,55 +149,67 @@ def send(msg: EmailMessage, settings: EmailSettings, ssl_context: ssl.SSLContext
         raise DeliveryError(f"refusing to send the SMTP password unencrypted to {settings.host}.",
                             "Use security: starttls (port 587) or ssl (port 465).")
     context = ssl_context or ssl.create_default_context()
-    where = f"{settings.host}:{settings.port}"
     try:
-        if settings.security == "ssl":
-            smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=timeout, context=context)
-        else:
-            smtp = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
-        with smtp:
-            smtp.ehlo()
-            if settings.security == "starttls":
-                smtp.starttls(context=context)
-                smtp.ehlo()
-            if user:
-                smtp.login(user, password)
-            refused = smtp.send_message(msg, from_addr=sender, to_addrs=recipients)
-    except smtplib.SMTPNotSupportedError:
-        raise DeliveryError(f"the SMTP server {where} does not offer STARTTLS.",
-                            "Use security: ssl with port 465, or ask IT which port offers STARTTLS.") from None
-    except smtplib.SMTPAuthenticationError as exc:
-        raise DeliveryError(f"the SMTP server {where} rejected the login ({exc.smtp_code}).",
-                            f"Check {USER_ENV} and {PASSWORD_ENV}; some servers need an app password.") from None
-    except smtplib.SMTPRecipientsRefused as exc:
-        bad = ", ".join(sorted(exc.recipients))
-        raise DeliveryError(f"the SMTP server {where} refused every recipient: {bad}.",
-                            "Check the addresses under email.recipients.") from None
-    except smtplib.SMTPSenderRefused as exc:
-        raise DeliveryError(f"the SMTP server {where} refused the sender {exc.sender} ({exc.smtp_code}).",
-                            "Use a sender address the SMTP account may send as.") from None
-    except ssl.SSLCertVerificationError as exc:
-        raise DeliveryError(f"the certificate of {where} could not be verified: {exc.verify_message}.",
-                            "Check email.host is the server's real name; if IT uses its own CA, install it "
-                            "in the system trust store.") from None
-    except ssl.SSLError as exc:
-        raise DeliveryError(f"TLS with {where} failed: {exc.reason or exc}.",
-                            "Check email.security matches the port: starttls for 587, ssl for 465.") from None
-    except socket.gaierror:
-        raise DeliveryError(f"the SMTP server name {settings.host!r} could not be found.",
-                            "Check email.host for a typo.") from None
-    except TimeoutError:
-        raise DeliveryError(f"the SMTP server {where} did not answer in time.",
-                            "Check email.host and email.port, and that a firewall allows the connection.") from None
-    except ConnectionError as exc:
-        raise DeliveryError(f"could not connect to the SMTP server {where}: {exc.strerror or exc}.",
-                            "Check email.host and email.port, and that the server is reachable.") from None
-    except smtplib.SMTPException as exc:
-        raise DeliveryError(f"the SMTP server {where} failed: {exc}.", "Try again; if it persists, ask IT.") from None
-    except OSError as exc:
-        raise DeliveryError(f"could not talk to the SMTP server {where}: {exc.strerror or exc}.",
-                            "Check the network connection and email.host / email.port.") from None
+        refused = _transmit(msg, settings, sender, recipients, context, timeout, user, password)
+    except OSError as exc:  # every smtplib, ssl and socket error is one
+        raise _delivery_error(exc, settings) from None
     if refused:
         bad = ", ".join(sorted(refused))
         raise DeliveryError(f"the report was sent, but the SMTP server refused: {bad}.",
                             "Check those addresses under email.recipients.")
+
+
+def _transmit(msg: EmailMessage, settings: EmailSettings, sender: str, recipients: list[str],
+              context: ssl.SSLContext, timeout: float, user: str, password: str) -> dict[str, tuple[int, bytes]]:
+    """The SMTP conversation: connect (TLS from the start, or upgraded with STARTTLS), log in when
+    a user is set, send; returns the recipients the server refused."""
+    if settings.security == "ssl":
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(settings.host, settings.port, timeout=timeout, context=context)
+    else:
+        smtp = smtplib.SMTP(settings.host, settings.port, timeout=timeout)
+    with smtp:
+        smtp.ehlo()
+        if settings.security == "starttls":
+            smtp.starttls(context=context)
+            smtp.ehlo()
+        if user:
+            smtp.login(user, password)
+        return smtp.send_message(msg, from_addr=sender, to_addrs=recipients)
+
+
+def _delivery_error(exc: OSError, settings: EmailSettings) -> DeliveryError:
+    """A failure to send as one line saying what went wrong, with what to check."""
+    where = f"{settings.host}:{settings.port}"
+    if isinstance(exc, smtplib.SMTPNotSupportedError):
+        return DeliveryError(f"the SMTP server {where} does not offer STARTTLS.",
+                             "Use security: ssl with port 465, or ask IT which port offers STARTTLS.")
+    if isinstance(exc, smtplib.SMTPAuthenticationError):
+        return DeliveryError(f"the SMTP server {where} rejected the login ({exc.smtp_code}).",
+                             f"Check {USER_ENV} and {PASSWORD_ENV}; some servers need an app password.")
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        bad = ", ".join(sorted(exc.recipients))
+        return DeliveryError(f"the SMTP server {where} refused every recipient: {bad}.",
+                             "Check the addresses under email.recipients.")
+    if isinstance(exc, smtplib.SMTPSenderRefused):
+        return DeliveryError(f"the SMTP server {where} refused the sender {exc.sender} ({exc.smtp_code}).",
+                             "Use a sender address the SMTP account may send as.")
+    if isinstance(exc, ssl.SSLCertVerificationError):
+        return DeliveryError(f"the certificate of {where} could not be verified: {exc.verify_message}.",
+                             "Check email.host is the server's real name; if IT uses its own CA, install it "
+                             "in the system trust store.")
+    if isinstance(exc, ssl.SSLError):
+        return DeliveryError(f"TLS with {where} failed: {exc.reason or exc}.",
+                             "Check email.security matches the port: starttls for 587, ssl for 465.")
+    if isinstance(exc, socket.gaierror):
+        return DeliveryError(f"the SMTP server name {settings.host!r} could not be found.",
+                             "Check email.host for a typo.")
+    if isinstance(exc, TimeoutError):
+        return DeliveryError(f"the SMTP server {where} did not answer in time.",
+                             "Check email.host and email.port, and that a firewall allows the connection.")
+    if isinstance(exc, ConnectionError):
+        return DeliveryError(f"could not connect to the SMTP server {where}: {exc.strerror or exc}.",
+                             "Check email.host and email.port, and that the server is reachable.")
+    if isinstance(exc, smtplib.SMTPException):
+        return DeliveryError(f"the SMTP server {where} failed: {exc}.", "Try again; if it persists, ask IT.")
+    return DeliveryError(f"could not talk to the SMTP server {where}: {exc.strerror or exc}.",
+                         "Check the network connection and email.host / email.port.")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ..problems import Problem, ProblemLog, Severity
+from ..problems import Problem, ProblemLog, Severity, Where
 from ..schema import TableSpec
 from .normalize import TURKISH_ASCII, normalize_header
 
@@ -35,7 +35,7 @@ def safe_name(header: str) -> str:
 
 
 def extra_columns(spec: TableSpec, headers: dict[int, str], used: set[int], skipped: set[int],
-                  problems: ProblemLog, where: dict) -> dict[str, int]:
+                  problems: ProblemLog, where: Where) -> dict[str, int]:
     """{safe name: column index} for the headers not used and not `skipped` (logged as ignored)."""
     counts: dict[str, int] = {}
     for text in headers.values():

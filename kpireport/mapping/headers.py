@@ -201,3 +201,36 @@ def best_for_table(headers: list[Header], index: Index, spec: TableSpec) -> Matc
         if best_key is None or key > best_key:
             best, best_key = m, key
     return best
+
+
+def choose_table(matches: dict[str, Match], forced: str | None, hits: dict[str, int],
+            by: str) -> tuple[Match | None, str, str]:
+    """The table for the sheet: (match, how it was recognised, a note or '')."""
+    if forced is not None:
+        m = matches.get(forced)
+        return m, "config", ""
+
+    def rank(m: Match) -> tuple[int, int, int, int, int]:
+        return (int(m.complete), hits.get(m.table, 0), -m.header.row, len(m.columns), m.required)
+
+    named = [m for t, m in matches.items() if t in hits]
+    if named and by in ("file name", "title") and not any(m.complete for m in named):
+        named = []  # a workbook's name or a title says little about a sheet that does not fit: judge by headers
+    if named:
+        best = max(named, key=rank)
+        if best.complete:
+            return best, by, ""
+        others = [m for m in matches.values() if m.complete and len(m.columns) >= 2 and m.table not in hits]
+        if others:
+            alt = max(others, key=lambda m: (len(m.columns), m.required))
+            if len(alt.columns) > len(best.columns):
+                return alt, "headers", (f"the {by} suggests table {best.table!r}, but the headers fit "
+                                        f"{alt.table!r}; read as {alt.table!r}")
+        return best, by, ""
+    complete = [m for m in matches.values() if m.complete and len(m.columns) >= 2]
+    if complete:  # the topmost table (more may follow below), then the one that explains most headers
+        return max(complete, key=lambda m: (-m.header.row, len(m.columns), m.required)), "headers", ""
+    strong = [m for m in matches.values() if m.required >= 1 and len(m.columns) >= 3]
+    if strong:
+        return max(strong, key=lambda m: m.score), "headers", ""
+    return None, "", ""

@@ -14,13 +14,16 @@ when its header (or the merged group title above it) says "Target" / "Hedef"; a 
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..errors import CatalogError
-from ..parsing import parse_month
+from ..parsing import month_number, parse_month
 from ..resources import data_file
 from ..yamlfile import parse_yaml
 from .normalize import normalize_header
@@ -115,8 +118,6 @@ class KpiResolver:
         return self.index.get(key) or self.cores.get(_core(key))
 
     def suggest(self, name: str) -> str | None:
-        import difflib
-
         best = difflib.get_close_matches(normalize_header(name), list(self.index), n=1, cutoff=0.75)
         return self.index[best[0]] if best else None
 
@@ -139,9 +140,6 @@ def year_hint(sheet: RawSheet, start: int, header_row: int) -> int | None:
 
 def month_start_or_end(value: object) -> bool:
     """A date heading a month column is the month's first or last day (a data row's dates are not)."""
-    import calendar
-    import datetime as dt
-
     if not isinstance(value, dt.date):
         return False
     return value.day == 1 or value.day == calendar.monthrange(value.year, value.month)[1]
@@ -177,18 +175,18 @@ def month_header(cell: object, year: int | None, words: KpiSheetWords) -> tuple[
     return (kind, month) if month else None
 
 
-def detect_layout(sheet: RawSheet, start: int, search_rows: int, resolve: KpiResolver | None,
-                  filled: dict[tuple[int, int], object], names_hit: bool, targets_hit: bool,
-                  ) -> tuple[int, KpiLayout] | None:
-    """The header row and layout of a monthly KPI sheet starting at `start`, or None."""
-    words = kpi_sheet_words()
-    rows = sheet.row_slice(0, start + search_rows + 301)  # the header search and the 300 rows under it
-    best: tuple[int, int, dict[int, tuple[str, str]]] | None = None
+Months = dict[int, tuple[str, str]]  # column -> (value | target | plain, month) of a month header
+
+
+def _month_header_row(sheet: RawSheet, rows: list[list[object]], start: int, search_rows: int,
+                      filled: dict[tuple[int, int], object], words: KpiSheetWords) -> tuple[int, Months] | None:
+    """The row with the most month headers (two at least) among the rows searched, and its months."""
+    best: tuple[int, int, Months] | None = None
     for i in range(start, min(len(rows), start + search_rows)):
         if any(isinstance(c, int | float) and not isinstance(c, bool) for c in rows[i]):
             continue  # a data row, not a header
         year = year_hint(sheet, start, i)
-        found: dict[int, tuple[str, str]] = {}
+        found: Months = {}
         for j, cell in enumerate(rows[i]):
             cell = filled.get((i, j), cell)
             hit = month_header(cell, year, words)
@@ -196,19 +194,13 @@ def detect_layout(sheet: RawSheet, start: int, search_rows: int, resolve: KpiRes
                 found[j] = hit
         if len(found) >= 2 and (best is None or len(found) > best[0]):
             best = (len(found), i, found)
-    if best is None:
-        return None
-    _, header, found = best
-    if resolve is None:
-        return None
-    # group titles above the month columns ("Actual" / "Target" merged over the months)
-    if header > start:
-        for j in list(found):
-            top = filled.get((header - 1, j), rows[header - 1][j] if j < len(rows[header - 1]) else None)
-            if isinstance(top, str):
-                top_words = set(normalize_header(top).split())
-                if top_words & words.target_words:
-                    found[j] = ("target", found[j][1])
+    return None if best is None else (best[1], best[2])
+
+
+def _kpi_column(rows: list[list[object]], header: int, found: Months, resolve: KpiResolver,
+                words: KpiSheetWords) -> tuple[int | None, int]:
+    """(the column left of the months holding the most KPI names in the 300 rows below the header,
+    how many it holds); else one headed like a KPI column ("KPI", "Gösterge"), with 0."""
     first_month = min(found)
     body = rows[header + 1:header + 301]
     best_col, best_hits = None, 0
@@ -218,12 +210,34 @@ def detect_layout(sheet: RawSheet, start: int, search_rows: int, resolve: KpiRes
         hits = sum(1 for r in body if j < len(r) and resolve(r[j]) is not None)
         if hits > best_hits:
             best_col, best_hits = j, hits
-    header_cells = rows[header]
     if best_col is None:
+        header_cells = rows[header]
         for j in range(first_month):
             if isinstance(header_cells[j], str) and normalize_header(header_cells[j]) in words.kpi_headers:
-                best_col = j
-                break
+                return j, best_hits
+    return best_col, best_hits
+
+
+def detect_layout(sheet: RawSheet, start: int, search_rows: int, resolve: KpiResolver | None,
+                  filled: dict[tuple[int, int], object], names_hit: bool, targets_hit: bool,
+                  ) -> tuple[int, KpiLayout] | None:
+    """The header row and layout of a monthly KPI sheet starting at `start`, or None."""
+    words = kpi_sheet_words()
+    rows = sheet.row_slice(0, start + search_rows + 301)  # the header search and the 300 rows under it
+    best = _month_header_row(sheet, rows, start, search_rows, filled, words)
+    if best is None or resolve is None:
+        return None
+    header, found = best
+    # group titles above the month columns ("Actual" / "Target" merged over the months)
+    if header > start:
+        for j in list(found):
+            top = filled.get((header - 1, j), rows[header - 1][j] if j < len(rows[header - 1]) else None)
+            if isinstance(top, str):
+                top_words = set(normalize_header(top).split())
+                if top_words & words.target_words:
+                    found[j] = ("target", found[j][1])
+    best_col, best_hits = _kpi_column(rows, header, found, resolve, words)
+    header_cells = rows[header]
     if best_col is None or (best_hits < 2 and not names_hit and not targets_hit):
         return None
     # a sheet named for targets ("Targets", "KPI Targets", "Hedefler") whose month headers do not say
@@ -247,3 +261,23 @@ def detect_layout(sheet: RawSheet, start: int, search_rows: int, resolve: KpiRes
         else:
             layout.ignored.append(cell.strip())
     return header, layout
+
+
+def has_month_row(sheet: RawSheet, start: int, stop: int) -> bool:
+    """Cheap pre-check for the KPI sheet: some row of the first ones has 2+ month-like headers."""
+    words = kpi_sheet_words()
+
+    def month_like(c: object) -> bool:
+        if c is None or c == "":
+            return False
+        if not isinstance(c, str):
+            return month_start_or_end(c)
+        # "Oca 2026", "Target Jan-26", or a bare month name ("Ocak", "Hedef Ocak") when the year is elsewhere
+        return month_header(c, None, words) is not None or month_number(c.split()[-1]) is not None
+
+    for row in sheet.row_slice(start, stop):
+        if any(isinstance(c, int | float) and not isinstance(c, bool) for c in row):
+            continue
+        if sum(1 for c in row if month_like(c)) >= 2:
+            return True
+    return False

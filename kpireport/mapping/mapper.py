@@ -16,14 +16,13 @@ closest, by name and by the values below them.
 from __future__ import annotations
 
 import difflib
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..parsing import month_number, parse_date_text, parse_number
-from ..problems import Problem, ProblemLog, Severity
+from ..catalog import default_catalog
+from ..problems import Problem, ProblemLog, Severity, Where
 from ..read import RawSheet
 from ..read.sheet import is_blank
 from ..schema import Schema, TableSpec, default_schema
@@ -31,16 +30,17 @@ from .extras import extra_columns
 from .headers import (
     ALTERNATIVES,
     IGNORE_WORDS,
-    Header,
     Match,
     best_for_table,
     candidates,
+    choose_table,
     filled_merges,
     match_header,
     name_hits,
     sheet_name_keys,
     synonym_index,
 )
+from .hints import missing_hint, report_headers
 from .ignored import report_ignored_columns
 from .kpisheet import (
     KPI_SHEET,
@@ -48,11 +48,10 @@ from .kpisheet import (
     KpiLayout,
     KpiResolver,
     detect_layout,
-    kpi_sheet_words,
-    month_header,
-    month_start_or_end,
+    has_month_row,
 )
-from .normalize import cell_ref, column_letter, normalize_header
+from .normalize import cell_ref, normalize_header
+from .units import unit_scales
 
 if TYPE_CHECKING:
     from ..catalog import Catalog
@@ -103,46 +102,6 @@ class MappedSheet:
     extras: dict[str, int] = field(default_factory=dict)  # extra column's safe name -> 0-based index (extras.py)
 
 
-# --- units in headers ----------------------------------------------------------------------------
-
-# Unit words in English, Turkish, Slovenian (sekundah, ure, dni, let ...) and Persian (ثانیه, ساعت ...).
-_UNITS_SECONDS = (
-    (re.compile(r"\b(?:ms|msec|millisecond|milliseconds)\b"), 0.001, "milliseconds"),
-    (re.compile(r"\b(?:s|sec|secs|second|seconds|sn|saniye|sekunda|sekunde|sekund|sekundah|ثانیه)\b"), 1.0,
-     "seconds"),
-    (re.compile(r"\b(?:m|min|mins|minute|minutes|dk|dak|dakika|minuta|minut|minutah|دقیقه)\b"), 60.0, "minutes"),
-    (re.compile(r"\b(?:h|hr|hrs|hour|hours|sa|saat|ura|ure|ur|urah|ساعت)\b"), 3600.0, "hours"),
-    (re.compile(r"\b(?:d|day|days|gun|dan|dni|dnevi|dneh|روز)\b"), 86400.0, "days"),
-)
-_UNITS_YEARS = ((re.compile(r"\b(?:month|months|mo|ay|mesec|meseci|mesecih|mesecev|ماه)\b"), 1 / 12, "months"),
-                (re.compile(r"\b(?:year|years|yr|yrs|yil|leto|leta|let|letih|سال)\b"), 1.0, "years"))
-
-
-def duration_base(column: str) -> float | None:
-    """Seconds per unit of a canonical duration column: *_seconds 1, *_hours / hours 3600."""
-    if column.endswith("_seconds"):
-        return 1.0
-    if column.endswith("_hours") or column == "hours":
-        return 3600.0
-    return None
-
-
-def _unit_scale(column: str, header: str) -> tuple[float, str | None]:
-    """Factor from the header's unit to the column's unit, and the unit found (None: none given)."""
-    words = normalize_header(header.replace("(", " ").replace(")", " ").replace("[", " ").replace("]", " "))
-    base = duration_base(column)
-    if base is not None:
-        for pattern, seconds, name in _UNITS_SECONDS:
-            if pattern.search(words):
-                return seconds / base, name
-        return 1.0, None
-    if column == "contract_years":
-        for pattern, years, name in _UNITS_YEARS:
-            if pattern.search(words):
-                return years, name
-    return 1.0, None
-
-
 # --- blocks: several tables on one sheet ----------------------------------------------------------
 
 def _is_empty(v: object) -> bool:
@@ -181,8 +140,6 @@ class _Context:
     def resolver(self) -> KpiResolver:
         if self._resolver is None:
             if self._catalog is None:
-                from ..catalog import default_catalog
-
                 self._catalog = default_catalog()
             self._resolver = KpiResolver(self._catalog)
         return self._resolver
@@ -197,7 +154,7 @@ def map_sheet(sheet: RawSheet, schema: Schema, overrides: MappingOverrides, prob
 
 def map_sheet_blocks(sheet: RawSheet, ctx: _Context) -> list[MappedSheet]:
     forced = ctx.overrides.table_for(sheet)
-    where = {"file": sheet.file, "sheet": sheet.sheet}
+    where: Where = {"file": sheet.file, "sheet": sheet.sheet}
     problems = ctx.problems
     if forced is not None and forced.strip().casefold() in IGNORE_WORDS - {""}:
         problems.add(Problem("ignored: the config marks it 'ignore' (mapping: sheets)", severity=Severity.INFO,
@@ -232,38 +189,28 @@ def map_sheet_blocks(sheet: RawSheet, ctx: _Context) -> list[MappedSheet]:
 
 def _map_block(sheet: RawSheet, start: int, forced: str | None, ctx: _Context,
                first: bool) -> tuple[MappedSheet | None, int | None]:
-    where = {"file": sheet.file, "sheet": sheet.sheet}
+    """The table whose header is among the rows from `start`, and where the search for the next
+    table on the sheet starts (None: no further table)."""
+    where: Where = {"file": sheet.file, "sheet": sheet.sheet}
     problems = ctx.problems
     stop = min(sheet.n_rows, start + HEADER_SEARCH_ROWS)
-    sheet_hits = name_hits(sheet.sheet, ctx.name_keys)
-    file_hits = name_hits(sheet.file.rsplit(".", 1)[0], ctx.name_keys)
-    title_hits = name_hits(" | ".join(_titles(sheet, start, min(stop, start + 5))), ctx.name_keys)
-    order = [(sheet_hits, "sheet name"), (title_hits, "title"), (file_hits, "file name")]
-    if not first:  # a table further down the sheet: its own title says more than the sheet's name
-        order = [(title_hits, "title"), (sheet_hits, "sheet name"), (file_hits, "file name")]
-    hits, by = next(((h, b) for h, b in order if h), ({}, "file name"))
-    if first and (forced == KPI_SHEET or forced is None) and _has_month_row(sheet, start, stop):
-        filled = filled_merges(sheet, start, stop)
-        found = detect_layout(sheet, start, HEADER_SEARCH_ROWS, ctx.resolver, filled,
-                              names_hit=forced == KPI_SHEET or KPI_SHEET in hits, targets_hit="targets" in hits)
-        if found is not None:
-            header, layout = found
-            headers = {j: str(c).strip() for j, c in enumerate(sheet.row(header)) if not _is_empty(c)}
-            mapped = MappedSheet(sheet, KPI_SHEET, header, {}, headers, layout.ignored, kpi_layout=layout,
-                                 recognised_by="config" if forced else (by if KPI_SHEET in hits else "layout"))
-            return mapped, None
+    hits, by = _name_hits(sheet, start, stop, ctx, first)
+    if first and (forced == KPI_SHEET or forced is None) and has_month_row(sheet, start, stop):
+        kpi_sheet = _kpi_sheet(sheet, start, stop, forced, ctx, hits, by)
+        if kpi_sheet is not None:
+            return kpi_sheet, None
     if first and forced == KPI_SHEET:
         problems.add(Problem("the config maps this sheet to the KPI sheet, but no row of month headers "
                              "(2026-01, Oca 2026, Jan-26, ...) with KPI names below was found",
                              severity=Severity.ERROR, **where))
         return None, None
-    headers = candidates(sheet, start, stop)
+    found = candidates(sheet, start, stop)
     matches: dict[str, Match] = {}
     for tname, spec in ctx.schema.tables.items():
-        m = best_for_table(headers, ctx.indexes[tname], spec)
+        m = best_for_table(found, ctx.indexes[tname], spec)
         if m is not None:
             matches[tname] = m
-    chosen, how, note = _choose(matches, forced, hits, by)
+    chosen, how, note = choose_table(matches, forced, hits, by)
     if chosen is None:
         if first:
             problems.add(Problem("sheet not recognised as any input table; ignored. Name the sheet after its table "
@@ -271,25 +218,67 @@ def _map_block(sheet: RawSheet, start: int, forced: str | None, ctx: _Context,
         return None, None
     spec = ctx.schema.tables[chosen.table]
     if note:
-        problems.add(Problem(note, severity=Severity.INFO, table=chosen.table, **where))
-    header = chosen.header
+        problems.add(Problem(note, severity=Severity.INFO, file=sheet.file, sheet=sheet.sheet, table=chosen.table))
     if not chosen.complete:
-        missing = [r for r in spec.required if r not in chosen.columns
-                   and not any(set(alt) <= set(chosen.columns) for alt in ALTERNATIVES.get((spec.name, r), ()))]
-        hint = _did_you_mean(missing, header, chosen.columns, sheet, spec)
-        severity = Severity.ERROR if how != "headers" else Severity.WARNING
-        problems.add(Problem(
-            f"recognised as table {spec.name!r} (by {how}) but required column(s) {', '.join(missing)} not found in "
-            f"the header row {header.row + 1}{hint}; sheet ignored", severity=severity, table=spec.name,
-            cell=cell_ref(header.row, min(header.texts) if header.texts else 0), **where))
+        _report_incomplete(sheet, spec, chosen, how, problems)
         return None, None
+    return _mapped_table(sheet, spec, chosen, how, ctx)
+
+
+def _name_hits(sheet: RawSheet, start: int, stop: int, ctx: _Context, first: bool) -> tuple[dict[str, int], str]:
+    """The tables the sheet's name, the titles above the block or the file's name suggest, and
+    which of them spoke (the first that names any table)."""
+    sheet_hits = name_hits(sheet.sheet, ctx.name_keys)
+    file_hits = name_hits(sheet.file.rsplit(".", 1)[0], ctx.name_keys)
+    title_hits = name_hits(" | ".join(_titles(sheet, start, min(stop, start + 5))), ctx.name_keys)
+    order = [(sheet_hits, "sheet name"), (title_hits, "title"), (file_hits, "file name")]
+    if not first:  # a table further down the sheet: its own title says more than the sheet's name
+        order = [(title_hits, "title"), (sheet_hits, "sheet name"), (file_hits, "file name")]
+    return next(((h, b) for h, b in order if h), ({}, "file name"))
+
+
+def _kpi_sheet(sheet: RawSheet, start: int, stop: int, forced: str | None, ctx: _Context, hits: dict[str, int],
+               by: str) -> MappedSheet | None:
+    """The sheet as the monthly KPI sheet, when a layout of month headers over KPI names is found."""
+    filled = filled_merges(sheet, start, stop)
+    found = detect_layout(sheet, start, HEADER_SEARCH_ROWS, ctx.resolver, filled,
+                          names_hit=forced == KPI_SHEET or KPI_SHEET in hits, targets_hit="targets" in hits)
+    if found is None:
+        return None
+    header, layout = found
+    headers = {j: str(c).strip() for j, c in enumerate(sheet.row(header)) if not _is_empty(c)}
+    return MappedSheet(sheet, KPI_SHEET, header, {}, headers, layout.ignored, kpi_layout=layout,
+                       recognised_by="config" if forced else (by if KPI_SHEET in hits else "layout"))
+
+
+def _report_incomplete(sheet: RawSheet, spec: TableSpec, chosen: Match, how: str, problems: ProblemLog) -> None:
+    """A table recognised without all its required columns: an error (a warning when only its
+    headers suggested it), naming the missing columns and the closest headers."""
+    header = chosen.header
+    missing = [r for r in spec.required if r not in chosen.columns
+               and not any(set(alt) <= set(chosen.columns) for alt in ALTERNATIVES.get((spec.name, r), ()))]
+    hint = missing_hint(missing, header, chosen.columns, sheet, spec)
+    severity = Severity.ERROR if how != "headers" else Severity.WARNING
+    problems.add(Problem(
+        f"recognised as table {spec.name!r} (by {how}) but required column(s) {', '.join(missing)} not found in "
+        f"the header row {header.row + 1}{hint}; sheet ignored", severity=severity, table=spec.name,
+        cell=cell_ref(header.row, min(header.texts) if header.texts else 0), file=sheet.file, sheet=sheet.sheet))
+
+
+def _mapped_table(sheet: RawSheet, spec: TableSpec, chosen: Match, how: str,
+                  ctx: _Context) -> tuple[MappedSheet, int | None]:
+    """The chosen table mapped: its columns, unit conversions, extra and ignored columns reported;
+    with where the next table's search starts when another follows a blank row."""
+    problems = ctx.problems
+    header = chosen.header
     texts = header.texts
     used = set(chosen.columns.values())
     ignored = [t for j, t in sorted(texts.items()) if j not in used]
     mapped = MappedSheet(sheet, spec.name, header.row, dict(chosen.columns), dict(texts), ignored,
                          header_rows=2 if header.double else 1, recognised_by=how)
-    _report_headers(mapped, chosen, problems)
-    _units(mapped, problems)
+    where: Where = {"file": sheet.file, "sheet": sheet.sheet, "table": spec.name}
+    report_headers(mapped.headers, mapped.columns, mapped.header_row, chosen.shadowed, where, problems)
+    mapped.scales.update(unit_scales(mapped.columns, mapped.headers, where, problems))
     nxt = _next_block(sheet, mapped, ctx)
     if nxt is not None:
         mapped.end_row = nxt[0]
@@ -299,13 +288,10 @@ def _map_block(sheet: RawSheet, start: int, forced: str | None, ctx: _Context,
     skipped = {j for j, t in texts.items() if t in plain} | {other for _, _, other in chosen.shadowed}
     ignore = ctx.indexes[spec.name].ignore
     skipped |= set(sheet.hidden_cols) | {j for j, t in texts.items() if normalize_header(t) in ignore}
-    mapped.extras = extra_columns(spec, texts, used, skipped, problems,
-                                  {"file": sheet.file, "sheet": sheet.sheet, "table": spec.name})
+    mapped.extras = extra_columns(spec, texts, used, skipped, problems, where)
     kept = {texts[j] for j in mapped.extras.values()}
     mapped.ignored = [t for t in mapped.ignored if t not in plain and t not in kept] + marked
     return mapped, (nxt[1] if nxt is not None else None)
-
-
 def _titles(sheet: RawSheet, start: int, stop: int) -> list[str]:
     """Rows holding a single text: titles above a table ("Expenses", "Sales report 2026")."""
     out = []
@@ -316,109 +302,6 @@ def _titles(sheet: RawSheet, start: int, stop: int) -> list[str]:
         elif len(filled) > 1:
             break
     return out
-
-
-def _has_month_row(sheet: RawSheet, start: int, stop: int) -> bool:
-    """Cheap pre-check for the KPI sheet: some row of the first ones has 2+ month-like headers."""
-    words = kpi_sheet_words()
-
-    def month_like(c: object) -> bool:
-        if _is_empty(c):
-            return False
-        if not isinstance(c, str):
-            return month_start_or_end(c)
-        # "Oca 2026", "Target Jan-26", or a bare month name ("Ocak", "Hedef Ocak") when the year is elsewhere
-        return month_header(c, None, words) is not None or month_number(c.split()[-1]) is not None
-
-    for row in sheet.row_slice(start, stop):
-        if any(isinstance(c, int | float) and not isinstance(c, bool) for c in row):
-            continue
-        if sum(1 for c in row if month_like(c)) >= 2:
-            return True
-    return False
-
-
-def _choose(matches: dict[str, Match], forced: str | None, hits: dict[str, int],
-            by: str) -> tuple[Match | None, str, str]:
-    """The table for the sheet: (match, how it was recognised, a note or '')."""
-    if forced is not None:
-        m = matches.get(forced)
-        return m, "config", ""
-
-    def rank(m: Match) -> tuple[int, int, int, int, int]:
-        return (int(m.complete), hits.get(m.table, 0), -m.header.row, len(m.columns), m.required)
-
-    named = [m for t, m in matches.items() if t in hits]
-    if named and by in ("file name", "title") and not any(m.complete for m in named):
-        named = []  # a workbook's name or a title says little about a sheet that does not fit: judge by headers
-    if named:
-        best = max(named, key=rank)
-        if best.complete:
-            return best, by, ""
-        others = [m for m in matches.values() if m.complete and len(m.columns) >= 2 and m.table not in hits]
-        if others:
-            alt = max(others, key=lambda m: (len(m.columns), m.required))
-            if len(alt.columns) > len(best.columns):
-                return alt, "headers", (f"the {by} suggests table {best.table!r}, but the headers fit "
-                                        f"{alt.table!r}; read as {alt.table!r}")
-        return best, by, ""
-    complete = [m for m in matches.values() if m.complete and len(m.columns) >= 2]
-    if complete:  # the topmost table (more may follow below), then the one that explains most headers
-        return max(complete, key=lambda m: (-m.header.row, len(m.columns), m.required)), "headers", ""
-    strong = [m for m in matches.values() if m.required >= 1 and len(m.columns) >= 3]
-    if strong:
-        return max(strong, key=lambda m: m.score), "headers", ""
-    return None, "", ""
-
-
-def _report_headers(m: MappedSheet, match: Match, problems: ProblemLog) -> None:
-    where = {"file": m.sheet.file, "sheet": m.sheet.sheet, "table": m.table}
-    by_text: dict[str, list[int]] = {}
-    for j, t in m.headers.items():
-        by_text.setdefault(normalize_header(t), []).append(j)
-    used = {j: c for c, j in m.columns.items()}
-    for key, cols in by_text.items():
-        if len(cols) < 2 or not key:
-            continue
-        letters = ", ".join(column_letter(j) for j in cols)
-        in_use = [j for j in cols if j in used]
-        if in_use:
-            j = in_use[0]
-            problems.add(Problem(f"{len(cols)} columns are headed {m.headers[j]!r} ({letters}); column "
-                                 f"{column_letter(j)} is used for {used[j]}, the other(s) ignored",
-                                 severity=Severity.WARNING, cell=cell_ref(m.header_row, j), column=m.headers[j],
-                                 **where))
-        else:
-            problems.add(Problem(f"{len(cols)} columns are headed {m.headers[cols[0]]!r} ({letters}); none is used",
-                                 severity=Severity.INFO, cell=cell_ref(m.header_row, cols[0]),
-                                 column=m.headers[cols[0]], **where))
-    for col, used_j, other in match.shadowed:
-        if normalize_header(m.headers.get(other, "")) == normalize_header(m.headers.get(used_j, "")):
-            continue  # reported above as a duplicate header
-        problems.add(Problem(f"{m.headers.get(other)!r} (column {column_letter(other)}) also matches {col}; "
-                             f"{m.headers.get(used_j)!r} (column {column_letter(used_j)}) is used. Map the other "
-                             "one in the config if it is the right one", severity=Severity.INFO,
-                             cell=cell_ref(m.header_row, other), column=m.headers.get(other, ""), **where))
-
-
-def _units(m: MappedSheet, problems: ProblemLog) -> None:
-    where = {"file": m.sheet.file, "sheet": m.sheet.sheet, "table": m.table}
-    for col, j in m.columns.items():
-        if duration_base(col) is None and col != "contract_years":
-            continue
-        header = m.headers.get(j, col)
-        scale, unit = _unit_scale(col, header)
-        target = "seconds" if col.endswith("_seconds") else "years" if col == "contract_years" else "hours"
-        if unit is None:
-            if normalize_header(header) != normalize_header(col):
-                problems.add(Problem(f"the header {header!r} gives no unit; read as {target} (write the unit in the "
-                                     "header, e.g. 'Wait time (min)', if that is wrong)", severity=Severity.INFO,
-                                     column=header, **where))
-            continue
-        if scale != 1.0:
-            m.scales[col] = scale
-            problems.add(Problem(f"{header!r} is in {unit}: converted to {target} for {col}", severity=Severity.INFO,
-                                 column=header, **where))
 
 
 def _next_block(sheet: RawSheet, m: MappedSheet, ctx: _Context) -> tuple[int, int] | None:
@@ -444,74 +327,6 @@ def _next_block(sheet: RawSheet, m: MappedSheet, ctx: _Context) -> tuple[int, in
                 if mt.complete and len(mt.columns) >= 2:
                     return k, j
     return None
-
-
-def _did_you_mean(missing: list[str], header: Header, columns: dict[str, int], sheet: RawSheet,
-                  spec: TableSpec) -> str:
-    """For each missing column: headers close in name, else headers whose values have the right type."""
-    used = set(columns.values())
-    unused = {j: t for j, t in header.texts.items() if j not in used}
-    hints = []
-    for miss in missing:
-        cspec = spec.column(miss)
-        words = [normalize_header(w) for w in (miss.replace("_", " "), *cspec.synonyms)]
-        scored: list[tuple[float, int]] = []
-        for j, text in unused.items():
-            key = normalize_header(text)
-            ratio = max((difflib.SequenceMatcher(None, key, w).ratio() for w in words), default=0.0)
-            if ratio >= 0.6:
-                scored.append((ratio, j))
-        if scored:
-            scored.sort(reverse=True)
-            names = ", ".join(repr(unused[j]) for _, j in scored[:2])
-            hints.append(f"{miss}: did you mean {names}?")
-            continue
-        typed = [j for j in unused if _looks_like(sheet, header.row, j, cspec.type)]
-        if typed:
-            names = ", ".join(repr(unused[j]) for j in typed[:3])
-            hints.append(f"{miss} ({cspec.type}): columns holding {_type_words(cspec.type)}: {names}")
-    config = ""
-    if missing:
-        config = (f"; to map a header yourself, add to the config: mapping: {{columns: {{{spec.name}: "
-                  f"{{\"Your header\": {missing[0]}}}}}}}")
-    return (" (" + "; ".join(hints) + ")" if hints else "") + config
-
-
-def _type_words(ctype: str) -> str:
-    return {"date": "dates", "money": "amounts", "number": "numbers", "score": "scores"}.get(ctype, "values")
-
-
-def _looks_like(sheet: RawSheet, header_row: int, j: int, ctype: str) -> bool:
-    import datetime as dt
-
-    values = [r[j] for r in sheet.row_slice(header_row + 1, header_row + 41) if j < len(r) and not _is_empty(r[j])]
-    if not values:
-        return False
-    hits = 0
-    for v in values:
-        if ctype == "date":
-            if isinstance(v, dt.date):
-                hits += 1
-            elif isinstance(v, str):
-                try:
-                    parse_date_text(v)
-                    hits += 1
-                except ValueError:
-                    pass
-        elif ctype in ("money", "number", "score"):
-            if isinstance(v, int | float) and not isinstance(v, bool):
-                hits += 1
-            elif isinstance(v, str):
-                for dec in (".", ","):
-                    try:
-                        parse_number(v, dec)
-                        hits += 1
-                        break
-                    except ValueError:
-                        pass
-        else:
-            return False
-    return hits >= 0.8 * len(values)
 
 
 def check_overrides(overrides: MappingOverrides, schema: Schema, problems: ProblemLog) -> None:

@@ -27,6 +27,8 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
 
 from .sheet import RawSheet, SheetBody, unique_categories
 
@@ -51,8 +53,6 @@ def read(name: str, stem: str, data: bytes, delimiter_of: Callable[[str], str], 
     """The CSV `data` as one RawSheet, or None when it must be read the careful way."""
     if len(data) < (MIN_BYTES if min_bytes is None else min_bytes) or not eligible(data):
         return None
-    import pyarrow as pa
-    import pyarrow.csv as pacsv
 
     offset = 3 if data.startswith(codecs.BOM_UTF8) else 0
     sample = data[offset:offset + SAMPLE].decode("utf-8", errors="ignore")

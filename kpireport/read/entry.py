@@ -16,6 +16,7 @@ from __future__ import annotations
 import struct
 import zipfile
 import zlib
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ..problems import ProblemLog
@@ -127,7 +128,6 @@ def _read_all(files: list[Path]):
     if len(files) < 2 or len(large) < 2:
         yield from map(read_path, files)
         return
-    from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(READ_WORKERS, thread_name_prefix="kpireport-read") as pool:
         yield from pool.map(read_path, files)

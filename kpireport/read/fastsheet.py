@@ -30,6 +30,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .sheet import RawSheet, SheetBody, unique_categories
 from .xlsxpkg import NA_LIKE, ROW_NUM, Package, attrs, col_index, inflate
@@ -195,9 +197,6 @@ def read_head(path: Path, zf: zipfile.ZipFile, pkg: Package, part: str, last_col
 
 def _typed(col) -> object:
     """An Arrow column as the array RawSheet keeps (see sheet.py); None for a column with no values."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     kind = col.type
     if pa.types.is_null(kind) or col.null_count == len(col):
         return None
@@ -220,7 +219,7 @@ def _typed(col) -> object:
 def read_body(path: Path, sheet: str, start: int) -> SheetBody | None:
     """Rows from `start` down as typed columns; None when a column mixes types (read cell by cell)."""
     try:
-        import fastexcel
+        import fastexcel  # optional at run time: without it, sheets are read cell by cell
     except ImportError:
         return None
     try:
@@ -251,9 +250,7 @@ def read_body(path: Path, sheet: str, start: int) -> SheetBody | None:
 def column_texts(path: Path, sheet: str, start: int, names: list[str]) -> list[tuple[np.ndarray, list[str]]]:
     """Per column (fastexcel's names), from row `start` down: the positions and texts of the cells
     holding an NA-like text (only those, so little crosses the isolated reader's pipe)."""
-    import fastexcel
-    import pyarrow as pa
-    import pyarrow.compute as pc
+    import fastexcel  # as in read_body: called only where read_body could use it
 
     table = fastexcel.read_excel(str(path)).load_sheet(
         sheet, header_row=None, skip_rows=start, use_columns=names, dtypes=dict.fromkeys(names, "string")).to_arrow()

@@ -31,6 +31,8 @@ What the parent reports when the child fails:
 
 from __future__ import annotations
 
+import gc
+import io
 import json
 import os
 import pickle
@@ -38,6 +40,7 @@ import signal
 import subprocess
 import sys
 import time
+import traceback
 from pathlib import Path
 
 from .. import errors
@@ -211,8 +214,6 @@ def _outcome(path: Path, facts, code: int, out: bytes, err: bytes, memory: int, 
 
 
 def _loads(data: bytes):
-    import gc
-
     enabled = gc.isenabled()
     gc.disable()  # unpickling millions of cells triggers needless collections: 4x slower with gc on
     try:
@@ -239,8 +240,6 @@ class _Unpickler(pickle.Unpickler):
     })
 
     def __init__(self, data: bytes) -> None:
-        import io
-
         super().__init__(io.BytesIO(data))
 
     def find_class(self, module: str, name: str):
@@ -313,10 +312,6 @@ def _set_limits(memory: int, seconds: float) -> None:
 
 
 def _child(argv: list[str]) -> int:
-    import gc
-    import io
-    import traceback
-
     memory, seconds = READ_MEMORY_LIMIT, READ_TIME_LIMIT
     raw = os.environ.get(_LIMITS_ENV, "")
     if ":" in raw:

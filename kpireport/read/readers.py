@@ -21,6 +21,8 @@ import zlib
 from collections import Counter
 from pathlib import Path
 
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
+
 from ..errors import CorruptFileError, InputError, NotAWorkbookError
 from . import csvfast, fastsheet
 from .sheet import RawSheet
@@ -48,8 +50,6 @@ def read_raw(path: Path) -> list[RawSheet]:
 
 
 def _read_workbook(path: Path) -> list[RawSheet]:
-    from python_calamine import SheetVisibleEnum
-
     pkg, fast = _xlsx_parts(path)
     kind = path.suffix.lower().lstrip(".") or "workbook"
     date1904 = pkg is not None and pkg.date1904
@@ -72,8 +72,6 @@ def _read_workbook(path: Path) -> list[RawSheet]:
 
 
 def _open_calamine(path: Path):
-    from python_calamine import CalamineWorkbook
-
     try:
         # from_filelike detects the format from the bytes; from_path trusts the extension.
         with open(path, "rb") as fh:

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+
 LONG_CHARS = 1_024                 # strings at most this long cannot amplify much (1M cells x 1 KB = 1 GB)
 MAX_LONG_STRINGS = 1_000_000       # more long strings than this: every one is kept anyway, in one array
 MAX_SHARED_TEXT_CHARS = 200_000_000  # characters that cells may copy out of long shared strings
@@ -51,8 +53,6 @@ class Lengths:
     def _feed_canonical(self, piece: bytes) -> None:
         """A string's length is bounded by the distance from its `<si` to the next one (or to the
         end of the part): only the openings are found, with whole-array comparisons."""
-        import numpy as np
-
         a = np.frombuffer(piece, np.uint8)
         if a.size < 4:
             return

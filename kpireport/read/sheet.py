@@ -28,6 +28,9 @@ import numpy as np
 import pandas as pd
 
 Column: TypeAlias = np.ndarray | pd.Categorical
+# None as a 0-d object array: compared elementwise with np.equal like None itself, in a form
+# numpy's type stubs accept as a ufunc operand.
+_NONE = np.array(None, dtype=object)
 
 
 def unique_categories(cats: pd.Index) -> pd.CategoricalDtype:
@@ -134,13 +137,15 @@ class RawSheet:
                     self.rows[r][c] = text
             elif r - body.start < body.length:
                 by_col.setdefault(c, []).append((r - body.start, text))
+        if body is None:  # every text went into the rows above
+            return
         for c, items in by_col.items():
-            col = body.columns.get(c)  # type: ignore[union-attr]
-            values = np.full(body.length, None, dtype=object) if col is None else as_objects(col)  # type: ignore[union-attr]
+            col = body.columns.get(c)
+            values = np.full(body.length, None, dtype=object) if col is None else as_objects(col)
             for k, text in items:
                 if values[k] is None or values[k] == "":
                     values[k] = text
-            body.columns[c] = values  # type: ignore[union-attr]
+            body.columns[c] = values
 
     def column(self, j: int, start: int, stop: int | None = None) -> Column:
         """Column `j` over rows start .. stop - 1: typed where the sheet has a typed body."""
@@ -189,7 +194,7 @@ def is_blank(col: Column) -> np.ndarray:
         return np.isnan(col)
     if col.dtype.kind == "M":
         return np.isnat(col)
-    return (col == "") | np.equal(col, None)
+    return (col == "") | np.equal(col, _NONE)
 
 
 def as_objects(col: Column) -> np.ndarray:
@@ -228,7 +233,7 @@ def join(head: np.ndarray, typed: Column) -> Column:
     if isinstance(typed, pd.Categorical):
         if _fits(head, "c"):
             texts = np.array([v if isinstance(v, str) and v != "" else None for v in head], dtype=object)
-            given = np.flatnonzero(np.not_equal(texts, None))
+            given = np.flatnonzero(np.not_equal(texts, _NONE))
             cats = typed.categories
             # a few head texts against up to a million categories: scan for them (no hash of every category)
             where = np.flatnonzero(cats.isin(list(set(texts[given].tolist())))) if len(given) else np.empty(0, np.intp)

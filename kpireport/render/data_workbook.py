@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import xlsxwriter
 
 from .. import marker
 
@@ -48,8 +49,6 @@ def _width(header: str, kind: str, sample: list[object]) -> float:
 
 def write_data_workbook(tables: dict[str, pd.DataFrame], path: Path, max_rows: int = MAX_DATA_ROWS) -> Path:
     """Write every table to `path` (an .xlsx), row by row in constant memory."""
-    import xlsxwriter
-
     wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False,
                                          "strings_to_formulas": False, "strings_to_urls": False})
     try:

@@ -121,6 +121,13 @@ def to_dates(values: np.ndarray) -> pd.Series:
     return pd.Series(np.asarray(values).astype("datetime64[ns]"))
 
 
+def unknown_where(flags: np.ndarray, unknown: np.ndarray) -> np.ndarray:
+    """The flags as Python values, None where `unknown` (a question that does not apply)."""
+    out = flags.astype(object)
+    out[unknown] = None
+    return out
+
+
 def yes_no(flags: np.ndarray) -> pd.Series:
     """A nullable boolean column (written as Yes/No, blank where unknown)."""
     return pd.Series(pd.array(flags, dtype="boolean"))

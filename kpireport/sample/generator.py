@@ -22,7 +22,7 @@ import pandas as pd
 import xlsxwriter
 
 from ..schema import default_schema
-from . import commercial, finance, responses, service
+from . import commercial, deals, finance, leads, responses, service
 from .company import COMPANY, CURRENCY, Window
 
 TABLE_ORDER = (
@@ -95,14 +95,14 @@ def generate_tables(seed: int = 2026, start: str = "2024-01-01", end: str = "202
     # One independent stream per table: changing how one table is drawn leaves the others alone.
     rng = dict(zip(names, np.random.default_rng(seed).spawn(len(names)), strict=True))
     base = commercial.build_customers(rng["customers"], w)
-    leads, campaigns = commercial.build_leads(rng["leads"], w, base)
-    opportunities = commercial.build_opportunities(rng["opportunities"], w, base)
+    lead_rows, campaigns = leads.build_leads(rng["leads"], w, base)
+    opportunities = deals.build_opportunities(rng["opportunities"], w, base)
     orders = commercial.build_orders(rng["orders"], w, base)
     t: dict[str, pd.DataFrame] = {
         "orders": orders,
         # after leads: a lead with no campaign to credit turns "organic"
         "customers": responses.with_churn_columns(rng["churn_list"], base.frame(), base),
-        "leads": leads,
+        "leads": lead_rows,
         "opportunities": opportunities,
         "campaigns": campaigns,
         "web": service.build_web(rng["web"], w, orders),

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .commercial import CustomerBase
-from .company import LINES, money, yes_no
+from .company import LINES, money, unknown_where, yes_no
 
 ABANDONED = 0.07  # share of phone calls the caller hangs up before an agent answers (called back later)
 CONTRACTS = ("Month-to-month", "One year", "Two year")
@@ -32,7 +32,7 @@ def with_call_outcomes(rng: np.random.Generator, tickets: pd.DataFrame) -> pd.Da
     """Phone tickets get answered (Y/N) and the speed of answer in seconds (the wait until the
     first response, blank when the caller hung up); other channels have no answered flag."""
     phone = (tickets["channel"] == "phone").to_numpy()
-    answered = np.where(phone, rng.random(len(tickets)) >= ABANDONED, None)  # type: ignore[call-overload]
+    answered = unknown_where(rng.random(len(tickets)) >= ABANDONED, ~phone)
     wait = (tickets["first_response_at"] - tickets["created_at"]).dt.total_seconds().to_numpy()
     wait = np.where(phone & (answered == True), wait, np.nan)  # noqa: E712 (object array of True/False/None)
     out = tickets.copy()

@@ -25,6 +25,7 @@ from .company import (
     month_text,
     pick,
     to_dates,
+    unknown_where,
     yes_no,
 )
 
@@ -90,7 +91,7 @@ def build_tickets(rng: np.random.Generator, w: Window, base: CustomerBase) -> pd
             "first_response_at": to_dates(first_response),
             "resolved_at": to_dates(resolved_at),
             "resolved": yes_no(resolved),
-            "first_contact_resolved": yes_no(np.where(self_service, None, fcr & resolved)),
+            "first_contact_resolved": yes_no(unknown_where(fcr & resolved, self_service)),
             "self_service": yes_no(self_service),
             "complaint": yes_no(complaint),
             "handle_seconds": np.where(self_service, np.nan, handle),

@@ -25,6 +25,7 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email import message_from_bytes, policy
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Re
 from starlette.routing import Route
 
 from ..config import Config
+from ..deliver.files import write_all
 from ..errors import KpiReportError, one_line_text
 from ..i18n import Translator
 from ..read.inputs import SUPPORTED
@@ -296,7 +298,6 @@ async def _save_upload(request: Request, inputs: Path, limit: int) -> tuple[list
 def make_report(config: Config, folder: Path, skipped: list[str], t: Translator, today: dt.date,
                 step: Callable[[str], None]) -> dict[str, Any]:
     """What `kpireport generate <inputs> --out <folder>/report` does, and the page's data."""
-    from ..deliver.files import write_all
     from ..outputs import render_outputs
     from ..pipeline import run_with_dataset
 
@@ -326,8 +327,6 @@ def failure_line(exc: BaseException, folder: Path) -> str:
 
 
 def send_eml(path: Path, config: Config) -> None:
-    from email import message_from_bytes, policy
-
     from ..deliver.email import send
 
     send(message_from_bytes(path.read_bytes(), policy=policy.default), config.email)

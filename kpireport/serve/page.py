@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import jinja2
+from babel import Locale
 
 from ..i18n import Translator
 
@@ -25,8 +26,6 @@ def _template() -> jinja2.Template:
 
 
 def page_html(t: Translator, nonce: str, keep_minutes: float, max_upload_mb: float) -> str:
-    from babel import Locale
-
     words = {k: t(f"serve.{k}") for k in _KEYS}
     direction = Locale.parse(t.locale).text_direction
     return _template().render(t=t, nonce=nonce, lang=t.lang, direction=direction, minutes=f"{keep_minutes:g}",

@@ -29,6 +29,6 @@ def extra_series(m: MappedSheet, j: int, numbers: np.ndarray, decimal: str) -> p
         if conv.to_number(sample, decimal)[1]:  # text a few cells in: text, without parsing every cell
             return conv.to_text(values)[0]
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
-        return conv.to_date(values)[0]  # type: ignore[arg-type]  # a datetime64 array reads as it is
+        return conv.to_date(values)[0]  # a datetime64 array reads as it is
     series, failures = conv.to_number(values, decimal)
     return series if not failures else conv.to_text(values)[0]

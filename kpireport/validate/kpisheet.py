@@ -9,6 +9,7 @@ and counts as they are.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -17,10 +18,10 @@ import pandas as pd
 from ..catalog import default_catalog
 from ..dataset import KPI_SHEET_COLUMNS, Source, empty_kpi_sheet
 from ..mapping import MappedSheet
-from ..mapping.kpisheet import KpiResolver
+from ..mapping.kpisheet import KpiLayout, KpiResolver
 from ..mapping.normalize import cell_ref, normalize_header
 from ..parsing import is_excel_error
-from ..problems import Problem, ProblemLog, Severity
+from ..problems import At, Problem, ProblemLog, Severity, Where
 from . import columns as conv
 from .locale import Locale
 
@@ -38,27 +39,68 @@ def _empty(v: object) -> bool:
     return v is None or (isinstance(v, str) and not v.strip())
 
 
+# (row, column, "value" | "target", month, kpi id) of each figure read, in `_Figures.cells` order
+Meta = tuple[int, int, str, str, str]
+
+
+@dataclass
+class _Figures:
+    """The figures of a KPI sheet's rows, in reading order, with where each came from."""
+
+    cells: list[object] = field(default_factory=list)
+    meta: list[Meta] = field(default_factory=list)
+    units: dict[int, str] = field(default_factory=dict)  # row -> its Unit column's text
+    read: int = 0  # rows with figures
+    used: int = 0  # of those, rows whose KPI is in the catalog
+
+
 def read_kpi_sheet(m: MappedSheet, locale: Locale, problems: ProblemLog,
                    catalog: Catalog | None = None) -> tuple[pd.DataFrame, Source]:
+    """The sheet's typed figures as rows of kpi, period, value, target, in catalog units; each
+    figure that cannot be read, or reads implausibly, is a problem naming its cell."""
     catalog = catalog or default_catalog()
-    resolve = KpiResolver(catalog)
     layout = m.kpi_layout
     assert layout is not None
-    where = {"file": m.sheet.file, "sheet": m.sheet.sheet, "table": "kpi_sheet"}
-    first = m.header_row + 1
-    end = m.sheet.n_rows if m.end_row is None else m.end_row
+    where: Where = {"file": m.sheet.file, "sheet": m.sheet.sheet, "table": "kpi_sheet"}
+    fig = _figures(m, layout, KpiResolver(catalog), catalog, problems, where)
+    cells, meta = fig.cells, fig.meta
+    notes: list[conv.Note] = []
+    series, failures = conv.to_number(cells, locale.decimal, notes, duration_unit=1.0)
+    values = series.to_numpy(copy=True)
+    for pos, reason in failures[:20]:
+        r, j = meta[pos][0], meta[pos][1]
+        problems.add(Problem(reason, cell=cell_ref(r, j), column=str(m.headers.get(j, "")), **where))
+    errors = sum(1 for pos, _ in failures if is_excel_error(cells[pos]))
+    for note in notes:
+        at: At = {} if note.position is None else {"cell": cell_ref(*meta[note.position][:2])}
+        problems.add(Problem(note.reason, severity=Severity(note.severity), **at, **where))
+    _units(values, cells, meta, fig.units, catalog, problems, where, m.sheet.percent_cells)
+    _plausible(values, cells, meta, catalog, problems, where)
+    frame = _frame(values, meta, m, problems, where)
     months = sorted(set(layout.values.values()) | set(layout.targets.values()))
-    cells: list[object] = []
-    meta: list[tuple[int, int, str, str, str]] = []  # (row, col, value|target, month, kpi)
-    units: dict[int, str] = {}
-    read = used = 0
-    for r in range(first, end):
+    span = f"{months[0]} to {months[-1]}" if months else "no months"
+    problems.add(Problem(f"monthly KPI sheet: {fig.used} KPI(s) typed for {len(months)} month(s) ({span}); typed "
+                         "values are used as given and win over values computed from records",
+                         severity=Severity.INFO, **where))
+    source = Source(file=m.sheet.file, sheet=m.sheet.sheet, table="kpi_sheet", header_row=m.header_row + 1,
+                    rows_read=fig.read, rows_used=fig.used, mapping=_mapping(m, layout), ignored=tuple(m.ignored),
+                    kind="kpi sheet", recognised_by=m.recognised_by, excel_errors=errors, detail=m.sheet.detail)
+    return frame, source
+
+
+def _figures(m: MappedSheet, layout: KpiLayout, resolve: KpiResolver, catalog: Catalog, problems: ProblemLog,
+             where: Where) -> _Figures:
+    """Every figure of the rows that name a catalog KPI; rows with figures but no (known) KPI
+    name are problems, rows without figures (section titles) are skipped."""
+    fig = _Figures()
+    end = m.sheet.n_rows if m.end_row is None else m.end_row
+    figures = [*layout.values, *layout.targets] + ([layout.target_col] if layout.target_col is not None else [])
+    for r in range(m.header_row + 1, end):
         row = m.sheet.row(r)
 
         def at(j: int | None, row: list[object] = row) -> object:
             return row[j] if j is not None and j < len(row) else None
 
-        figures = [*layout.values, *layout.targets] + ([layout.target_col] if layout.target_col is not None else [])
         has_values = any(not _empty(at(j)) for j in figures)
         name = at(layout.kpi_col)
         if _empty(name):
@@ -68,7 +110,7 @@ def read_kpi_sheet(m: MappedSheet, locale: Locale, problems: ProblemLog,
             continue
         if not has_values:
             continue  # a section title or a KPI without figures yet
-        read += 1
+        fig.read += 1
         kid = resolve(name)
         if kid is None:
             guess = resolve.suggest(str(name))
@@ -77,45 +119,28 @@ def read_kpi_sheet(m: MappedSheet, locale: Locale, problems: ProblemLog,
                                  "or its English or Turkish name, or define it under `kpis` in the config",
                                  cell=cell_ref(r, layout.kpi_col), **where))
             continue
-        used += 1
-        if layout.unit_col is not None and isinstance(at(layout.unit_col), str):
-            units[r] = str(at(layout.unit_col))
-        for j, month in layout.values.items():
-            cells.append(at(j))
-            meta.append((r, j, "value", month, kid))
-        for j, month in layout.targets.items():
-            cells.append(at(j))
-            meta.append((r, j, "target", month, kid))
+        fig.used += 1
+        unit = at(layout.unit_col)
+        if isinstance(unit, str):
+            fig.units[r] = unit
+        placed = [(j, "value", month) for j, month in layout.values.items()]
+        placed += [(j, "target", month) for j, month in layout.targets.items()]
         if layout.target_col is not None:
-            for month in sorted(set(layout.values.values())):
-                cells.append(at(layout.target_col))
-                meta.append((r, layout.target_col, "target", month, kid))
-    notes: list[conv.Note] = []
-    series, failures = conv.to_number(cells, locale.decimal, notes, duration_unit=1.0)
-    values = series.to_numpy(copy=True)
-    for pos, reason in failures[:20]:
-        r, j = meta[pos][0], meta[pos][1]
-        problems.add(Problem(reason, cell=cell_ref(r, j), column=str(m.headers.get(j, "")), **where))
-    errors = sum(1 for pos, _ in failures if is_excel_error(cells[pos]))
-    for note in notes:
-        at = {} if note.position is None else {"cell": cell_ref(*meta[note.position][:2])}
-        problems.add(Problem(note.reason, severity=Severity(note.severity), **at, **where))
-    _units(values, cells, meta, units, catalog, problems, where, m.sheet.percent_cells)
-    _plausible(values, cells, meta, catalog, problems, where)
-    frame = _frame(values, meta, m, problems, where)
+            placed += [(layout.target_col, "target", month) for month in sorted(set(layout.values.values()))]
+        for j, kind, month in placed:
+            fig.cells.append(at(j))
+            fig.meta.append((r, j, kind, month, kid))
+    return fig
+
+
+def _mapping(m: MappedSheet, layout: KpiLayout) -> tuple[tuple[str, str], ...]:
+    """(header, what it was read as) for the Sources sheet."""
     mapping = [(m.headers.get(layout.kpi_col, ""), "kpi")]
     mapping += [(m.headers.get(j, month), f"value {month}") for j, month in sorted(layout.values.items())]
     mapping += [(m.headers.get(j, month), f"target {month}") for j, month in sorted(layout.targets.items())]
     if layout.target_col is not None:
         mapping.append((m.headers.get(layout.target_col, ""), "target (every month)"))
-    span = f"{months[0]} to {months[-1]}" if months else "no months"
-    problems.add(Problem(f"monthly KPI sheet: {used} KPI(s) typed for {len(months)} month(s) ({span}); typed "
-                         "values are used as given and win over values computed from records",
-                         severity=Severity.INFO, **where))
-    source = Source(file=m.sheet.file, sheet=m.sheet.sheet, table="kpi_sheet", header_row=m.header_row + 1,
-                    rows_read=read, rows_used=used, mapping=tuple(mapping), ignored=tuple(m.ignored),
-                    kind="kpi sheet", recognised_by=m.recognised_by, excel_errors=errors, detail=m.sheet.detail)
-    return frame, source
+    return tuple(mapping)
 
 
 def _unit_scale(text: str) -> tuple[str, float] | None:
@@ -128,8 +153,8 @@ def _unit_scale(text: str) -> tuple[str, float] | None:
     return None
 
 
-def _units(values: np.ndarray, cells: list[object], meta: list[tuple[int, int, str, str, str]], units: dict[int, str],
-           catalog: Catalog, problems: ProblemLog, where: dict,
+def _units(values: np.ndarray, cells: list[object], meta: list[Meta], units: dict[int, str],
+           catalog: Catalog, problems: ProblemLog, where: Where,
            percent_cells: frozenset[tuple[int, int]] = frozenset()) -> None:
     """Percent and duration rows into catalog units, in place. A cell formatted as a percentage
     holds its fraction already (94 % is stored as 0.94): its own format wins over a Unit column
@@ -141,8 +166,7 @@ def _units(values: np.ndarray, cells: list[object], meta: list[tuple[int, int, s
     for r, positions in by_row.items():
         kid = meta[positions[0]][4]
         unit = catalog.kpis[kid].unit
-        typed = [p for p in positions if not np.isnan(values[p]) and not (isinstance(cells[p], str) and "%" in cells[p])
-                 and isinstance(cells[p], int | float | str) and not isinstance(cells[p], bool)
+        typed = [p for p in positions if not np.isnan(values[p]) and _plain_number(cells[p])
                  and (meta[p][0], meta[p][1]) not in percent_cells]
         given = _unit_scale(units[r]) if r in units else None
         if unit == "percent":
@@ -166,6 +190,13 @@ def _units(values: np.ndarray, cells: list[object], meta: list[tuple[int, int, s
                                      severity=Severity.INFO, cell=cell_ref(r, meta[numeric[0]][1]), **where))
 
 
+def _plain_number(cell: object) -> bool:
+    """A number, typed as one or as text without a % sign (which says its own unit)."""
+    if isinstance(cell, str):
+        return "%" not in cell
+    return isinstance(cell, int | float) and not isinstance(cell, bool)
+
+
 # A rate (a share of something: churn, retention, conversion) lies in 0-100 %; any other percentage
 # (growth, margin, attainment, ROI) within -100 % and +1,000 %. Outside: flagged, still used.
 RATE_RANGE, PERCENT_RANGE = (0.0, 1.0), (-1.0, 10.0)
@@ -175,8 +206,8 @@ def _is_rate(kid: str) -> bool:
     return kid.endswith("_rate") and "growth" not in kid
 
 
-def _plausible(values: np.ndarray, cells: list[object], meta: list[tuple[int, int, str, str, str]],
-               catalog: Catalog, problems: ProblemLog, where: dict) -> None:
+def _plausible(values: np.ndarray, cells: list[object], meta: list[Meta],
+               catalog: Catalog, problems: ProblemLog, where: Where) -> None:
     """Flag, cell by cell, percentages outside the range their KPI can take."""
     for pos, (r, j, _kind, month, kid) in enumerate(meta):
         v = values[pos]
@@ -191,24 +222,27 @@ def _plausible(values: np.ndarray, cells: list[object], meta: list[tuple[int, in
                                  severity=Severity.WARNING, **where))
 
 
-def _frame(values: np.ndarray, meta: list[tuple[int, int, str, str, str]], m: MappedSheet,
-           problems: ProblemLog, where: dict) -> pd.DataFrame:
+def _frame(values: np.ndarray, meta: list[Meta], m: MappedSheet,
+           problems: ProblemLog, where: Where) -> pd.DataFrame:
     if not meta:
         return empty_kpi_sheet()
-    rows: dict[tuple[str, str], dict[str, object]] = {}
+    figures: dict[tuple[str, str], dict[str, float]] = {}  # (kpi, month) -> {"value": .., "target": ..}
+    cell_of: dict[tuple[str, str], str] = {}  # the cell of its value (else of its first target)
     for pos, (r, j, kind, month, kid) in enumerate(meta):
-        v = values[pos]
-        rec = rows.setdefault((kid, month), {"kpi": kid, "period": month, "value": np.nan, "target": np.nan,
-                                             "file": m.sheet.file, "sheet": m.sheet.sheet, "cell": ""})
+        v = float(values[pos])
+        rec = figures.setdefault((kid, month), {"value": np.nan, "target": np.nan})
+        cell_of.setdefault((kid, month), "")
         if np.isnan(v):
             continue
-        if not np.isnan(rec[kind]) and rec[kind] != v:  # type: ignore[arg-type]
+        if not np.isnan(rec[kind]) and rec[kind] != v:
             problems.add(Problem(f"{kid} for {month} is typed twice on this sheet ({rec[kind]:g} and {v:g}); the "
                                  f"later row, {cell_ref(r, j)}, is used", cell=cell_ref(r, j), **where))
-        rec[kind] = float(v)
-        if kind == "value" or not rec["cell"]:
-            rec["cell"] = cell_ref(r, j)
-    out = pd.DataFrame(list(rows.values()), columns=list(KPI_SHEET_COLUMNS))
+        rec[kind] = v
+        if kind == "value" or not cell_of[(kid, month)]:
+            cell_of[(kid, month)] = cell_ref(r, j)
+    rows = [{"kpi": kid, "period": month, "value": rec["value"], "target": rec["target"], "file": m.sheet.file,
+             "sheet": m.sheet.sheet, "cell": cell_of[(kid, month)]} for (kid, month), rec in figures.items()]
+    out = pd.DataFrame(rows, columns=list(KPI_SHEET_COLUMNS))
     out = out[out["value"].notna() | out["target"].notna()]
     return _typed(out)
 

@@ -27,7 +27,7 @@ def _clean(text: str) -> str:
     return CURRENCY.sub("", text).replace("\u00a0", "").replace(" ", "").strip().strip("()-+−")
 
 
-def number_flags(texts: list[str], values: list[object], decimal: str, decided: bool,
+def number_flags(texts: list[str], values: list[float | None], decimal: str, decided: bool,
                  amount: bool) -> tuple[dict[int, str], dict[int, str]]:
     """(warnings, failures) by index of distinct text: `values` are what the column read
     (None where it failed), `decided` whether the separator came from the column's own values."""
@@ -38,7 +38,7 @@ def number_flags(texts: list[str], values: list[object], decimal: str, decided: 
         v = values[k]
         if v is None or not t:
             continue
-        read = float(v)  # type: ignore[arg-type]  # a number: the column read it
+        read = float(v)
         if amount and "%" in t:
             fail[k] = (f"{t!r} is a percentage in an amount column; cell left out. Type the amount, or map a rate "
                        "to a rate column")

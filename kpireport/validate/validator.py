@@ -21,13 +21,14 @@ import pandas as pd
 
 from ..dataset import EVENT_TABLES, Dataset, Source, empty_kpi_sheet
 from ..mapping import KPI_SHEET, MappedSheet
-from ..mapping.mapper import duration_base
 from ..mapping.normalize import cell_ref, normalize_header
+from ..mapping.units import duration_base
 from ..parsing import is_excel_error
-from ..problems import Problem, ProblemLog, Severity
+from ..problems import Problem, ProblemLog, Severity, Where
 from ..read.sheet import Column, is_blank
 from ..schema import Schema, TableSpec, default_schema
 from . import columns as conv
+from .derive import derive
 from .extras import extra_series
 from .kpisheet import combine, read_kpi_sheet
 from .locale import Locale
@@ -105,7 +106,7 @@ class _Rows:
     read: int
 
 
-def _rows(m: MappedSheet, spec: TableSpec, problems: ProblemLog, where: dict) -> _Rows:
+def _rows(m: MappedSheet, spec: TableSpec, problems: ProblemLog, where: Where) -> _Rows:
     """The data rows below the header: blank rows skipped; totals, notes and repeated headers left out."""
     sheet = m.sheet
     first = m.header_row + 1
@@ -129,32 +130,7 @@ def _rows(m: MappedSheet, spec: TableSpec, problems: ProblemLog, where: dict) ->
         if len(tail):
             dropped["note(s) or lone value(s) below the table"] = (numbers[tail] + 1).tolist()
             keep[tail] = False
-    # totals rows: a label ("Total", "Genel Toplam", "Total North") in the first columns or a mapped text
-    # column of a row that lacks a required value, or a label where a required date or number belongs
-    label_cols = set(range(3)) | {j for c, j in m.columns.items() if spec.column(c).type in ("text", "id")}
-    required_empty = np.zeros(size, dtype=bool)
-    for c in spec.required:
-        if c in m.columns:
-            required_empty |= empties[m.columns[c]]
-    candidates = np.flatnonzero(keep & required_empty)
-    hit = np.zeros(size, dtype=bool)
-    if len(candidates):
-        for j in sorted(label_cols):
-            a = (cols[j] if j in cols else sheet.column(j, first, end))[candidates]
-            exact, prefix = _label_mask(a, TOTAL_WORDS, TOTAL_PREFIXES)
-            hit[candidates[exact | prefix]] = True
-    tail = np.flatnonzero(keep)[-5:]
-    for c in spec.required:  # the label where a required value belongs: "Total" in the date column
-        if c not in m.columns:
-            continue
-        a = cols[m.columns[c]]
-        if spec.column(c).type == "date":  # few distinct texts, if any: check every row ("Total January")
-            exact, prefix = _label_mask(a, TOTAL_WORDS, TOTAL_PREFIXES)
-            hit |= exact | prefix
-        elif len(tail):  # other columns: the last rows only (a label mid-table comes with a blank value)
-            exact, _ = _label_mask(a[tail], TOTAL_WORDS, TOTAL_PREFIXES)
-            hit[tail[exact]] = True
-    hit &= keep
+    hit = _totals_rows(m, spec, cols, empties, keep, first, end)
     if hit.any():
         dropped["totals row(s)"] = (numbers[hit] + 1).tolist()
         keep &= ~hit
@@ -178,8 +154,40 @@ def _rows(m: MappedSheet, spec: TableSpec, problems: ProblemLog, where: dict) ->
     return _Rows(numbers[idx], {j: a[idx] for j, a in cols.items()}, read)
 
 
+def _totals_rows(m: MappedSheet, spec: TableSpec, cols: dict[int, Column], empties: dict[int, np.ndarray],
+                 keep: np.ndarray, first: int, end: int) -> np.ndarray:
+    """Per row (of those kept): a totals row. That is a label ("Total", "Genel Toplam", "Total
+    North") in the first columns or a mapped text column of a row that lacks a required value,
+    or a label where a required date or number belongs."""
+    size = len(keep)
+    label_cols = set(range(3)) | {j for c, j in m.columns.items() if spec.column(c).type in ("text", "id")}
+    required_empty = np.zeros(size, dtype=bool)
+    for c in spec.required:
+        if c in m.columns:
+            required_empty |= empties[m.columns[c]]
+    candidates = np.flatnonzero(keep & required_empty)
+    hit = np.zeros(size, dtype=bool)
+    if len(candidates):
+        for j in sorted(label_cols):
+            a = (cols[j] if j in cols else m.sheet.column(j, first, end))[candidates]
+            exact, prefix = _label_mask(a, TOTAL_WORDS, TOTAL_PREFIXES)
+            hit[candidates[exact | prefix]] = True
+    tail = np.flatnonzero(keep)[-5:]
+    for c in spec.required:  # the label where a required value belongs: "Total" in the date column
+        if c not in m.columns:
+            continue
+        a = cols[m.columns[c]]
+        if spec.column(c).type == "date":  # few distinct texts, if any: check every row ("Total January")
+            exact, prefix = _label_mask(a, TOTAL_WORDS, TOTAL_PREFIXES)
+            hit |= exact | prefix
+        elif len(tail):  # other columns: the last rows only (a label mid-table comes with a blank value)
+            exact, _ = _label_mask(a[tail], TOTAL_WORDS, TOTAL_PREFIXES)
+            hit[tail[exact]] = True
+    return hit & keep
+
+
 def _report(problems: ProblemLog, items: list[tuple[int, str]], numbers: np.ndarray, j: int, header: str,
-            where: dict, severity: Severity = Severity.WARNING) -> None:
+            where: Where, severity: Severity = Severity.WARNING) -> None:
     """Problems by cell, the first CELL_LIMIT one by one, the rest counted."""
     for pos, reason in items[:CELL_LIMIT]:
         problems.add(Problem(reason, cell=cell_ref(int(numbers[pos]), j), column=header, severity=severity, **where))
@@ -195,54 +203,16 @@ def validate_sheet(m: MappedSheet, schema: Schema, locale: Locale, problems: Pro
     """The sheet's typed rows, its Source, and the 0-based sheet row of each kept row (for cell
     references found later, such as stray dates over all the sheets of a table)."""
     spec = schema.tables[m.table]
-    where = {"file": m.sheet.file, "sheet": m.sheet.sheet, "table": m.table}
+    where: Where = {"file": m.sheet.file, "sheet": m.sheet.sheet, "table": m.table}
     got = _rows(m, spec, problems, where)
     numbers = got.numbers
-    frame: dict[str, pd.Series] = {}
-    results: dict[str, tuple[list[conv.Failure], list[conv.Note]]] = {}
-    for col, j in m.columns.items():
-        cspec = spec.column(col)
-        notes: list[conv.Note] = []
-        series, failures = _convert(cspec.type, col, got.values[j], locale, m.sheet.date1904,
-                                    m.scales.get(col, 1.0), notes)
-        frame[col] = series
-        results[col] = (failures, notes)
-    df = pd.DataFrame(frame, index=pd.RangeIndex(len(numbers)))
+    df, results = _typed_columns(m, spec, got, locale)
     drop = _sum_total_row(df, spec)
     if drop is not None:
         problems.add(Problem(f"row {int(numbers[drop]) + 1} has no {spec.required[0]} and its figures are the sums of "
                              "the rows above: a totals row, left out", severity=Severity.INFO, **where))
-    errors = 0
-    bad_rows: set[int] = set()
-    for col, j in m.columns.items():
-        failures, notes = results[col]
-        header = m.headers.get(j, col)
-        if drop is not None:
-            failures = [f for f in failures if f[0] != drop]
-        n_err = sum(1 for pos, _ in failures if is_excel_error(got.values[j][pos]))
-        if n_err and excel_errors is not None:
-            excel_errors[(m.table, col)] = excel_errors.get((m.table, col), 0) + n_err
-        errors += n_err
-        _report(problems, failures, numbers, j, header, where)
-        if spec.column(col).required:
-            bad_rows.update(pos for pos, _ in failures)
-        for note in notes:
-            if note.position is None:
-                problems.add(Problem(note.reason, column=header, severity=Severity(note.severity), **where))
-        cell_notes = [(n.position, n.reason) for n in notes if n.position is not None and n.position != drop]
-        if cell_notes:
-            _report(problems, cell_notes, numbers, j, header, where, Severity.WARNING)
-    for col in spec.required:
-        if col not in df.columns:
-            continue
-        empty = df[col].isna().to_numpy().copy()
-        if drop is not None:
-            empty[drop] = False
-        new = [int(p) for p in np.flatnonzero(empty) if int(p) not in bad_rows]
-        j = m.columns[col]
-        _report(problems, [(p, f"required value {col} is empty; row excluded") for p in new], numbers, j,
-                m.headers.get(j, col), where)
-        bad_rows.update(new)
+    errors, bad_rows = _column_problems(m, spec, got, results, drop, excel_errors, problems, where)
+    bad_rows |= _missing_required(m, spec, df, drop, bad_rows, numbers, problems, where)
     if drop is not None:
         bad_rows.add(drop)
     excluded = len(bad_rows) - (1 if drop is not None else 0)
@@ -257,15 +227,7 @@ def validate_sheet(m: MappedSheet, schema: Schema, locale: Locale, problems: Pro
         df = df.drop(index=sorted(bad_rows))
     df = df.reset_index(drop=True)
     kept = np.delete(numbers, sorted(bad_rows)) if bad_rows else numbers
-    hidden = 0
-    if m.sheet.hidden_rows:
-        hidden_used = np.flatnonzero(np.isin(kept, np.fromiter(m.sheet.hidden_rows, dtype=np.int64)))
-        hidden = len(hidden_used)
-        if hidden:
-            rownums = (kept[hidden_used] + 1).tolist()
-            shown = ", ".join(map(str, rownums[:5])) + (", ..." if hidden > 5 else "")
-            problems.add(Problem(f"{hidden} hidden row(s) are read as data (row {shown}); delete them in the source "
-                                 "if they should not count", severity=Severity.INFO, **where))
+    hidden = _hidden_rows_used(m, kept, problems, where)
     source = Source(
         file=m.sheet.file, sheet=m.sheet.sheet, table=m.table, header_row=m.header_row + 1,
         rows_read=got.read - (1 if drop is not None else 0), rows_used=len(df),
@@ -277,8 +239,84 @@ def validate_sheet(m: MappedSheet, schema: Schema, locale: Locale, problems: Pro
     return df, source, np.asarray(kept)
 
 
+Results = dict[str, tuple[list[conv.Failure], list[conv.Note]]]  # column -> (its failures, its notes)
+
+
+def _typed_columns(m: MappedSheet, spec: TableSpec, got: _Rows, locale: Locale) -> tuple[pd.DataFrame, Results]:
+    """Every mapped column converted to its type, with what each conversion found."""
+    frame: dict[str, pd.Series] = {}
+    results: Results = {}
+    for col, j in m.columns.items():
+        notes: list[conv.Note] = []
+        series, failures = _convert(spec.column(col).type, col, got.values[j], locale, m.sheet.date1904,
+                                    m.scales.get(col, 1.0), notes)
+        frame[col] = series
+        results[col] = (failures, notes)
+    return pd.DataFrame(frame, index=pd.RangeIndex(len(got.numbers))), results
+
+
+def _column_problems(m: MappedSheet, spec: TableSpec, got: _Rows, results: Results, drop: int | None,
+                     excel_errors: dict[tuple[str, str], int] | None, problems: ProblemLog,
+                     where: Where) -> tuple[int, set[int]]:
+    """Each column's failures and notes reported by cell (a totals row's left out); returns the
+    number of cached Excel errors and the rows whose required values failed."""
+    errors = 0
+    bad_rows: set[int] = set()
+    for col, j in m.columns.items():
+        failures, notes = results[col]
+        header = m.headers.get(j, col)
+        if drop is not None:
+            failures = [f for f in failures if f[0] != drop]
+        n_err = sum(1 for pos, _ in failures if is_excel_error(got.values[j][pos]))
+        if n_err and excel_errors is not None:
+            excel_errors[(m.table, col)] = excel_errors.get((m.table, col), 0) + n_err
+        errors += n_err
+        _report(problems, failures, got.numbers, j, header, where)
+        if spec.column(col).required:
+            bad_rows.update(pos for pos, _ in failures)
+        for note in notes:
+            if note.position is None:
+                problems.add(Problem(note.reason, column=header, severity=Severity(note.severity), **where))
+        cell_notes = [(n.position, n.reason) for n in notes if n.position is not None and n.position != drop]
+        if cell_notes:
+            _report(problems, cell_notes, got.numbers, j, header, where, Severity.WARNING)
+    return errors, bad_rows
+
+
+def _missing_required(m: MappedSheet, spec: TableSpec, df: pd.DataFrame, drop: int | None, bad_rows: set[int],
+                      numbers: np.ndarray, problems: ProblemLog, where: Where) -> set[int]:
+    """The rows (not already excluded) with an empty required value, reported by cell."""
+    new_rows: set[int] = set()
+    for col in spec.required:
+        if col not in df.columns:
+            continue
+        empty = df[col].isna().to_numpy().copy()
+        if drop is not None:
+            empty[drop] = False
+        new = [int(p) for p in np.flatnonzero(empty) if int(p) not in bad_rows and int(p) not in new_rows]
+        j = m.columns[col]
+        _report(problems, [(p, f"required value {col} is empty; row excluded") for p in new], numbers, j,
+                m.headers.get(j, col), where)
+        new_rows.update(new)
+    return new_rows
+
+
+def _hidden_rows_used(m: MappedSheet, kept: np.ndarray, problems: ProblemLog, where: Where) -> int:
+    """How many kept rows are hidden in the sheet (read as data all the same, and said so)."""
+    if not m.sheet.hidden_rows:
+        return 0
+    hidden_used = np.flatnonzero(np.isin(kept, np.fromiter(m.sheet.hidden_rows, dtype=np.int64)))
+    hidden = len(hidden_used)
+    if hidden:
+        rownums = (kept[hidden_used] + 1).tolist()
+        shown = ", ".join(map(str, rownums[:5])) + (", ..." if hidden > 5 else "")
+        problems.add(Problem(f"{hidden} hidden row(s) are read as data (row {shown}); delete them in the source "
+                             "if they should not count", severity=Severity.INFO, **where))
+    return hidden
+
+
 def _repeated_keys(df: pd.DataFrame, spec: TableSpec, m: MappedSheet, bad_rows: set[int], numbers: np.ndarray,
-                   problems: ProblemLog, where: dict) -> set[int]:
+                   problems: ProblemLog, where: Where) -> set[int]:
     """Rows repeating the key of a table whose row is one entity (a customer twice): reported by
     cell and left out, so the entity counts once. (Across files the model stage does the same.)"""
     if not spec.unique or spec.key is None or spec.key not in df.columns:
@@ -320,45 +358,6 @@ def _sum_total_row(df: pd.DataFrame, spec: TableSpec) -> int | None:
     return None
 
 
-def _derive(table: str, df: pd.DataFrame, excel_errors: dict[tuple[str, str], int],
-            problems: ProblemLog) -> pd.DataFrame:
-    """Fill canonical columns that the export gives in another form."""
-    if table == "orders" and {"quantity", "unit_price"} <= set(df.columns) and (
-            "revenue" not in df.columns or df["revenue"].isna().any()):
-        gross = df["quantity"] * df["unit_price"]
-        if "discount" in df.columns:
-            d = df["discount"]
-            given = d.dropna()
-            if len(given) and bool(((given >= 0) & (given < 1)).all()) and bool((df["unit_price"] > 1).any()):
-                derived = gross * (1 - d.fillna(0.0))
-                problems.add(Problem("discounts are all below 1: read as rates (0.2 = 20 % off), so revenue = "
-                                     "quantity x unit price x (1 - discount)", severity=Severity.INFO,
-                                     table="orders", column="discount"))
-            else:
-                derived = gross - d.fillna(0.0)
-        else:
-            derived = gross
-        df["revenue"] = derived if "revenue" not in df.columns else df["revenue"].fillna(derived)
-        _carry_errors(excel_errors, table, ("quantity", "unit_price", "discount"), "revenue")
-    if table == "orders" and "cost" not in df.columns and "profit" in df.columns and "revenue" in df.columns:
-        df["cost"] = df["revenue"] - df["profit"]
-        _carry_errors(excel_errors, table, ("revenue", "profit"), "cost")
-    if table == "tickets" and "created_at" in df.columns:
-        if "resolved_at" not in df.columns and "resolution_seconds" in df.columns:
-            df["resolved_at"] = df["created_at"] + pd.to_timedelta(df["resolution_seconds"], unit="s")
-            _carry_errors(excel_errors, table, ("resolution_seconds",), "resolved_at")
-        if "first_response_at" not in df.columns and "wait_seconds" in df.columns:
-            df["first_response_at"] = df["created_at"] + pd.to_timedelta(df["wait_seconds"], unit="s")
-            _carry_errors(excel_errors, table, ("wait_seconds",), "first_response_at")
-    return df
-
-
-def _carry_errors(excel_errors: dict[tuple[str, str], int], table: str, sources: tuple[str, ...], target: str) -> None:
-    n = sum(excel_errors.get((table, s), 0) for s in sources)
-    if n:
-        excel_errors[(table, target)] = excel_errors.get((table, target), 0) + n
-
-
 def validate(mapped: list[MappedSheet], problems: ProblemLog | None = None, locale: Locale | None = None,
              schema: Schema | None = None, catalog: Catalog | None = None) -> Dataset:
     schema = schema or default_schema()
@@ -383,7 +382,7 @@ def validate(mapped: list[MappedSheet], problems: ProblemLog | None = None, loca
             got = drop_stray_dates(name, got, sources, problems)
         frames = [f for f, *_ in got if not f.empty] or [got[0][0]]
         df = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-        tables[name] = _derive(name, df, excel_errors, problems)
+        tables[name] = derive(name, df, excel_errors, problems)
     kpi_sheet = empty_kpi_sheet()
     if kpi_frames:
         kpi_sheet = combine(kpi_frames, problems)

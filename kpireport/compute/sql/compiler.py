@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import TypeGuard
 
 from ...catalog.formula import BinOp, Call, Neg, Node, Num, Ref
 from ...catalog.model import Condition, Measure
@@ -41,7 +42,8 @@ class Columns:
     # a key column: (SQL true where it names an entity, whether no entity has two rows)
     key: Callable[[str], tuple[str, bool]] | None = None
 
-    def has(self, name: str | None) -> bool:
+    def has(self, name: str | None) -> TypeGuard[str]:
+        """The relation has this column (a TypeGuard: past the check, the name is a str)."""
         return name is not None and name in self.kinds
 
 
@@ -129,7 +131,7 @@ def condition_sql(c: Condition, cols: Columns, measure: str) -> str:
         truth = f"COALESCE(CAST({col} AS BOOLEAN), FALSE)"
         return truth if value else f"(NOT {truth})"
     if op in ("in", "not_in") or (op in ("eq", "ne") and isinstance(value, str)):
-        wanted = tuple(str(w) for w in (value if op in ("in", "not_in") else [value]))  # type: ignore[union-attr]
+        wanted = tuple(str(w) for w in (value if isinstance(value, tuple | list) else [value]))
         if cols.text_hits is not None and kind == "text":
             raw = cols.text_hits(c.column, wanted)
             hit = f"COALESCE({col} IN ({', '.join(d.text(r) for r in raw)}), FALSE)" if raw else "FALSE"
@@ -137,7 +139,7 @@ def condition_sql(c: Condition, cols: Columns, measure: str) -> str:
             hit = f"COALESCE({d.clean_text(col)} IN ({', '.join(d.text(w) for w in wanted)}), FALSE)"
         return hit if op in ("in", "eq") else f"(NOT {hit})"
     if op in ("eq", "ne"):
-        hit = f"COALESCE({col} = {d.number(value)}, FALSE)"  # type: ignore[arg-type]
+        hit = f"COALESCE({col} = {_number(value, c.column, measure)}, FALSE)"
         return hit if op == "eq" else f"(NOT {hit})"
     if op in ("le_column", "gt_column"):
         other_name = str(value)
@@ -148,7 +150,16 @@ def condition_sql(c: Condition, cols: Columns, measure: str) -> str:
         sign = "<=" if op == "le_column" else ">"
         return f"COALESCE({left} {sign} {right}, FALSE)"
     sign = {"gt": ">", "ge": ">=", "lt": "<", "le": "<="}[op]
-    return f"COALESCE({d.as_double(col, kind == 'number')} {sign} {d.number(value)}, FALSE)"  # type: ignore[arg-type]
+    return f"COALESCE({d.as_double(col, kind == 'number')} {sign} {_number(value, c.column, measure)}, FALSE)"
+
+
+def _number(value: object, column: str, measure: str) -> str:
+    """A condition's comparison value as a SQL number (true/false as booleans); anything else
+    is a bad definition, named with the fix."""
+    if isinstance(value, bool | int | float):
+        return d.number(value)
+    raise MeasureSQLError(f"measure {measure!r} compares column {column!r} with {value!r}, which is not a number; "
+                          "give a number, or compare text with eq / ne / in")
 
 
 def where_sql(m: Measure, cols: Columns) -> str:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterable, Mapping
+from functools import partial
 
 import duckdb
 import numpy as np
@@ -86,10 +87,9 @@ class MeasureEngine:
         if table not in self._columns:
             rows = self._con.execute(f"DESCRIBE SELECT * FROM {d.ident(self._source[table])}").fetchall()
             kinds = {str(r[0]): kind_of(str(r[1])) for r in rows}
-            self._columns[table] = Columns(kinds, lambda col, t=table: self._is_date_only(t, col),
-                                           lambda col, wanted, t=table: self._text_hits(t, col, wanted),
-                                           lambda col, key, t=table: self._codes(t, col, key),
-                                           lambda col, t=table: self._key_info(t, col))
+            self._columns[table] = Columns(kinds, partial(self._is_date_only, table),
+                                           partial(self._text_hits, table), partial(self._codes, table),
+                                           partial(self._key_info, table))
         return self._columns[table]
 
     def _is_date_only(self, table: str, col: str) -> bool:
@@ -97,7 +97,7 @@ class MeasureEngine:
         if (table, col) not in self._date_only:
             c = d.ident(col)
             sql = f"SELECT COUNT(*) FILTER (WHERE {c} <> {d.day_of(c)}) FROM {d.ident(self._source[table])}"
-            self._date_only[(table, col)] = self._con.execute(sql).fetchall()[0][0] == 0  # type: ignore[index]
+            self._date_only[(table, col)] = self._con.execute(sql).fetchall()[0][0] == 0
         return self._date_only[(table, col)]
 
     def _codes(self, table: str, col: str, key: bool) -> str | None:
@@ -202,8 +202,8 @@ class MeasureEngine:
         plain = [m for m in ms if m.is_flow and m.window is None]
         for group in self._flow_groups(plain):
             out.update(self._periods(group, periods, freq, by, fiscal_year_start))
-        for m in (m for m in ms if m.is_flow and m.window is not None):
-            out.update(self._spans([m], [self.calendar.window(p, m.window) for p in periods], freq, by,
+        for m, window in ((m, m.window) for m in ms if m.is_flow and m.window is not None):
+            out.update(self._spans([m], [self.calendar.window(p, window) for p in periods], freq, by,
                                    fiscal_year_start))
         stocks = [m for m in ms if m.agg == "stock"]
         for _, grp in itertools.groupby(sorted(stocks, key=_stock_key), key=_stock_key):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from ...catalog.model import Measure
 from . import dialect as d
-from .compiler import Columns, measure_value, member_sql, nonblank, where_sql
+from .compiler import Columns, MeasureSQLError, measure_value, member_sql, nonblank, where_sql
 
 ROW = "__row"  # the original row order, for ties between equal dates in `last`
 
@@ -81,14 +81,14 @@ class _Rows:
             where = where_sql(m, cols)
             if k is not None and k[0] is None:  # one row per entity: count the rows with a key
                 where = f"{where} AND {k[1]}"
-            elif k is not None and m.agg == "sum":  # each entity's value once, from its first counted row
-                where = self._first_of_key(f"{where} AND {k[1]}", k[0], cols)  # type: ignore[arg-type]
+            elif k is not None and k[0] is not None and m.agg == "sum":  # each entity's value once, from its first row
+                where = self._first_of_key(f"{where} AND {k[1]}", k[0], cols)
                 k = None
             self.f.append(self._alias(where, "_c"))
             self.v.append(self._alias(v, "_x") if v is not None else None)
-            keyed = k is not None and k[0] is not None
-            self.k.append(self._alias(k[0], "_k") if keyed else None)  # type: ignore[index,arg-type]
-            self.kp.append(self._alias(k[1], "_c") if keyed else "TRUE")  # type: ignore[index]
+            key, present = k if k is not None else (None, "TRUE")
+            self.k.append(self._alias(key, "_k") if key is not None else None)
+            self.kp.append(self._alias(present, "_c") if key is not None else "TRUE")
 
     def _first_of_key(self, where: str, key: str, cols: Columns) -> str:
         """`where`, true only on the first row of each key (and member) that it holds for."""
@@ -100,6 +100,13 @@ class _Rows:
         if sql not in self.exprs:
             self.exprs[sql] = f"{prefix}{len(self.exprs)}"
         return self.exprs[sql]
+
+    def value(self, i: int) -> str:
+        """The value SQL of measure i, which reads one (a sum, mean or distinct count of values)."""
+        v = self.v[i]
+        if v is None:
+            raise MeasureSQLError(f"measure {self.ms[i].id!r} ({self.ms[i].agg}) has no column or expression to read")
+        return v
 
     def counted(self, i: int, value: bool | None = None) -> str:
         """The rows measure i counts: its conditions, and a value where it reads one."""
@@ -151,17 +158,17 @@ def periods(ms: list[Measure], cols: Columns, src: Dated, by: str | None, bucket
         if m.agg == "nunique":
             times = (f"COUNT(DISTINCT {r.k[i]}) FILTER (WHERE {rows} AND {r.kp[i]})" if r.k[i]
                      else f"COUNT(*) FILTER (WHERE {rows})")
-            distinct.setdefault(r.v[i], []).append((i, times, int(m.min_count)))  # type: ignore[index]
+            distinct.setdefault(r.value(i), []).append((i, times, int(m.min_count)))
             continue
-        if m.agg == "count" and r.k[i]:
-            distinct.setdefault(r.k[i], []).append((i, f"COUNT(*) FILTER (WHERE {rows} AND {r.kp[i]})", 1))
+        if m.agg == "count" and (key := r.k[i]):
+            distinct.setdefault(key, []).append((i, f"COUNT(*) FILTER (WHERE {rows} AND {r.kp[i]})", 1))
             continue
         if m.agg == "count":
             agg = f"COUNT(*) FILTER (WHERE {rows})"
         elif m.agg == "sum":
-            agg = f"{d.exact_sum(r.v[i])} FILTER (WHERE {rows})"  # type: ignore[arg-type]
+            agg = f"{d.exact_sum(r.value(i))} FILTER (WHERE {rows})"
         elif m.agg == "mean":
-            agg = f"({d.exact_sum(r.v[i])} FILTER (WHERE {rows}) / COUNT(*) FILTER (WHERE {rows}))"  # type: ignore[arg-type]
+            agg = f"({d.exact_sum(r.value(i))} FILTER (WHERE {rows}) / COUNT(*) FILTER (WHERE {rows}))"
         else:
             agg = f"{m.agg.upper()}({r.v[i]}) FILTER (WHERE {rows})"
         aggs.append(f"{agg} AS a{i}")
@@ -198,10 +205,10 @@ def spans(ms: list[Measure], cols: Columns, src: Dated, by: str | None, spans_re
     for i, m in enumerate(ms):
         if is_distinct(m, cols):
             answers.append(i)
-            if m.agg == "count":  # distinct keys: each key's first day
-                shared.setdefault(r.k[i], []).append((i, f"{r.counted(i, False)} AND {r.kp[i]}", 1))  # type: ignore[arg-type]
+            if m.agg == "count" and (key := r.k[i]) is not None:  # distinct keys: each key's first day
+                shared.setdefault(key, []).append((i, f"{r.counted(i, False)} AND {r.kp[i]}", 1))
             elif r.k[i] is None:  # each value's n-th row
-                shared.setdefault(r.v[i], []).append((i, r.counted(i), int(m.min_count)))  # type: ignore[arg-type]
+                shared.setdefault(r.value(i), []).append((i, r.counted(i), int(m.min_count)))
             else:  # each value's n-th distinct key: the keys' first days first
                 ctes.extend(_keyed_in_spans(i, m, r, groups_rel))
             continue
@@ -212,7 +219,7 @@ def spans(ms: list[Measure], cols: Columns, src: Dated, by: str | None, spans_re
         if m.agg == "count":
             combined.append(f"SUM(n{i}) AS a{i}")
         elif m.agg in ("sum", "mean"):
-            parts.append(f"{d.exact_sum(r.v[i])} FILTER (WHERE {rows}) AS p{i}")  # type: ignore[arg-type]
+            parts.append(f"{d.exact_sum(r.value(i))} FILTER (WHERE {rows}) AS p{i}")
             total = d.exact_sum(f"p{i}")
             combined.append(f"{total} AS a{i}" if m.agg == "sum" else f"({total} / NULLIF(SUM(n{i}), 0)) AS a{i}")
         else:

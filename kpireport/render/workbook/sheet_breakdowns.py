@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pandas as pd
+from xlsxwriter.format import Format
 from xlsxwriter.worksheet import Worksheet
 
+from ...catalog.model import Kpi
 from ...compute.report import Breakdown, Report
 from ...i18n import Translator
 from ..formats import excel_percent
@@ -105,7 +108,6 @@ def _block(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Translator
            status_cells: list[str]) -> tuple[BreakdownBlock, int]:
     """One KPI by one dimension: a header row and a row per member, best first."""
     k = report.catalog.kpis[b.kpi]
-    scale = report_scale(st, k.unit)
     dim_label = dimension_label(t, b.dimension)
     leaderboard = b.dimension == "sales_rep"
     title = t("workbook.breakdowns.leaderboard", dimension=dim_label, kpi=k.label(t.lang)) if leaderboard \
@@ -118,78 +120,123 @@ def _block(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Translator
         ws.write_string(row, c, text, st.header(align="left" if c <= MEMBER else "right"))
     row += 1
     first = row
-    total = lay.kpi_cell(b.kpi, lay.selected) if with_share else ""
-    has_target = False
     shown = [None if v != v else float(v) for c in ("value", "previous", "target") for v in b.values[c].tolist()
              if v is not None]
-    unit = display_unit(k.unit, shown)
-    fmt = st.unit(unit, border=1, border_color=MID_GREY)
-    target_fmt = st.input(unit)
-    grey = st.text(font_color="#6B7280", align="center")
-    change_fmt = st.get(num_format=change_format(k.unit, t("workbook.common.pp"), t.locale), border=1,
-                        border_color=MID_GREY)
-    pct = st.get(num_format=excel_percent(t.locale), border=1, border_color=MID_GREY)
-    status_fmt = st.text(align="center", font_size=9)
+    scale = report_scale(st, k.unit)
+    ctx = _Rows(ws, st, k, scale, _formats(st, t, k.unit, display_unit(k.unit, shown)), widths, w, status_cells,
+                leaderboard, report.currency,
+                (lay.kpi_cell(b.kpi, lay.selected), scaled(lay.values[b.kpi][lay.selected], scale))
+                if with_share else None)
+    has_target = False
     for member, vals in b.values.iterrows():
-        name = str(member)
-        rank = vals.get("rank")
-        if rank is None or rank != rank:
-            ws.write_blank(row, RANK, None, grey)
-        else:
-            ws.write_number(row, RANK, float(rank), grey)
-        ws.write_string(row, MEMBER, name, st.text(bold=leaderboard and rank == 1))
-        widths[MEMBER] = max(widths[MEMBER], len(name))
-        cached: dict[int, float | str] = {}
-        for c, key in ((VALUE, "value"), (PREVIOUS, "previous"), (TARGET, "target")):
-            raw = vals.get(key)
-            raw = None if raw is None or raw != raw else float(raw)
-            v = scaled(raw, scale)
-            cached[c] = v
-            f = target_fmt if c == TARGET else fmt
-            if v == "":
-                ws.write_blank(row, c, None, f)
-            else:
-                ws.write_number(row, c, float(v), f)
-                widths[c] = max(widths[c], value_width(raw, k.unit, report.currency))
-        has_target = has_target or cached[TARGET] != ""
-        v, p, tg = cell(row, VALUE), cell(row, PREVIOUS), cell(row, TARGET)
-        both = f"AND(ISNUMBER({v}),ISNUMBER({p}))"
-        ws.write_formula(row, CHANGE, f'=IF({both},IFERROR({_change(v, p, k.unit)},""),"")', change_fmt,
-                         change_value(cached[VALUE], cached[PREVIOUS], k.unit))
-        ws.write_formula(row, ATTAIN, f'=IF(AND(ISNUMBER({v}),ISNUMBER({tg})),IFERROR({v}/{tg},""),"")', pct,
-                         _cached_ratio(cached[VALUE], cached[TARGET]))
-        expr = status_expr(v, tg, None, k, w, trend=False)
-        if expr is None:
-            ws.write_blank(row, STATUS, None, status_fmt)
-        else:
-            word = status_word(vals.get("status"), w)
-            ws.write_formula(row, STATUS, "=" + expr, status_fmt, word)
-            widths[STATUS] = max(widths[STATUS], len(word))
-            status_cells.append(cell(row, STATUS))
-        if with_share:
-            share = _cached_ratio(cached[VALUE], scaled(lay.values[b.kpi][lay.selected], scale))
-            ws.write_formula(row, SHARE, f'=IF(ISNUMBER({v}),IFERROR({v}/{total},""),"")', pct, share)
-        else:
-            ws.write_blank(row, SHARE, None, pct)
+        has_target = _member_row(ctx, row, str(member), vals) or has_target
         row += 1
     last = row - 1
     if b.rest:  # a high-cardinality breakdown: the members between the top and bottom ones, in one line
-        ws.write_blank(row, RANK, None, grey)
-        rest = t("workbook.breakdowns.rest", count=b.rest)
-        ws.write_string(row, MEMBER, rest, st.text(italic=True))
-        widths[MEMBER] = max(widths[MEMBER], len(rest))
-        for c, raw in ((VALUE, b.rest_value), (PREVIOUS, b.rest_previous)):
-            v = scaled(raw, scale)
-            if v == "":
-                ws.write_blank(row, c, None, fmt)
-            else:
-                ws.write_number(row, c, float(v), fmt)
+        _rest_row(ctx, row, t("workbook.breakdowns.rest", count=b.rest), b)
         row += 1
     if leaderboard and last >= first:
         ws.conditional_format(first, VALUE, last, VALUE, {"type": "data_bar", "bar_color": "#9DC3E6",
                                                           "bar_solid": True})
     ws.set_row(row, GAP_HEIGHT)
     return BreakdownBlock(b.kpi, b.dimension, first, last, has_target), row + 1
+
+
+@dataclass(frozen=True)
+class _Formats:
+    """The cell formats of a block's rows, in the KPI's unit."""
+
+    value: Format
+    target: Format
+    grey: Format
+    change: Format
+    percent: Format
+    status: Format
+
+
+def _formats(st: Styles, t: Translator, unit: str, shown_unit: str) -> _Formats:
+    return _Formats(value=st.unit(shown_unit, border=1, border_color=MID_GREY), target=st.input(shown_unit),
+                    grey=st.text(font_color="#6B7280", align="center"),
+                    change=st.get(num_format=change_format(unit, t("workbook.common.pp"), t.locale), border=1,
+                                  border_color=MID_GREY),
+                    percent=st.get(num_format=excel_percent(t.locale), border=1, border_color=MID_GREY),
+                    status=st.text(align="center", font_size=9))
+
+
+@dataclass
+class _Rows:
+    """What every member row of one block writes with."""
+
+    ws: Worksheet
+    st: Styles
+    k: Kpi
+    scale: float
+    f: _Formats
+    widths: dict[int, int]
+    w: dict[str, str]
+    status_cells: list[str]
+    leaderboard: bool
+    currency: str
+    share_of: tuple[str, float | str] | None  # (the KPI's total cell, its cached value) for the share column
+
+
+def _member_row(ctx: _Rows, row: int, name: str, vals: pd.Series) -> bool:
+    """One member's row: rank, name, value, previous, target, change, attainment, status, share.
+    True when it has a target."""
+    ws, st, k, f, widths = ctx.ws, ctx.st, ctx.k, ctx.f, ctx.widths
+    rank = vals.get("rank")
+    if rank is None or rank != rank:
+        ws.write_blank(row, RANK, None, f.grey)
+    else:
+        ws.write_number(row, RANK, float(rank), f.grey)
+    ws.write_string(row, MEMBER, name, st.text(bold=ctx.leaderboard and rank == 1))
+    widths[MEMBER] = max(widths[MEMBER], len(name))
+    cached: dict[int, float | str] = {}
+    for c, key in ((VALUE, "value"), (PREVIOUS, "previous"), (TARGET, "target")):
+        raw = vals.get(key)
+        raw = None if raw is None or raw != raw else float(raw)
+        v = scaled(raw, ctx.scale)
+        cached[c] = v
+        fmt = f.target if c == TARGET else f.value
+        if v == "":
+            ws.write_blank(row, c, None, fmt)
+        else:
+            ws.write_number(row, c, float(v), fmt)
+            widths[c] = max(widths[c], value_width(raw, k.unit, ctx.currency))
+    v, p, tg = cell(row, VALUE), cell(row, PREVIOUS), cell(row, TARGET)
+    both = f"AND(ISNUMBER({v}),ISNUMBER({p}))"
+    ws.write_formula(row, CHANGE, f'=IF({both},IFERROR({_change(v, p, k.unit)},""),"")', f.change,
+                     change_value(cached[VALUE], cached[PREVIOUS], k.unit))
+    ws.write_formula(row, ATTAIN, f'=IF(AND(ISNUMBER({v}),ISNUMBER({tg})),IFERROR({v}/{tg},""),"")', f.percent,
+                     _cached_ratio(cached[VALUE], cached[TARGET]))
+    expr = status_expr(v, tg, None, k, ctx.w, trend=False)
+    if expr is None:
+        ws.write_blank(row, STATUS, None, f.status)
+    else:
+        word = status_word(vals.get("status"), ctx.w)
+        ws.write_formula(row, STATUS, "=" + expr, f.status, word)
+        widths[STATUS] = max(widths[STATUS], len(word))
+        ctx.status_cells.append(cell(row, STATUS))
+    if ctx.share_of is not None:
+        total, total_value = ctx.share_of
+        share = _cached_ratio(cached[VALUE], total_value)
+        ws.write_formula(row, SHARE, f'=IF(ISNUMBER({v}),IFERROR({v}/{total},""),"")', f.percent, share)
+    else:
+        ws.write_blank(row, SHARE, None, f.percent)
+    return cached[TARGET] != ""
+
+
+def _rest_row(ctx: _Rows, row: int, rest: str, b: Breakdown) -> None:
+    """The one line standing for the members between the top and the bottom ones."""
+    ctx.ws.write_blank(row, RANK, None, ctx.f.grey)
+    ctx.ws.write_string(row, MEMBER, rest, ctx.st.text(italic=True))
+    ctx.widths[MEMBER] = max(ctx.widths[MEMBER], len(rest))
+    for c, raw in ((VALUE, b.rest_value), (PREVIOUS, b.rest_previous)):
+        v = scaled(raw, ctx.scale)
+        if v == "":
+            ctx.ws.write_blank(row, c, None, ctx.f.value)
+        else:
+            ctx.ws.write_number(row, c, float(v), ctx.f.value)
 
 
 def _change(v: str, p: str, unit: str) -> str:

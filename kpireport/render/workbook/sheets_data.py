@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 from xlsxwriter.worksheet import Worksheet
 
+from ...catalog.model import Kpi
 from ...compute.engine import PERIOD_DAYS
 from ...compute.report import Report
 from ...i18n import Translator
@@ -144,43 +145,7 @@ def write_kpis(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Transl
                         for c, h in enumerate(heads)],
         })
     for k in lay.kpis:
-        r = lay.kpi_rows[k.id]
-        name, cat = k.label(t.lang), _category(report, k.category, t.lang)
-        widths[0], widths[1] = max(widths[0], len(name)), max(widths[1], len(cat))
-        last: dict[str, Prop] = {"bottom": 1, "bottom_color": NAVY}
-        for i, kind in enumerate(kinds):
-            extra: dict[str, Prop] = last if i == 2 else {}
-            grey: dict[str, Prop] = {"font_color": "#6B7280"} if i else {"bold": True}
-            ws.write_string(r + i, 0, name, st.get(**grey, **extra))
-            ws.write_string(r + i, 1, cat, st.get(font_color="#6B7280", **extra))
-            ws.write_string(r + i, 2, kind, st.get(font_color="#6B7280", italic=i > 0, **extra))
-        scale = lay.scale(k)
-        actual_fmt = st.unit(lay.display_unit(k), bold=True)
-        target_fmt = st.unit(lay.display_unit(k), font_color="#6B7280", italic=True)
-        status_fmt = st.get(align="center", font_size=9, **last)
-        raw_values, raw_targets = lay.values[k.id], lay.targets[k.id]
-        statuses = report.status.loc[k.id].reindex(pd.PeriodIndex(lay.periods)).tolist() \
-            if k.id in report.status.index else [None] * len(lay.periods)
-        for j in range(len(lay.periods)):
-            c = lay.col(j)
-            ws.write_formula(r, c, f.value_formula(k, j), actual_fmt, scaled(raw_values[j], scale))
-            ws.write_formula(r + 1, c, f.target_formula(k, j), target_fmt, scaled(raw_targets[j], scale))
-            for v in (raw_values[j], raw_targets[j]):
-                if v is not None:
-                    widths[c] = max(widths[c], value_width(v, k.unit, report.currency))
-            prev = lay.kpi_cell(k.id, j - 1, sheet=False) if j > 0 else None
-            expr = status_expr(lay.kpi_cell(k.id, j, sheet=False), lay.kpi_cell(k.id, j, 1, sheet=False), prev, k, w)
-            if expr is None:
-                ws.write_blank(r + 2, c, None, status_fmt)
-            else:
-                cached = status_word(statuses[j], w)
-                ws.write_formula(r + 2, c, "=" + expr, status_fmt, cached)
-                widths[c] = max(widths[c], len(cached))
-        ws.add_sparkline(r, trend_col, {"range": lay.kpi_row_range(k.id), "markers": False, "series_color": NAVY,
-                                        "high_point": False, "last_point": True, "weight": 1.25})
-        for i in (1, 2):
-            ws.write_blank(r + i, trend_col, None, st.get(**(last if i == 2 else {})))
-        ws.set_row(r + 2, 16)
+        _kpi_rows(ws, st, report, lay, t, k, kinds, f, w, widths)
     status_conditional(ws, st, t, FIRST_DATA_ROW, FIRST_PERIOD_COL, last_row, lay.last_col)
     ws.set_column(0, 0, fit(widths[0], 20, 46))
     ws.set_column(1, 1, fit(widths[1], 12, 28))
@@ -190,6 +155,49 @@ def write_kpis(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Transl
     ws.set_column(trend_col, trend_col, 18)
     ws.freeze_panes(FIRST_DATA_ROW, FIRST_PERIOD_COL)
     ws.set_row(CAPTION_ROW, 12)
+
+
+def _kpi_rows(ws: Worksheet, st: Styles, report: Report, lay: Layout, t: Translator, k: Kpi,
+              kinds: tuple[str, str, str], f: KpiFormulas, w: dict[str, str], widths: list[int]) -> None:
+    """One KPI's three rows: its actual and target per period as live formulas, and its status."""
+    trend_col = lay.last_col + 1
+    r = lay.kpi_rows[k.id]
+    name, cat = k.label(t.lang), _category(report, k.category, t.lang)
+    widths[0], widths[1] = max(widths[0], len(name)), max(widths[1], len(cat))
+    last: dict[str, Prop] = {"bottom": 1, "bottom_color": NAVY}
+    for i, kind in enumerate(kinds):
+        extra: dict[str, Prop] = last if i == 2 else {}
+        grey: dict[str, Prop] = {"font_color": "#6B7280"} if i else {"bold": True}
+        ws.write_string(r + i, 0, name, st.get(**grey, **extra))
+        ws.write_string(r + i, 1, cat, st.get(font_color="#6B7280", **extra))
+        ws.write_string(r + i, 2, kind, st.get(font_color="#6B7280", italic=i > 0, **extra))
+    scale = lay.scale(k)
+    actual_fmt = st.unit(lay.display_unit(k), bold=True)
+    target_fmt = st.unit(lay.display_unit(k), font_color="#6B7280", italic=True)
+    status_fmt = st.get(align="center", font_size=9, **last)
+    raw_values, raw_targets = lay.values[k.id], lay.targets[k.id]
+    statuses = report.status.loc[k.id].reindex(pd.PeriodIndex(lay.periods)).tolist() \
+        if k.id in report.status.index else [None] * len(lay.periods)
+    for j in range(len(lay.periods)):
+        c = lay.col(j)
+        ws.write_formula(r, c, f.value_formula(k, j), actual_fmt, scaled(raw_values[j], scale))
+        ws.write_formula(r + 1, c, f.target_formula(k, j), target_fmt, scaled(raw_targets[j], scale))
+        for v in (raw_values[j], raw_targets[j]):
+            if v is not None:
+                widths[c] = max(widths[c], value_width(v, k.unit, report.currency))
+        prev = lay.kpi_cell(k.id, j - 1, sheet=False) if j > 0 else None
+        expr = status_expr(lay.kpi_cell(k.id, j, sheet=False), lay.kpi_cell(k.id, j, 1, sheet=False), prev, k, w)
+        if expr is None:
+            ws.write_blank(r + 2, c, None, status_fmt)
+        else:
+            cached = status_word(statuses[j], w)
+            ws.write_formula(r + 2, c, "=" + expr, status_fmt, cached)
+            widths[c] = max(widths[c], len(cached))
+    ws.add_sparkline(r, trend_col, {"range": lay.kpi_row_range(k.id), "markers": False, "series_color": NAVY,
+                                    "high_point": False, "last_point": True, "weight": 1.25})
+    for i in (1, 2):
+        ws.write_blank(r + i, trend_col, None, st.get(**(last if i == 2 else {})))
+    ws.set_row(r + 2, 16)
 
 
 def _category(report: Report, cid: str, lang: str) -> str:

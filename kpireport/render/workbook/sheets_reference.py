@@ -152,14 +152,25 @@ def write_quality(ws: Worksheet, st: Styles, report: Report, t: Translator) -> N
     sheet_heading(ws, st, t("workbook.quality.heading"), summary, last)
     for c, w in enumerate(QUALITY_WIDTHS):
         ws.set_column(c, c, w)
-    q = "workbook.quality."
-    row = 3
-    ws.merge_range(row, 0, row, last, t(q + "sources"), st.section())
+    row = _quality_sources(ws, st, report, t, 3)
+    row = _quality_problems(ws, st, report, t, row + 1)
+    row = _quality_unavailable(ws, st, report, t, row + 1, unavailable)
+    ws.set_row(1, 20)
+    ws.write_blank(row + 1, 0, None, st.get(top=1, top_color=MID_GREY))
+
+
+_Q = "workbook.quality."
+
+
+def _quality_sources(ws: Worksheet, st: Styles, report: Report, t: Translator, row: int) -> int:
+    """The section listing each sheet read: its table, rows and mapping; returns the next row."""
+    last = len(QUALITY_WIDTHS) - 1
+    ws.merge_range(row, 0, row, last, t(_Q + "sources"), st.section())
     row += 1
     heads = ["file", "sheet", "table", "header_row", "rows_read", "rows_used", "rows_excluded", "mapping", "ignored"]
     for c, h in enumerate(heads):
-        ws.write_string(row, c, t(q + h), st.header(align="left" if c < 3 or c > 6 else "right"))
-    _fit_row(ws, row, [(t(q + h), w) for h, w in zip(heads, QUALITY_WIDTHS, strict=True)])
+        ws.write_string(row, c, t(_Q + h), st.header(align="left" if c < 3 or c > 6 else "right"))
+    _fit_row(ws, row, [(t(_Q + h), w) for h, w in zip(heads, QUALITY_WIDTHS, strict=True)])
     row += 1
     num = st.text(num_format="#,##0", valign="top")
     for s in report.sources:
@@ -174,49 +185,58 @@ def write_quality(ws: Worksheet, st: Styles, report: Report, t: Translator) -> N
         ws.write_string(row, 8, ignored, st.wrap(font_size=9, font_color="#6B7280"))
         _fit_row(ws, row, [(s.file, 26), (s.sheet, 22), (mapping, 46, 9), (ignored, 30, 9)])
         row += 1
-    row += 1
-    ws.merge_range(row, 0, row, last, t(q + "problems"), st.section())
+    return row
+
+
+def _quality_problems(ws: Worksheet, st: Styles, report: Report, t: Translator, row: int) -> int:
+    """The section listing every problem noted (and how many more like one were left out)."""
+    last = len(QUALITY_WIDTHS) - 1
+    ws.merge_range(row, 0, row, last, t(_Q + "problems"), st.section())
     row += 1
     if not report.problems.items and not report.problems.suppressed:
-        ws.write_string(row, 0, t(q + "no_problems"), st.subtitle())
-        row += 1
-    else:
-        for c, h in enumerate(["severity", "file", "sheet", "cell", "column", "reason"]):
-            ws.write_string(row, c, t(q + h), st.header())
-        ws.merge_range(row, 5, row, last, t(q + "reason"), st.header())
-        row += 1
-        colours = {"error": "#9C0006", "warning": "#7F5200", "info": "#404040"}
-        for p in report.problems:
-            sev = p.severity.value
-            ws.write_string(row, 0, t(q + f"severities.{sev}"), st.text(bold=True, font_color=colours.get(sev)))
-            for c, v in ((1, p.file), (2, p.sheet), (3, p.cell), (4, p.column)):
-                ws.write_string(row, c, v, st.wrap())
-            ws.merge_range(row, 5, row, last, "", st.wrap())
-            ws.write_string(row, 5, p.reason, st.wrap())
-            _fit_row(ws, row, [(p.file, 26), (p.sheet, 22), (p.reason, sum(QUALITY_WIDTHS[5:]))])
-            row += 1
-        for (file, sheet, col), n in report.problems.suppressed.items():
-            ws.write_string(row, 0, t(q + "severities.warning"), st.text(bold=True, font_color=colours["warning"]))
-            for c, v in ((1, file), (2, sheet), (3, ""), (4, col)):
-                ws.write_string(row, c, v, st.wrap())
-            ws.merge_range(row, 5, row, last, "", st.wrap())
-            ws.write_string(row, 5, t(q + "more", n=n), st.wrap(italic=True))
-            row += 1
+        ws.write_string(row, 0, t(_Q + "no_problems"), st.subtitle())
+        return row + 1
+    for c, h in enumerate(["severity", "file", "sheet", "cell", "column", "reason"]):
+        ws.write_string(row, c, t(_Q + h), st.header())
+    ws.merge_range(row, 5, row, last, t(_Q + "reason"), st.header())
     row += 1
-    ws.merge_range(row, 0, row, last, t(q + "unavailable"), st.section())
+    colours = {"error": "#9C0006", "warning": "#7F5200", "info": "#404040"}
+    for p in report.problems:
+        sev = p.severity.value
+        ws.write_string(row, 0, t(_Q + f"severities.{sev}"), st.text(bold=True, font_color=colours.get(sev)))
+        for c, v in ((1, p.file), (2, p.sheet), (3, p.cell), (4, p.column)):
+            ws.write_string(row, c, v, st.wrap())
+        ws.merge_range(row, 5, row, last, "", st.wrap())
+        ws.write_string(row, 5, p.reason, st.wrap())
+        _fit_row(ws, row, [(p.file, 26), (p.sheet, 22), (p.reason, sum(QUALITY_WIDTHS[5:]))])
+        row += 1
+    for (file, sheet, col), n in report.problems.suppressed.items():
+        ws.write_string(row, 0, t(_Q + "severities.warning"), st.text(bold=True, font_color=colours["warning"]))
+        for c, v in ((1, file), (2, sheet), (3, ""), (4, col)):
+            ws.write_string(row, c, v, st.wrap())
+        ws.merge_range(row, 5, row, last, "", st.wrap())
+        ws.write_string(row, 5, t(_Q + "more", n=n), st.wrap(italic=True))
+        row += 1
+    return row
+
+
+def _quality_unavailable(ws: Worksheet, st: Styles, report: Report, t: Translator, row: int,
+                         unavailable: dict[str, Unavailable]) -> int:
+    """The section naming each KPI that could not be computed, and what it needs; returns its last row."""
+    last = len(QUALITY_WIDTHS) - 1
+    ws.merge_range(row, 0, row, last, t(_Q + "unavailable"), st.section())
     row += 1
     if not unavailable:
-        ws.write_string(row, 0, t(q + "all_computed"), st.subtitle())
-    else:
-        ws.merge_range(row, 0, row, 1, t("workbook.common.kpi"), st.header())
-        ws.merge_range(row, 2, row, last, t(q + "missing"), st.header())
+        ws.write_string(row, 0, t(_Q + "all_computed"), st.subtitle())
+        return row
+    ws.merge_range(row, 0, row, 1, t("workbook.common.kpi"), st.header())
+    ws.merge_range(row, 2, row, last, t(_Q + "missing"), st.header())
+    row += 1
+    for kid, u in unavailable.items():
+        text = _missing_text(u, t)
+        ws.merge_range(row, 0, row, 1, report.catalog.kpis[kid].label(t.lang), st.wrap(bold=True))
+        ws.merge_range(row, 2, row, last, "", st.wrap())
+        ws.write_string(row, 2, text, st.wrap())
+        _fit_row(ws, row, [(text, sum(QUALITY_WIDTHS[2:]))])
         row += 1
-        for kid, u in unavailable.items():
-            text = _missing_text(u, t)
-            ws.merge_range(row, 0, row, 1, report.catalog.kpis[kid].label(t.lang), st.wrap(bold=True))
-            ws.merge_range(row, 2, row, last, "", st.wrap())
-            ws.write_string(row, 2, text, st.wrap())
-            _fit_row(ws, row, [(text, sum(QUALITY_WIDTHS[2:]))])
-            row += 1
-    ws.set_row(1, 20)
-    ws.write_blank(row + 1, 0, None, st.get(top=1, top_color=MID_GREY))
+    return row

@@ -1,64 +1,9 @@
-"""The drop folder: files dropped into INBOX become reports, then move out of the way.
-
-    INBOX/                 drop files here (.xlsx, .xlsm, .xls, .ods, .csv)
-    INBOX/processed/       each file that gave a report, moved here unchanged
-    INBOX/failed/          each file that did not, unchanged, with <name>.txt saying why
-    INBOX/.kpireport/      move journal (hidden; see "Crash safety")
-    OUT/<stem>/            the report of processed/<stem>.<ext>: kpi-report.xlsx/.html/.eml/.json
-
-One report per file (not per batch): each export stands on its own, a bad file spoils only
-its own report, and the report folder is named after the file it came from.
-
-When a file is ready. A poll lists INBOX's top-level files, leaving out what is not a
-dropped file: hidden files (.DS_Store, LibreOffice's .~lock.*#), Office lock files (~$*),
-temporary and partial downloads (*.tmp, *.part, *.partial, *.crdownload, *.download, *~),
-and folders. A file is processed once its size and modification time are the same on two
-polls in a row and it can be opened for reading, so a file still being copied, saved or
-downloaded is left alone until its writer is done. An empty file waits `empty_settle`
-seconds more (a writer may not have started). A file that changes while its report is being
-made is not moved; it is watched again and reported whole. A writer that only paused (longer
-than two polls) keeps writing to the file after it was moved: for `recheck_polls` polls after
-a move the file is looked at again, and one that changed goes back to INBOX to be taken again
-whole (its report folder is rewritten then), instead of growing in processed/.
-
-Not the file's fault. When the report cannot be written (--out unwritable, disk full: an
-OutputError), the file stays in INBOX, the log says why, and it is tried again after
-`retry_after` seconds; a report folder created by a failed attempt is removed, never left
-empty or half written.
-
-Names. Files keep their names; report folders and log lines never use one raw (safenames.py):
-a newline or U+202E in a name cannot forge a log line or a folder that lies about itself.
-
-Never lost, duplicated or changed. The dropped file is only ever read and then moved, never
-rewritten. Moves are hard links (which never replace an existing name) followed by removing
-the inbox name, `os.replace` where links are not supported, and a synced copy when processed/
-sits on another filesystem. A name already taken in processed/ or failed/ (the same export
-dropped every month) gets a numbered suffix: sales.xlsx, sales-2.xlsx, sales-3.xlsx, and its
-report goes to OUT/sales-2/; nothing is overwritten.
-
-Crash safety. All state is in the folders: a file in INBOX is still to do; processed/ and
-failed/ are done. Before a move the watcher writes a small journal entry (source,
-destination, reason); on start-up, entries left by a killed run are finished: a file linked
-into processed/ but not yet removed from INBOX (a "half-moved" file) is removed from INBOX,
-a missing failed/<name>.txt is written, a partial cross-filesystem copy is deleted and its
-source processed again. A file whose report was written but which was not yet moved is simply
-processed again, into the same report folder.
-
-A bad file never stops the watcher: every error, including a bug, sends that file to failed/
-with the one-line reason. `run(once=True)` processes what is there (waiting for files still
-being written) and returns, for cron and tests; otherwise it polls until `stop` is set or
-Ctrl-C.
-"""
+"""The watcher: polls the drop folder, takes each file once it has settled, has its report
+made, and moves it to processed/ or failed/ (see the package doc for the rules)."""
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
-import errno
-import hashlib
-import json
 import os
-import secrets
 import shutil
 import threading
 import time
@@ -67,25 +12,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .config import Config
-from .deliver.files import sync_dir as _sync_dir
-from .deliver.files import write_all
-from .errors import InputError, KpiReportError, OutputError, one_line_text
-from .outputs import render_outputs, summary_line
-from .pipeline import run
-from .safenames import folder_name, shown
+from ..deliver.files import sync_dir
+from ..errors import InputError, KpiReportError, OutputError, one_line_text
+from ..safenames import folder_name, shown
+from . import moves
+from .moves import FAILED, JOURNAL, PARTIAL, PROCESSED, journal_entry, recover, write_text
 
-PROCESSED, FAILED, JOURNAL = "processed", "failed", ".kpireport"
 IGNORED_SUFFIXES = (".tmp", ".temp", ".part", ".partial", ".crdownload", ".download", ".swp", "~")
 IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini"})
-_PARTIAL = ".kpireport-partial-"
 
 
 def ignored(name: str) -> bool:
     """True for names that are not dropped files: hidden, Office/LibreOffice locks, temporaries."""
     low = name.lower()
     return (name.startswith((".", "~$")) or low.endswith(IGNORED_SUFFIXES) or low in IGNORED_NAMES
-            or low.startswith(_PARTIAL))
+            or low.startswith(PARTIAL))
 
 
 @dataclass(frozen=True)
@@ -309,7 +250,7 @@ class Watcher:
             if now is None:
                 continue  # moved away by someone else: not ours any more
             try:
-                _link_or_move(dest, self.inbox / moved.name)
+                moves.link_or_move(dest, self.inbox / moved.name)
             except OSError as exc:
                 self.log(f"{shown(dest.name)} changed after it was taken, and cannot go back to the drop folder "
                          f"({exc.strerror or exc}); left in {moved.folder}/")
@@ -349,9 +290,9 @@ class Watcher:
         target_dir.mkdir(exist_ok=True)
         while True:
             dest = target_dir / name
-            entry = self._journal(src, dest, reason)
+            entry = journal_entry(self.inbox, src, dest, reason)
             try:
-                _link_or_move(src, dest)
+                moves.link_or_move(src, dest)
             except FileExistsError:
                 entry.unlink(missing_ok=True)
                 name = self._free_name(src.name)  # taken since we looked (another watcher): the next free one
@@ -361,52 +302,14 @@ class Watcher:
                 raise
             break
         if reason:
-            _write_text(target_dir / f"{dest.name}.txt", reason + "\n")
-        _sync_dir(self.inbox)
+            write_text(target_dir / f"{dest.name}.txt", reason + "\n")
+        sync_dir(self.inbox)
         entry.unlink(missing_ok=True)
         return dest
 
-    def _journal(self, src: Path, dest: Path, reason: str) -> Path:
-        folder = self.inbox / JOURNAL
-        folder.mkdir(exist_ok=True)
-        entry = folder / f"move-{secrets.token_hex(6)}.json"
-        _write_text(entry, json.dumps({"source": src.name, "folder": dest.parent.name, "dest": dest.name,
-                                       "reason": reason, "at": dt.datetime.now().isoformat(timespec="seconds")}))
-        return entry
-
     def recover(self) -> list[str]:
-        """Finish or undo moves a killed run left half done (see the module doc); returns what was done."""
-        done: list[str] = []
-        for folder in (PROCESSED, FAILED):
-            with contextlib.suppress(OSError):
-                for e in os.scandir(self.inbox / folder):
-                    if e.name.startswith(_PARTIAL):
-                        Path(e.path).unlink(missing_ok=True)
-                        done.append(f"removed partial copy {folder}/{e.name}")
-        journal = self.inbox / JOURNAL
-        try:
-            entries = sorted(journal.glob("move-*.json"))
-        except OSError:
-            return done
-        for entry in entries:
-            try:
-                info = json.loads(entry.read_text(encoding="utf-8"))
-                src = self.inbox / info["source"]
-                dest = self.inbox / info["folder"] / info["dest"]
-                reason = str(info.get("reason") or "")
-            except (OSError, ValueError, KeyError, TypeError):
-                entry.unlink(missing_ok=True)
-                continue
-            if src.exists() and dest.exists():
-                if _same(src, dest):
-                    src.unlink()
-                    done.append(f"finished moving {src.name} to {info['folder']}/{dest.name}")
-                else:  # a different file holds that name: leave both, the source is processed again
-                    done.append(f"left {src.name} in the drop folder ({info['folder']}/{dest.name} is another file)")
-            if dest.exists() and info["folder"] == FAILED and reason and not Path(f"{dest}.txt").exists():
-                _write_text(Path(f"{dest}.txt"), reason + "\n")
-                done.append(f"wrote {FAILED}/{dest.name}.txt")
-            entry.unlink(missing_ok=True)
+        """Finish or undo moves a killed run left half done (see the package doc); returns what was done."""
+        done = recover(self.inbox)
         for line in done:
             self.log(f"recovered: {line}")
         return done
@@ -443,90 +346,6 @@ def _discard(report_dir: Path, existed: bool) -> None:
     """Remove a report folder this attempt created (a failed attempt's folder is empty or partial)."""
     if not existed:
         shutil.rmtree(report_dir, ignore_errors=True)
-
-
-def _same(a: Path, b: Path) -> bool:
-    try:
-        if os.path.samefile(a, b):
-            return True
-        if a.stat().st_size != b.stat().st_size:
-            return False
-        return _sha256(a) == _sha256(b)
-    except OSError:
-        return False
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
-def _link_or_move(src: Path, dest: Path) -> None:
-    """Move without ever replacing `dest` (FileExistsError if taken) or changing the bytes."""
-    try:
-        os.link(src, dest)
-    except FileExistsError:
-        raise
-    except OSError as exc:
-        if exc.errno == errno.EXDEV:
-            _copy_across(src, dest)
-        elif dest.exists():
-            raise FileExistsError(errno.EEXIST, "exists", str(dest)) from None
-        else:  # no hard links here (FAT, some network shares): a rename within the filesystem
-            try:
-                os.replace(src, dest)
-            except OSError as exc2:
-                if exc2.errno == errno.EXDEV:
-                    _copy_across(src, dest)
-                else:
-                    raise
-            return
-    src.unlink()
-
-
-def _copy_across(src: Path, dest: Path) -> None:
-    """processed/ on another filesystem: copy to a partial name, sync, rename into place, then unlink."""
-    tmp = dest.with_name(f"{_PARTIAL}{secrets.token_hex(4)}-{dest.name}")
-    try:
-        with open(src, "rb") as fin, open(tmp, "xb") as fout:
-            shutil.copyfileobj(fin, fout, 1 << 20)
-            fout.flush()
-            os.fsync(fout.fileno())
-        if dest.exists():
-            raise FileExistsError(errno.EEXIST, "exists", str(dest))
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
-    src.unlink()
-
-
-def _write_text(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    with open(tmp, "w", encoding="utf-8") as fh:
-        fh.write(text)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, path)
-
-
-# -- the report step ------------------------------------------------------------------------------
-
-def report_processor(config: Config, name: str = "kpi-report", today: Callable[[], dt.date] = dt.date.today,
-                     ) -> Process:
-    """The default `process`: the file's own report, as `kpireport generate FILE --out DIR` writes it."""
-    def process(path: Path, report_dir: Path) -> str:
-        report = run([path], config)
-        files, _ = render_outputs(report, config, today(), name)
-        write_all({report_dir / n: data for n, data in files.items()})
-        try:
-            return summary_line(report)
-        except Exception:  # a summary is a courtesy: never fail a report over it
-            return ""
-
-    return process
 
 
 def wait_for(predicate: Callable[[], bool], timeout: float, step: float = 0.05) -> bool:
