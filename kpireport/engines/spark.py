@@ -44,6 +44,7 @@ DEFAULTS = {
     "spark.sql.execution.arrow.pyspark.enabled": "true",
     "spark.sql.execution.arrow.pyspark.fallback.enabled": "true",
 }
+_CACHE = re.compile(r"CACHE (?:LAZY )?TABLE `((?:[^`]|``)+)` AS ")
 _DESCRIBE = re.compile(r"\s*DESCRIBE\s+(SELECT\b.*)", re.IGNORECASE | re.DOTALL)
 LOG = Path(tempfile.gettempdir()) / "kpireport-spark.log"
 
@@ -145,6 +146,9 @@ class SparkConnection:
         if described:
             return self._describe(described.group(1))
         text = self.translate(sql)
+        cached = _CACHE.match(text)
+        if cached:  # CREATE OR REPLACE: CACHE TABLE will not replace a view of the same name
+            self.spark.catalog.dropTempView(cached.group(1).replace("``", "`"))
         try:
             return SparkResult(self.spark.sql(text, args=list(parameters) if parameters else None))
         except Exception as exc:
