@@ -3,7 +3,9 @@
 The stages write DuckDB's SQL (see __init__.py); `execute` translates each statement once
 (spark_rules.py) and runs it with Spark SQL, so the typed views, the model's joins and every
 measure run on the cluster and only aggregates come back. Frames the run registers (period
-maps, spans, small tables read whole) become temporary views.
+maps, spans, small tables read whole) become temporary views. The run's own views are cached
+when first read (spark_rules.py): a report reads each typed table a hundred times, and Spark
+would otherwise redo its scans, joins and windows for every query.
 
 The session works on its own `newSession()` of the process's Spark session: its temporary
 views and SQL settings (UTC, timestamps without time zone, as DuckDB's TIMESTAMP) never touch
