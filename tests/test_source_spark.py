@@ -31,8 +31,11 @@ from .sources_sample import SAMPLE, write_parquet
 
 DAY = dt.date(2026, 12, 1)
 DATABASE = "shop"
+# tiny data on two cores: one shuffle partition, and no adaptive execution (it runs each query
+# stage as a Spark job of its own: twice the jobs, and a job's fixed cost is most of a query's)
+FAST = (("spark.sql.shuffle.partitions", "1"), ("spark.sql.adaptive.enabled", "false"))
 CONFIG = dataclasses.replace(Config(), company="Test Company", currency="USD",
-                             spark=SparkSettings(database=DATABASE))
+                             spark=SparkSettings(database=DATABASE, conf=FAST))
 
 
 def _ready() -> None:
@@ -106,8 +109,8 @@ def test_the_command_line_reports_from_a_spark_database_quietly(tmp_path: Path) 
                "('A2', TIMESTAMP '2026-02-03 00:00:00', 250.5), ('A3', TIMESTAMP '2026-02-14 00:00:00', 30.0)) "
                "t(\"Order ID\", \"Order Date\", \"Revenue\")").write_parquet(str(orders))
     config = tmp_path / "kpireport.yaml"
-    config.write_text("company: Test Company\ncurrency: USD\nspark:\n  master: local[1]\n  database: lake\n",
-                      encoding="utf-8")
+    config.write_text("company: Test Company\ncurrency: USD\nspark:\n  master: local[1]\n  database: lake\n  conf:\n"
+                      "    spark.sql.shuffle.partitions: 1\n    spark.sql.adaptive.enabled: false\n", encoding="utf-8")
     script = CLI_SCRIPT.format(orders=orders, config=config, out=tmp_path / "out")
     got = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600,
                          env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)})
@@ -163,6 +166,10 @@ def test_the_sessions_temporary_views_are_not_tables_of_the_database(spark) -> N
      "ELSE FILTER(SPLIT(h, ' '), x -> x <> '') END) FROM t"),
     # a temporary table is a view computed once; NOT MATERIALIZED is only a hint
     ('CREATE OR REPLACE TEMP TABLE "m" AS SELECT 1 AS a', "CACHE TABLE `m` AS SELECT 1 AS a"),
+    # a temporary view is kept when first read (every measure reads it again)
+    ('CREATE OR REPLACE TEMP VIEW "_m_1" AS SELECT * EXCLUDE (__row) FROM "v"', "CACHE LAZY TABLE `_m_1` AS "
+     "SELECT `a`, `b` FROM `v`"),
+    ('CREATE OR REPLACE VIEW "w" AS SELECT 1 AS a', "CREATE OR REPLACE VIEW `w` AS SELECT 1 AS a"),
     ("WITH rows AS NOT MATERIALIZED (SELECT 1 AS a) SELECT a FROM rows",
      "WITH rows AS (SELECT 1 AS a) SELECT a FROM rows"),
 ])

@@ -3,7 +3,9 @@
 The stages write DuckDB's SQL (see __init__.py); `execute` translates each statement once
 (spark_rules.py) and runs it with Spark SQL, so the typed views, the model's joins and every
 measure run on the cluster and only aggregates come back. Frames the run registers (period
-maps, spans, small tables read whole) become temporary views.
+maps, spans, small tables read whole) become temporary views. The run's own views are cached
+when first read (spark_rules.py): a report reads each typed table a hundred times, and Spark
+would otherwise redo its scans, joins and windows for every query.
 
 The session works on its own `newSession()` of the process's Spark session: its temporary
 views and SQL settings (UTC, timestamps without time zone, as DuckDB's TIMESTAMP) never touch
@@ -44,6 +46,7 @@ DEFAULTS = {
     "spark.sql.execution.arrow.pyspark.enabled": "true",
     "spark.sql.execution.arrow.pyspark.fallback.enabled": "true",
 }
+_CACHE = re.compile(r"CACHE (?:LAZY )?TABLE `((?:[^`]|``)+)` AS ")
 _DESCRIBE = re.compile(r"\s*DESCRIBE\s+(SELECT\b.*)", re.IGNORECASE | re.DOTALL)
 LOG = Path(tempfile.gettempdir()) / "kpireport-spark.log"
 
@@ -145,6 +148,9 @@ class SparkConnection:
         if described:
             return self._describe(described.group(1))
         text = self.translate(sql)
+        cached = _CACHE.match(text)
+        if cached:  # CREATE OR REPLACE: CACHE TABLE will not replace a view of the same name
+            self.spark.catalog.dropTempView(cached.group(1).replace("``", "`"))
         try:
             return SparkResult(self.spark.sql(text, args=list(parameters) if parameters else None))
         except Exception as exc:

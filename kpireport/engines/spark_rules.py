@@ -14,8 +14,10 @@ rewritten on the parsed tree before Spark's SQL is generated:
 - `* EXCLUDE (...)` and a `SELECT *` with QUALIFY: the star is spelt out (Spark has no star
   with exceptions; QUALIFY becomes a subquery with a rank column that `*` would pass on);
 - REGEXP_SPLIT_TO_ARRAY -> SPLIT (a Java regex, same pattern) and LEN of a list -> SIZE;
-- CREATE TEMP TABLE x AS ... -> CACHE TABLE x AS ... (a view computed once and kept); a CTE's
-  NOT MATERIALIZED hint is dropped.
+- CREATE TEMP TABLE x AS ... -> CACHE TABLE x AS ... (a view computed once and kept), CREATE
+  TEMP VIEW x AS ... -> CACHE LAZY TABLE x AS ... (kept when first read: without it Spark
+  recomputes a view's scans, joins and windows for every query that reads it, and a report
+  reads the same views a hundred times); a CTE's NOT MATERIALIZED hint is dropped.
 """
 
 from __future__ import annotations
@@ -35,9 +37,12 @@ def to_spark(sql: str, columns: Columns) -> str:
     tree = tree.transform(_functions).transform(_rewrite)
     for select in list(tree.find_all(exp.Select)):
         _spell_out_star(select, columns)
-    if isinstance(tree, exp.Create) and tree.args.get("kind") == "TABLE" and _temporary(tree):
-        # a temporary table is a result computed once: a cached view (CACHE TABLE computes it now)
-        return exp.Cache(this=tree.this, expression=tree.expression, lazy=False).sql(dialect="spark")
+    if isinstance(tree, exp.Create) and tree.args.get("kind") in ("TABLE", "VIEW") and _temporary(tree):
+        # a temporary table is a result computed once: a cached view (CACHE TABLE computes it now);
+        # a temporary view is computed once too, when a query first reads it (LAZY): a run's views
+        # never change, and every later query reads the kept rows instead of the joins and scans
+        lazy = tree.args.get("kind") == "VIEW"
+        return exp.Cache(this=tree.this, expression=tree.expression, lazy=lazy).sql(dialect="spark")
     return tree.sql(dialect="spark")
 
 
