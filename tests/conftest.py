@@ -10,13 +10,20 @@ is marked slow in its file, or it needs LibreOffice.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
 
+from kpireport.compute.report import Report
+from kpireport.config import Config
+from kpireport.dataset import Dataset
+from kpireport.pipeline import load_dataset, run
+
 from . import shared_cache
+from .worker_time import WorkerTime
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_workbooks"
@@ -27,6 +34,7 @@ os.environ.setdefault("KPIREPORT_CACHE_DIR", "off")
 
 def pytest_configure(config: pytest.Config) -> None:
     shared_cache.bind(config)
+    config.pluginmanager.register(WorkerTime(), "worker-time")
 
 
 def _slow_list() -> dict[str, str]:
@@ -85,3 +93,23 @@ def soffice() -> str:
 @pytest.fixture(scope="session")
 def sample_dir() -> Path:
     return SAMPLES
+
+
+def _cache_name(what: str, config: Config) -> str:
+    return f"{what}-{hashlib.sha256(repr(config).encode()).hexdigest()[:8]}"
+
+
+def sample_dataset(config: Config | None = None) -> Dataset:
+    """`load_dataset([SAMPLES], config)`, built once per settings and code for all workers and
+    runs (tests/shared_cache.py); a fresh copy each call."""
+    config = config or Config()
+    return shared_cache.cached_value(_cache_name("sample-dataset", config), shared_cache.code_key(),
+                                     lambda: load_dataset([SAMPLES], config))
+
+
+def sample_report(config: Config | None = None) -> Report:
+    """`run([SAMPLES], config)`: the sample company's report, built once per settings and code
+    for all workers and runs (tests/shared_cache.py); a fresh copy each call."""
+    config = config or Config()
+    return shared_cache.cached_value(_cache_name("sample-report", config), shared_cache.code_key(),
+                                     lambda: run([SAMPLES], config))
