@@ -24,7 +24,7 @@ from kpireport.dataset import Dataset
 from kpireport.pipeline import load_dataset, run
 
 from . import shared_cache
-from .worker_time import WorkerTime
+from .worker_time import WorkerTime, add_option
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_workbooks"
@@ -36,6 +36,10 @@ os.environ.setdefault("KPIREPORT_CACHE_DIR", "off")
 # The quick subset runs hypothesis tests that set no example count of their own with fewer
 # examples; the whole suite keeps hypothesis' default (100).
 settings.register_profile("quick", max_examples=20)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    add_option(parser)
 
 
 def pytest_configure(config: pytest.Config) -> None:

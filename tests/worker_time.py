@@ -7,11 +7,13 @@ differ a lot mean one worker sat idle at the end. Each test's setup, call and te
 carries the CPU seconds spent since the previous report of that worker (`cpu`, an attribute
 pytest-xdist sends along with the report); the controller adds them up and prints, after the
 run, one line per worker and the files that took longest (the order `conftest.LONGEST_FIRST`
-should follow).
+should follow); `--worker-time-json PATH` also writes every test's CPU seconds (how the slow
+set in tests/slow_tests.txt is chosen).
 """
 
 from __future__ import annotations
 
+import json
 import resource
 import time
 from collections import defaultdict
@@ -30,6 +32,7 @@ class WorkerTime:
         self.started = time.monotonic()
         self.workers: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0])  # wall, cpu, tests
         self.files: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])  # wall, cpu
+        self.tests: dict[str, float] = {}  # cpu
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
@@ -49,10 +52,14 @@ class WorkerTime:
         name = report.nodeid.partition("::")[0].rpartition("/")[2]
         self.files[name][0] += report.duration
         self.files[name][1] += cpu
+        self.tests[report.nodeid] = self.tests.get(report.nodeid, 0.0) + cpu
 
-    def pytest_terminal_summary(self, terminalreporter) -> None:
+    def pytest_terminal_summary(self, terminalreporter, config: pytest.Config) -> None:
         if not self.workers:
             return
+        if config.getoption("worker_time_json"):
+            with open(config.getoption("worker_time_json"), "w", encoding="utf-8") as fh:
+                json.dump({"workers": self.workers, "files": self.files, "tests": self.tests}, fh, indent=0)
         tr = terminalreporter
         total = sum(cpu for _, cpu, _ in self.workers.values())
         tr.write_sep("-", f"time per worker: {time.monotonic() - self.started:.0f} s wall in all, "
@@ -62,3 +69,8 @@ class WorkerTime:
         longest = sorted(self.files.items(), key=lambda kv: -kv[1][0])[:15]
         tr.write_line("longest files (wall s / CPU s): "
                       + ", ".join(f"{name} {wall:.0f}/{cpu:.0f}" for name, (wall, cpu) in longest))
+
+
+def add_option(parser: pytest.Parser) -> None:
+    parser.addoption("--worker-time-json", default=None, metavar="PATH",
+                     help="write each worker's, file's and test's wall and CPU seconds to PATH")
