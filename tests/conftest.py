@@ -1,11 +1,14 @@
 """Shared fixtures. With CI=true, tests that need LibreOffice fail instead of skipping.
 
 Speed (README): the suite runs on every core with pytest-xdist (`-n auto`) and
-`--dist loadfile` (pyproject's addopts), so a file runs on one worker and its module fixtures
-(the hostile runs, the LibreOffice recalculation, a report) are built once. (`loadgroup`
-would be finer, but with pytest 9.2 it silently stops grouping: pytest-xdist issue #1386.)
-`-m "not slow"` is the quick subset: a test is slow when tests/slow_tests.txt lists it, it
-is marked slow in its file, or it needs LibreOffice.
+`--dist loadfile --no-loadscope-reorder` (pyproject's addopts), so a file runs on one worker and
+its module fixtures (the hostile runs, the LibreOffice recalculation) are built once, and the
+files start longest first (LONGEST_FIRST). (`loadgroup` would be finer, but with pytest 9.2 it
+silently stops grouping: pytest-xdist issue #1386.) The sample company's dataset and report,
+which many files need, are built once per settings and code for all workers (`sample_report`,
+`sample_dataset`, tests/shared_cache.py). `-m "not slow"` is the quick subset: a test is slow
+when tests/slow_tests.txt lists it, it is marked slow in its file, or it needs LibreOffice; it
+runs hypothesis tests that set no example count with fewer examples (the "quick" profile).
 """
 
 from __future__ import annotations
