@@ -7,6 +7,12 @@ everything the build reads (the builders' source, the seed, the sample workbooks
 builder or sample gives a new folder and stale ones are removed. The folder is written under a
 temporary name and renamed when complete: a build killed halfway is never picked up.
 
+`cached_value` does the same for one picklable value (the sample company's report and dataset,
+which a dozen test files need and which take about 6 s of CPU each time), keyed by `code_key`:
+kpireport's own files, the HTML templates, the sample workbooks and the Python and library
+versions. Each caller gets its own unpickled copy, so a test that changes it changes nothing
+for the next.
+
 `progress` writes a line to the terminal past pytest's output capture (xdist workers share the
 terminal's stderr), so a long build is not a silent minute.
 """
@@ -17,14 +23,21 @@ import contextlib
 import hashlib
 import json
 import os
+import pickle
+import platform
 import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable
+from functools import cache
+from importlib import metadata
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from filelock import FileLock
+
+T = TypeVar("T")
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path(os.environ.get("KPIREPORT_TEST_CACHE", ROOT / ".cache" / "tests"))
@@ -88,3 +101,27 @@ def cached_folder(name: str, key: str, build: Callable[[Path], None]) -> tuple[P
             progress(f"built {name}: {len(digests)} files in {time.monotonic() - started:.0f} s")
         digests = json.loads((target / MANIFEST).read_text(encoding="utf-8"))
     return target, digests
+
+
+@cache
+def code_key() -> str:
+    """What a report of the sample company depends on besides its settings: kpireport's files
+    (without compiled ones), the templates, the sample workbooks, KPIREPORT_* variables, and the
+    versions of Python and of every installed package."""
+    files = [p for folder in (ROOT / "kpireport", ROOT / "templates", ROOT / "sample_workbooks")
+             for p in sorted(folder.rglob("*")) if p.is_file() and "__pycache__" not in p.parts]
+    versions = sorted(f"{d.metadata['Name']}=={d.version}" for d in metadata.distributions())
+    env = sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith("KPIREPORT_"))
+    return content_key([*(p.relative_to(ROOT).as_posix() for p in files), *files, platform.python_version(),
+                        *versions, *env])
+
+
+def cached_value(name: str, key: str, build: Callable[[], T]) -> T:
+    """build()'s value, built at most once per key by whichever process asks first (the others
+    wait for it) and unpickled afresh for every caller."""
+    def write(into: Path) -> None:
+        into.mkdir(parents=True)
+        (into / "value.pickle").write_bytes(pickle.dumps(build(), protocol=pickle.HIGHEST_PROTOCOL))
+
+    folder, _ = cached_folder(name, key, write)
+    return pickle.loads((folder / "value.pickle").read_bytes())

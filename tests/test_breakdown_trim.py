@@ -3,6 +3,7 @@ leaves empty fields out and counts every problem."""
 
 from __future__ import annotations
 
+import copy
 from dataclasses import replace
 
 import pandas as pd
@@ -10,13 +11,19 @@ import pytest
 
 from kpireport.catalog import default_catalog
 from kpireport.compute.breakdowns import KEEP, MAX_MEMBERS, trim
-from kpireport.compute.report import Breakdown
+from kpireport.compute.report import Breakdown, Report
 from kpireport.compute.run import compute_report
 from kpireport.periods import Grain, parse_period
 from kpireport.problems import Problem
 from kpireport.render.json_out import report_dict
 
 from .kpi_fixture import dataset
+
+
+@pytest.fixture(scope="module")
+def january() -> Report:
+    """January's report of the hand-made company, computed once; each test changes its own copy."""
+    return compute_report(dataset(), default_catalog(), Grain.MONTH, parse_period("2026-01"))
 
 
 def _frame(values: list[float | None]) -> pd.DataFrame:
@@ -54,8 +61,8 @@ def test_trim_limit_is_the_documented_one() -> None:
     assert MAX_MEMBERS == 50 and KEEP == 10
 
 
-def test_json_leaves_empty_fields_out_and_shows_the_rest_line() -> None:
-    r = compute_report(dataset(), default_catalog(), Grain.MONTH, parse_period("2026-01"))
+def test_json_leaves_empty_fields_out_and_shows_the_rest_line(january: Report) -> None:
+    r = copy.deepcopy(january)
     big = trim(Breakdown("revenue", "region", _frame([float(v) for v in range(1, 61)])), True)
     r.breakdowns = [big]
     out = report_dict(r)["breakdowns"][0]
@@ -65,8 +72,8 @@ def test_json_leaves_empty_fields_out_and_shows_the_rest_line() -> None:
     assert out["members"][0] == {"member": "m00", "value": 60.0, "previous": 1.0, "rank": 1.0}
 
 
-def test_json_counts_every_problem_including_those_not_listed() -> None:
-    r = compute_report(dataset(), default_catalog(), Grain.MONTH, parse_period("2026-01"))
+def test_json_counts_every_problem_including_those_not_listed(january: Report) -> None:
+    r = copy.deepcopy(january)
     log = replace(r.problems, items=[], _counts={}, suppressed={})
     for i in range(25):  # 25 bad cells in one column: 20 listed, 5 counted
         log.add(Problem(f"bad {i}", file="a.csv", sheet="a", cell=f"B{i + 2}", column="Amount"))
@@ -78,7 +85,7 @@ def test_json_counts_every_problem_including_those_not_listed() -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "tr"])
-def test_workbook_and_html_show_the_rest_line(lang: str) -> None:
+def test_workbook_and_html_show_the_rest_line(lang: str, january: Report) -> None:
     import datetime as dt
     import io
 
@@ -89,7 +96,7 @@ def test_workbook_and_html_show_the_rest_line(lang: str) -> None:
     from kpireport.render.html import render_html
     from kpireport.render.workbook import render_workbook
 
-    r = compute_report(dataset(), default_catalog(), Grain.MONTH, parse_period("2026-01"))
+    r = copy.deepcopy(january)
     r.breakdowns = [trim(Breakdown("revenue", "region", _frame([float(v) for v in range(1, 61)])), True)]
     config = Config(language=lang)
     wb = openpyxl.load_workbook(io.BytesIO(render_workbook(r, config, dt.date(2026, 2, 1))))

@@ -10,21 +10,22 @@ import pytest
 from kpireport.catalog import default_catalog
 from kpireport.compute.engine import kpi_values
 from kpireport.compute.run import compute_report
-from kpireport.config import Config, load_config
+from kpireport.config import load_config
 from kpireport.dataset import Dataset
 from kpireport.periods import Grain
-from kpireport.pipeline import load_dataset, run
+from kpireport.pipeline import run
 from kpireport.render.json_out import report_dict
 from kpireport.schema import default_schema
 
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
+from .conftest import SAMPLES, sample_dataset
+
 CAT = default_catalog()
 pytestmark = pytest.mark.skipif(not any(SAMPLES.glob("*.xlsx")), reason="sample workbooks not generated")
 
 
 @pytest.fixture(scope="module")
 def ds() -> Dataset:
-    return load_dataset([SAMPLES], Config())
+    return sample_dataset()
 
 
 @pytest.fixture(scope="module")

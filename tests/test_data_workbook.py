@@ -8,11 +8,9 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from kpireport.config import Config
-from kpireport.pipeline import load_dataset
 from kpireport.render.data_workbook import write_data_workbook
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, sample_dataset
 from .test_cli import kpireport
 
 
@@ -20,7 +18,7 @@ def test_with_data_writes_every_validated_row(tmp_path: Path) -> None:
     result = kpireport("generate", str(SAMPLES), "--out", str(tmp_path), "--with-data", "-q")
     assert result.returncode == 0, result.stderr
     path = tmp_path / "kpi-report-data.xlsx"
-    dataset = load_dataset([SAMPLES], Config())
+    dataset = sample_dataset()
     wb = openpyxl.load_workbook(path, read_only=True)
     assert wb.sheetnames == sorted(dataset.tables)
     orders = dataset.tables["orders"]

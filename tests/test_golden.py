@@ -25,13 +25,12 @@ import pytest
 from syrupy.extensions.single_file import SingleFileSnapshotExtension, WriteMode
 
 from kpireport.config import Config
-from kpireport.pipeline import run
 from kpireport.render.html import render_html
 from kpireport.render.json_out import render_json
 from kpireport.render.text import render_text
 from kpireport.render.workbook import render_workbook
 
-from .conftest import SAMPLES
+from .conftest import sample_report
 
 GENERATED = dt.date(2026, 11, 3)
 
@@ -57,7 +56,7 @@ def sample():
     """The sample company's report and the configuration its outputs are rendered with (the
     company and currency the pipeline settled on, as `kpireport generate` does)."""
     config = Config()
-    report = run([SAMPLES], config)
+    report = sample_report(config)
     return report, dataclasses.replace(config, company=report.company, currency=report.currency)
 
 

@@ -19,6 +19,8 @@ from kpireport.render import charts
 from kpireport.render.html import build_context, render_email_html, render_html
 from kpireport.render.text import render_text
 
+from .conftest import SAMPLES, sample_report
+
 try:  # tests/ as a package or as a plain folder on sys.path
     from tests.test_html_support import make_report, sample_okrs
 except ImportError:  # pragma: no cover - depends on how pytest imports tests/
@@ -356,16 +358,13 @@ def test_email_leaves_out_the_table_of_every_kpi(report, page):
     assert "is attached" in html and "is attached" not in page
 
 
-SAMPLES = Path(__file__).resolve().parent.parent / "sample_workbooks"
 
 
 @pytest.mark.slow
 @pytest.mark.skipif(not any(SAMPLES.glob("*.xlsx")), reason="sample workbooks not generated")
 def test_sample_company_email_fits_under_gmails_clip_limit():
     """Gmail hides everything after the first 102 KB of an HTML part behind "View entire message"."""
-    from kpireport.pipeline import run
-
-    r = run([SAMPLES], Config())
+    r = sample_report()
     html, images = render_email_html(r, Config(), GENERATED)
     assert len(html.encode("utf-8")) < 100_000
     assert len(images) >= 2

@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from kpireport.config import Config
-from kpireport.pipeline import run
 from kpireport.render.workbook import render_workbook
 
-from .conftest import SAMPLES
+from .conftest import sample_report
 from .test_workbook_recalc import RECALC_ALWAYS, cached_values
 
 pytestmark = pytest.mark.libreoffice
@@ -22,7 +21,7 @@ pytestmark = pytest.mark.libreoffice
 def test_persian_workbook_recalculates_to_the_same_numbers(tmp_path: Path):
     config = Config(language="fa", locale="fa_IR", currency="IRR")
     src = tmp_path / "fa.xlsx"
-    src.write_bytes(render_workbook(run([SAMPLES], config), config, dt.date(2026, 11, 3)))
+    src.write_bytes(render_workbook(sample_report(config), config, dt.date(2026, 11, 3)))
     profile = tmp_path / "profile"
     (profile / "user").mkdir(parents=True)
     (profile / "user" / "registrymodifications.xcu").write_text(RECALC_ALWAYS, encoding="utf-8")

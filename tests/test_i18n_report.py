@@ -25,11 +25,10 @@ from kpireport.catalog import default_catalog
 from kpireport.config import Config
 from kpireport.deliver.email import build_message, message_bytes
 from kpireport.i18n import messages
-from kpireport.pipeline import run
 from kpireport.render.html import render_html
 from kpireport.render.workbook import render_workbook
 
-from .conftest import SAMPLES
+from .conftest import SAMPLES, sample_report
 
 CONFIGS = {"tr": Config(language="tr", locale="tr_TR", currency="TRY"),
            "fa": Config(language="fa", locale="fa_IR", currency="IRR"),
@@ -47,7 +46,7 @@ def _visible(page: str) -> str:
 @pytest.fixture(scope="module", params=sorted(CONFIGS))
 def outputs(request):
     config = CONFIGS[request.param]
-    report = run([SAMPLES], config)
+    report = sample_report(config)
     workbook = render_workbook(report, config, GENERATED)
     page = render_html(report, config, GENERATED)
     msg = message_from_bytes(message_bytes(build_message(report, config, GENERATED, workbook, "rapor.xlsx")),

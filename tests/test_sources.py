@@ -21,7 +21,8 @@ from kpireport.pipeline import run_with_dataset
 from kpireport.render.json_out import render_json
 from kpireport.sources import is_pushed_input, parse_source, redact
 
-from .sources_sample import SAMPLE, write_duckdb, write_parquet
+from .conftest import sample_report
+from .sources_sample import write_duckdb, write_parquet
 
 CONFIG = dataclasses.replace(Config(), company="Test Company", currency="USD")
 DAY = dt.date(2026, 12, 1)
@@ -29,8 +30,7 @@ DAY = dt.date(2026, 12, 1)
 
 @pytest.fixture(scope="module")
 def excel_json() -> str:
-    report, _ = run_with_dataset([SAMPLE], CONFIG)
-    return render_json(report, DAY)
+    return render_json(sample_report(CONFIG), DAY)  # run([SAMPLES], CONFIG), shared with other files
 
 
 @pytest.fixture(scope="module")

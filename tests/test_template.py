@@ -27,7 +27,7 @@ from kpireport.read import read_inputs
 from kpireport.schema import default_schema
 from kpireport.template import LISTS, build_template, layout
 
-from .conftest import ROOT, SAMPLES
+from .conftest import ROOT, sample_report
 
 EN = Config()
 TR = Config(language="tr", locale="tr_TR", currency="TRY")
@@ -192,7 +192,7 @@ def test_filled_template_gives_the_sample_workbooks_kpis(tmp_path: Path, lang: s
     fill_template(tmp_path / "girdi.xlsx", filled, CONFIGS[lang], generate_tables())
     generated = dt.date(2026, 11, 3)
     ours = report_dict(run([filled], Config()), generated)
-    theirs = report_dict(run([SAMPLES], Config()), generated)
+    theirs = report_dict(sample_report(), generated)
     for key in ("period", "periods", "grain", "could_not_compute"):
         assert ours[key] == theirs[key], key
     ours_b = {(b["kpi"], b["dimension"]): b for b in ours["breakdowns"]}

@@ -6,7 +6,6 @@ company's workbook to PDF and counts pages per sheet (each page's footer names i
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import re
@@ -25,7 +24,7 @@ from kpireport.compute.run import compute_report
 from kpireport.config import Config
 from kpireport.i18n import Translator
 from kpireport.periods import Grain
-from kpireport.pipeline import catalog_for, load_dataset
+from kpireport.pipeline import catalog_for
 from kpireport.render.workbook import plan, render_workbook
 from kpireport.render.workbook.printing import (
     PAPER_A4,
@@ -38,6 +37,7 @@ from kpireport.render.workbook.printing import (
     paper_for,
 )
 
+from .conftest import sample_dataset
 from .test_workbook import TR, small_company
 
 GENERATED = dt.date(2026, 11, 23)
@@ -135,9 +135,9 @@ def test_dashboard_is_landscape_at_a_fixed_scale_and_data_sheets_repeat_their_la
 
 @pytest.mark.libreoffice
 def test_the_sample_workbook_prints_in_few_pages_with_the_dashboard_one_page_wide(
-        soffice: str, sample_dir: Path, tmp_path: Path) -> None:
+        soffice: str, tmp_path: Path) -> None:
     config = Config()
-    data = copy.deepcopy(load_dataset([sample_dir], config))
+    data = sample_dataset(config)
     sample = compute_report(data, catalog_for(config), Grain.MONTH, None, config.fiscal_year_start, config.company,
                             config.currency)
     book = tmp_path / "kpi-report.xlsx"

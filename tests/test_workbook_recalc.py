@@ -36,6 +36,8 @@ from kpireport.render.workbook import plan, render_workbook
 from kpireport.render.workbook.dashboard import DashboardPlan
 from kpireport.render.workbook.layout import Layout, cell
 
+from .conftest import sample_dataset
+
 pytestmark = pytest.mark.libreoffice
 
 GENERATED = dt.date(2026, 11, 23)
@@ -124,12 +126,12 @@ def _scale(report: Report, kid: str) -> float:
 
 @pytest.fixture(scope="module")
 def dataset(sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Dataset:
-    folder = sample_dir
-    if not any(folder.glob("*.xlsx")):
-        from kpireport.sample import write_sample_workbooks
+    if any(sample_dir.glob("*.xlsx")):
+        return sample_dataset(CONFIG)
+    from kpireport.sample import write_sample_workbooks
 
-        folder = tmp_path_factory.mktemp("samples")
-        write_sample_workbooks(folder)
+    folder = tmp_path_factory.mktemp("samples")
+    write_sample_workbooks(folder)
     return load_dataset([folder], CONFIG)
 
 
