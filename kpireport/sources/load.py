@@ -9,7 +9,9 @@ views. The rows never come into Python; only counts, a sample and (later) aggreg
 3. Every other table becomes a view of its typed canonical columns (typing_sql.py), several
    relations of one table stacked, rows lacking a required value left out. One query per
    relation counts the values that do not read and the rows left out; each count is a problem
-   naming the relation and column, with a few of the values as examples.
+   naming the relation and column, with a few of the values as examples. The same query counts
+   the text values that need trimming: a column without any is read as it is, so the report's
+   many queries over the view do not trim every row again.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from ..validate import validate
 from .locate import SourceSpec
 from .relations import Relation, open_source
 from .sqltext import ident
-from .typing_sql import WORDS, bad_values, typed
+from .typing_sql import WORDS, bad_values, typed, untidy
 
 SAMPLE_ROWS = 1000
 EXAMPLES = 3
@@ -114,19 +116,26 @@ def _typed_view(con: duckdb.DuckDBPyConnection, r: Relation, m: MappedSheet, spe
     cols = {col: m.headers[j] for col, j in m.columns.items()}
     exprs = {col: typed(head, types[head], spec.column(col).type, m.scales.get(col, 1.0)) for col, head in cols.items()}
     required = [c for c in spec.required if c in cols]
+    checks = {col: bad_values(head, types[head], spec.column(col).type) for col, head in cols.items()}
+    checks = {c: sql for c, sql in checks.items() if sql is not None}
+    untidy_sql = {col: untidy(head, types[head]) for col, head in cols.items()
+                  if spec.column(col).type in ("id", "text", "period")}
+    untidy_sql = {c: sql for c, sql in untidy_sql.items() if sql is not None}
+    missing = " OR ".join(f"({exprs[c]}) IS NULL" for c in required) or "FALSE"
+    counts = [f"COUNT(*) FILTER (WHERE {sql})" for sql in [*checks.values(), *untidy_sql.values()]]
+    row = con.execute(f"SELECT COUNT(*), COUNT(*) FILTER (WHERE {missing}) {''.join(', ' + c for c in counts)} "
+                      f"FROM {r.sql}").fetchall()[0]
+    read, excluded = int(row[0]), int(row[1])
+    bad, messy = row[2:2 + len(checks)], row[2 + len(checks):]
+    tidy = {c for c, n in zip(untidy_sql, messy, strict=True) if not n}
+    exprs = {col: typed(head, types[head], spec.column(col).type, m.scales.get(col, 1.0), tidy=col in tidy)
+             for col, head in cols.items()}
     keep = " AND ".join(f"{ident(c)} IS NOT NULL" for c in required) or "TRUE"
     select = ", ".join(f"{e} AS {ident(c)}" for c, e in exprs.items())
     con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(view)} AS SELECT * FROM (SELECT {select} FROM {r.sql}) "
                 f"WHERE {keep}")
-    checks = {col: bad_values(head, types[head], spec.column(col).type) for col, head in cols.items()}
-    checks = {c: sql for c, sql in checks.items() if sql is not None}
-    missing = " OR ".join(f"({exprs[c]}) IS NULL" for c in required) or "FALSE"
-    counts = [f"COUNT(*) FILTER (WHERE {sql})" for sql in checks.values()]
-    row = con.execute(f"SELECT COUNT(*), COUNT(*) FILTER (WHERE {missing}) {''.join(', ' + c for c in counts)} "
-                      f"FROM {r.sql}").fetchall()[0]
-    read, excluded = int(row[0]), int(row[1])
     where = {"file": r.file, "sheet": r.name, "table": m.table}
-    for (col, sql), n in zip(checks.items(), row[2:], strict=True):
+    for (col, sql), n in zip(checks.items(), bad, strict=True):
         if n:
             shown = ", ".join(repr(str(v[0])) for v in con.execute(
                 f"SELECT {ident(cols[col])} FROM {r.sql} WHERE {sql} LIMIT {EXAMPLES}").fetchall())

@@ -51,11 +51,14 @@ class MeasureEngine:
             return cls(dataset.tables, calendar=calendar)
         frames = {n: df for n, df in dataset.tables.items() if n not in pushed.views}
         return cls(frames, {n: f"SELECT * FROM {d.ident(v)}" for n, v in pushed.views.items()}, pushed.con,
-                   calendar=calendar)
+                   calendar=calendar, clean=pushed.views)
 
     def __init__(self, tables: Mapping[str, pd.DataFrame], views: Mapping[str, str] | None = None,
-                 con: duckdb.DuckDBPyConnection | None = None, calendar: Calendar | None = None) -> None:
+                 con: duckdb.DuckDBPyConnection | None = None, calendar: Calendar | None = None,
+                 clean: Iterable[str] = ()) -> None:
         self.calendar = calendar or Calendar()  # where each report period lies in real time
+        # views whose text is trimmed and never blank (a source's typed views: sources/load.py)
+        self._clean = frozenset(clean)
         self._con = con if con is not None else connect()
         self._names = itertools.count()
         self._source: dict[str, str] = {}
@@ -89,7 +92,7 @@ class MeasureEngine:
             self._columns[table] = Columns(kinds, lambda col, t=table: self._is_date_only(t, col),
                                            lambda col, wanted, t=table: self._text_hits(t, col, wanted),
                                            lambda col, key, t=table: self._codes(t, col, key),
-                                           lambda col, t=table: self._key_info(t, col))
+                                           lambda col, t=table: self._key_info(t, col), table in self._clean)
         return self._columns[table]
 
     def _is_date_only(self, table: str, col: str) -> bool:
@@ -135,7 +138,7 @@ class MeasureEngine:
                 unique = bool(codes.nunique() == codes.notna().sum())
             else:
                 c = d.ident(col)
-                present = nonblank(c)
+                present = nonblank(c, table in self._clean)
                 unique = bool(self._con.execute(
                     f"SELECT COUNT(DISTINCT {c}) = COUNT({c}) FROM {d.ident(self._source[table])} "
                     f"WHERE {present}").fetchall()[0][0])

@@ -42,7 +42,7 @@ def _key(m: Measure, cols: Columns) -> tuple[str | None, str] | None:
     order grain): counting distinct keys is then counting the rows that have one."""
     if not (m.key and cols.has(m.key)):
         return None
-    present, unique = cols.key(m.key) if cols.key is not None else (nonblank(d.ident(m.key)), False)
+    present, unique = cols.key(m.key) if cols.key is not None else (nonblank(d.ident(m.key), cols.clean), False)
     if unique:
         return None, present
     code = cols.codes(m.key, True) if cols.codes is not None else None
