@@ -16,6 +16,7 @@ import pytest
 from kpireport.config import Config
 from kpireport.pipeline import run_with_dataset
 from kpireport.render.json_out import render_json
+from kpireport.sources import load
 from kpireport.sources.typing_sql import WHITESPACE, untidy
 
 CONFIG = dataclasses.replace(Config(), company="Test Company", currency="USD")
@@ -78,7 +79,10 @@ def _view_sql(dataset) -> str:
         "SELECT sql FROM duckdb_views() WHERE view_name LIKE '_part_%'").fetchall())
 
 
-def test_untidy_text_gives_the_report_of_the_same_rows_tidied(tmp_path: Path) -> None:
+@pytest.mark.parametrize("few_values", [50, 0])  # checked over distinct values / over every row
+def test_untidy_text_gives_the_report_of_the_same_rows_tidied(tmp_path: Path, few_values: int,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(load, "FEW_VALUES", few_values)
     messy, m_data = run_with_dataset([_write(tmp_path / "messy", False)], CONFIG, period="2026-02")
     tidy, t_data = run_with_dataset([_write(tmp_path / "tidy", True)], CONFIG, period="2026-02")
     # the messy columns are trimmed in the view, the tidy copy's are read as they are
