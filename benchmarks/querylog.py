@@ -75,9 +75,11 @@ def main() -> None:
     try:
         cli(["--debug", "generate", args.lake, "--out", out, "--no-pdf", "--no-cache", "-q", *args.extra],
             standalone_mode=False)
-        code = 0
+        code: object = 0
     except SystemExit as exc:
         code = exc.code
+    except Exception as exc:  # the profile up to the failure is still worth printing
+        code = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
     total, cpu = time.perf_counter() - t, time.process_time() - c
     big = [e for e in LOG if e[0] > 0.05]
     print(f"exit {code}; {total:.1f} s wall, {cpu:.1f} s CPU in all; SQL: {sum(e[0] for e in LOG):.1f} s wall, "
