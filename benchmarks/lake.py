@@ -17,7 +17,7 @@ measurement runs in a fresh process so that its peak memory (ru_maxrss of the ch
 - the same engine asked directly: per month, revenue, cost, distinct orders and distinct
   customers, and revenue per region, with the same two threads and memory limit (duck.py).
 
-Both run under the same address-space limit (--address-space, 6 GiB by default), of which
+Both run under the same address-space limit (--address-space, 8 GiB by default), of which
 DuckDB takes a quarter as its memory limit and spills the rest to disk: without one, DuckDB
 sizes its buffers for the whole machine's RAM, and a hundred million rows' distinct counts
 would hold many gigabytes. The table gives wall time, CPU time (user + system, the steadier
@@ -115,7 +115,7 @@ def timed(cmd: list[str], address_space: int) -> tuple[float, float, float]:
     return wall, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
-def measure(rows: int, repeat: int, address_space: int) -> dict[str, tuple[float, float, float]]:
+def measure(rows: int, repeat: int, address_space: int, profile: Path | None) -> dict[str, tuple[float, float, float]]:
     """Median wall, largest peak and median CPU of the report and of DuckDB's own query."""
     t = time.perf_counter()
     folder = lake(rows)
@@ -125,8 +125,14 @@ def measure(rows: int, repeat: int, address_space: int) -> dict[str, tuple[float
     ours, theirs = [], []
     for _ in range(repeat):  # in turn, so that a busy machine slows both alike
         theirs.append(timed([sys.executable, "-c", DUCK_WORKER, DUCK_QUERY.format(glob=glob)], address_space))
-        ours.append(timed([sys.executable, "-m", "kpireport", "generate", str(folder), "--out", str(out),
-                           "--no-pdf", "--no-cache", "-q"], address_space))
+        if profile is None:
+            cmd = [sys.executable, "-m", "kpireport", "generate", str(folder), "--out", str(out), "--no-pdf",
+                   "--no-cache", "-q"]
+        else:  # the same command, its SQL timed (querylog.py), the slowest listed in profile/report-N.txt
+            profile.mkdir(parents=True, exist_ok=True)
+            cmd = [sys.executable, str(HERE / "querylog.py"), str(folder), "--top", "30",
+                   "--dump", str(profile / f"report-{rows}.sql"), "--print", str(profile / f"report-{rows}.txt")]
+        ours.append(timed(cmd, address_space))
         print(f"  {rows:,}: report {ours[-1][0]:.1f} s, DuckDB's query {theirs[-1][0]:.1f} s", file=sys.stderr,
               flush=True)
     return {name: (statistics.median(r[0] for r in runs), max(r[1] for r in runs),
@@ -137,12 +143,14 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", default="1000000,10000000", help="order rows, comma-separated (default: 1M and 10M)")
     ap.add_argument("--repeat", type=int, default=1)
-    ap.add_argument("--address-space", type=float, default=6.0,
+    ap.add_argument("--profile", type=Path, help="time each SQL text of the report (benchmarks/querylog.py) and "
+                    "write them here, report-N.txt (slowest first) and report-N.sql (all, in order)")
+    ap.add_argument("--address-space", type=float, default=8.0,
                     help="GiB of address space per process (DuckDB gets a quarter as its memory limit); 0: none")
     args = ap.parse_args()
     sizes = [int(n) for n in args.rows.split(",")]
     CACHE.mkdir(parents=True, exist_ok=True)
-    results = {n: measure(n, args.repeat, int(args.address_space * 2**30)) for n in sizes}
+    results = {n: measure(n, args.repeat, int(args.address_space * 2**30), args.profile) for n in sizes}
     print("| rows | report: wall | CPU | peak | DuckDB's query: wall | CPU | peak | ratio: wall | CPU |")
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n, r in results.items():

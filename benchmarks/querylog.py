@@ -65,6 +65,7 @@ def main() -> None:
     ap.add_argument("lake")
     ap.add_argument("--top", type=int, default=25)
     ap.add_argument("--dump", help="write every SQL text with its time to this file")
+    ap.add_argument("--print", dest="to", help="write the summary here instead of the standard output")
     ap.add_argument("extra", nargs="*")
     args = ap.parse_args()
     duckdb.connect = lambda *a, **k: _Con(_connect(*a, **k))  # before kpireport imports it
@@ -82,14 +83,20 @@ def main() -> None:
         code = f"{type(exc).__name__}: {str(exc).splitlines()[0][:200]}"
     total, cpu = time.perf_counter() - t, time.process_time() - c
     big = [e for e in LOG if e[0] > 0.05]
-    print(f"exit {code}; {total:.1f} s wall, {cpu:.1f} s CPU in all; SQL: {sum(e[0] for e in LOG):.1f} s wall, "
-          f"{sum(e[1] for e in LOG):.1f} s CPU in {len(LOG)} texts, {len(big)} over 0.05 s wall")
+    lines = [f"exit {code}; {total:.1f} s wall, {cpu:.1f} s CPU in all; SQL: {sum(e[0] for e in LOG):.1f} s wall, "
+             f"{sum(e[1] for e in LOG):.1f} s CPU in {len(LOG)} texts, {len(big)} over 0.05 s wall",
+             "   wall     CPU  SQL"]
     if args.dump:
         with open(args.dump, "w") as f:
             f.writelines(f"-- {s:.3f} s wall, {c:.3f} s CPU\n{q};\n\n" for s, c, q in LOG)
-    print("   wall     CPU  SQL")
-    for s, c, q in sorted(LOG, key=lambda e: -e[1])[:args.top]:
-        print(f"{s:6.2f}s {c:6.2f}s  {' '.join(q.split())[:400]}")
+    slowest = sorted(LOG, key=lambda e: -e[1])[:args.top]
+    lines += [f"{s:6.2f}s {c:6.2f}s  {' '.join(q.split())[:400]}" for s, c, q in slowest]
+    if args.to:
+        with open(args.to, "w") as f:
+            f.write("\n".join(lines) + "\n")
+    else:
+        print("\n".join(lines))
+    return 0 if code == 0 else 1
 
 
 if __name__ == "__main__":
