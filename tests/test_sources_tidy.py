@@ -13,6 +13,8 @@ import duckdb
 import pandas as pd
 import pytest
 
+from kpireport.compute.sql import dialect as d
+from kpireport.compute.sql.compiler import Columns, member_sql, nonblank
 from kpireport.config import Config
 from kpireport.pipeline import run_with_dataset
 from kpireport.render.json_out import render_json
@@ -92,3 +94,21 @@ def test_untidy_text_gives_the_report_of_the_same_rows_tidied(tmp_path: Path, fe
     assert render_json(messy, DAY) == render_json(tidy, DAY)
     # February: A3 is cancelled ('Cancelled ' trimmed); A4 250.5 + A5 70 + A6 30 + A7 12.25
     assert messy.values.loc["revenue"][pd.Period("2026-02", "M")] == 362.75
+
+
+@pytest.mark.parametrize(("value", "member", "names_an_entity"), [
+    ("North", "North", True),
+    ("New York", "New York", True),
+    (None, "(blank)", False),
+])
+def test_clean_columns_give_the_members_and_keys_of_trimmed_ones(value: str | None, member: str,
+                                                                 names_an_entity: bool) -> None:
+    """A source's typed views hold text already trimmed, never blank (what load.py's typing
+    guarantees): without the per-row trim, members and key tests come out the same."""
+    con = duckdb.connect()
+    for clean in (False, True):
+        cols = Columns({"v": "text"}, lambda _: False, clean=clean)
+        got = con.execute(f"SELECT {member_sql('v', cols)}, {nonblank(d.ident('v'), clean)} "
+                          "FROM (SELECT CAST(? AS VARCHAR) AS v)", [value]).fetchall()[0]
+        assert got == (member, names_an_entity)
+        assert ("TRIM" in member_sql("v", cols)) is not clean
