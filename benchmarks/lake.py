@@ -61,11 +61,17 @@ COPY (
 ) TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 1000000)
 """
 
+# The distinct counts are written as GROUP BYs, which spill to disk under the memory limit: DuckDB's
+# COUNT(DISTINCT) keeps each group's values in memory and stops at 100M rows under 2 GiB.
 DUCK_QUERY = """
-SELECT month, SUM(revenue), SUM(cost), COUNT(DISTINCT order_id), COUNT(DISTINCT customer_id)
-FROM (SELECT date_trunc('month', "Order Date") AS month, "Revenue" AS revenue, "Cost" AS cost,
-             "Order ID" AS order_id, "Customer ID" AS customer_id FROM read_parquet('{glob}')
-      WHERE "Status" <> 'Cancelled') GROUP BY 1;
+WITH o AS (SELECT date_trunc('month', "Order Date") AS month, "Revenue" AS revenue, "Cost" AS cost,
+                  "Order ID" AS order_id, "Customer ID" AS customer_id FROM read_parquet('{glob}')
+           WHERE "Status" <> 'Cancelled'),
+     per_order AS (SELECT month, order_id, SUM(revenue) AS revenue, SUM(cost) AS cost FROM o GROUP BY 1, 2),
+     per_customer AS (SELECT month, customer_id FROM o GROUP BY 1, 2)
+SELECT t.month, t.revenue, t.cost, t.orders, c.customers
+FROM (SELECT month, SUM(revenue) AS revenue, SUM(cost) AS cost, COUNT(*) AS orders FROM per_order GROUP BY 1) t
+JOIN (SELECT month, COUNT(*) AS customers FROM per_customer GROUP BY 1) c ON c.month = t.month;
 SELECT "Region", date_trunc('month', "Order Date"), SUM("Revenue") FROM read_parquet('{glob}') GROUP BY 1, 2;
 """
 

@@ -139,9 +139,11 @@ class MeasureEngine:
             else:
                 c = d.ident(col)
                 present = nonblank(c, table in self._clean)
-                unique = bool(self._con.execute(
-                    f"SELECT COUNT(DISTINCT {c}) = COUNT({c}) FROM {d.ident(self._source[table])} "
-                    f"WHERE {present}").fetchall()[0][0])
+                # keys seen twice, by GROUP BY: unlike COUNT(DISTINCT), it spills to disk under a
+                # memory limit (a hundred million order ids do not fit in two gigabytes)
+                unique = not self._con.execute(
+                    f"SELECT COUNT(*) FROM (SELECT {c} FROM {d.ident(self._source[table])} "
+                    f"WHERE {present} GROUP BY {c} HAVING COUNT(*) > 1) g").fetchall()[0][0]
             self._keys[(table, col)] = (present, unique)
         return self._keys[(table, col)]
 
