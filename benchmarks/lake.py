@@ -142,8 +142,9 @@ def measure(rows: int, repeat: int, address_space: int, profile: Path | None) ->
             cmd = [sys.executable, str(HERE / "querylog.py"), str(folder), "--top", "30",
                    "--dump", str(profile / f"report-{rows}.sql"), "--print", str(profile / f"report-{rows}.txt")]
         ours.append(timed(cmd, address_space))
-        print(f"  {rows:,}: report {ours[-1][0]:.1f} s, DuckDB's query {theirs[-1][0]:.1f} s", file=sys.stderr,
-              flush=True)
+        print(f"  {rows:,}: report {ours[-1][0]:.1f} s wall, {ours[-1][2]:.1f} s CPU, {ours[-1][1]:,.0f} MiB; "
+              f"DuckDB's query {theirs[-1][0]:.1f} s wall, {theirs[-1][2]:.1f} s CPU, {theirs[-1][1]:,.0f} MiB",
+              file=sys.stderr, flush=True)
     return {name: (statistics.median(r[0] for r in runs), max(r[1] for r in runs),
                    statistics.median(r[2] for r in runs)) for name, runs in (("report", ours), ("duckdb", theirs))}
 
