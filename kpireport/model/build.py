@@ -243,12 +243,14 @@ def _derive_customers(db: Relational, tables: dict[str, pd.DataFrame], schema: S
     dims = [c.name for c in spec.columns if c.dimension and db.has("orders", c.name)]
     picks = "".join(f", arg_min({quote(d)}, order_date) AS {quote(d)}" for d in dims)
     found = (f"FROM {db.t('orders')} WHERE customer_id IS NOT NULL AND order_date IS NOT NULL")
-    n = db.scalar(f"SELECT count(DISTINCT customer_id) {found}")
-    if not n:
-        return
     order = "" if db.lazy else " ORDER BY acquired_date, customer_id"
     sql = f"SELECT customer_id, min(order_date) AS acquired_date{picks} {found} GROUP BY customer_id{order}"
-    _set(db, tables, "customers", db.frame(sql, spec, small=True))
+    derived = db.frame(sql, spec, small=True)
+    view = derived.attrs.get("view")  # lazy: counted from the derived table, not by another pass over the orders
+    n = db.scalar(f"SELECT count(*) FROM {quote(view)}") if view else len(derived)
+    if not n:
+        return
+    _set(db, tables, "customers", derived)
     _note(log, "customers", f"customers: no customers file; {n:,} customers derived from the orders' "
                             f"customer ids, each acquired on its first order's date")
 

@@ -9,7 +9,9 @@ views. The rows never come into Python; only counts, a sample and (later) aggreg
 3. Every other table becomes a view of its typed canonical columns (typing_sql.py), several
    relations of one table stacked, rows lacking a required value left out. One query per
    relation counts the values that do not read and the rows left out; each count is a problem
-   naming the relation and column, with a few of the values as examples.
+   naming the relation and column, with a few of the values as examples. The same query counts
+   the text values that need trimming: a column without any is read as it is, so the report's
+   many queries over the view do not trim every row again.
 """
 
 from __future__ import annotations
@@ -33,10 +35,11 @@ from ..validate import validate
 from .locate import SourceSpec
 from .relations import Relation, open_source
 from .sqltext import ident
-from .typing_sql import WORDS, bad_values, typed
+from .typing_sql import WORDS, bad_values, typed, untidy
 
 SAMPLE_ROWS = 1000
 EXAMPLES = 3
+FEW_VALUES = 50  # distinct values in the sample under which a text column is checked over its distinct values
 
 
 def load_source(spec: SourceSpec, config: Config, catalog: Catalog, schema: Schema | None = None) -> Dataset:
@@ -139,19 +142,34 @@ def _typed_view(con: Connection, r: Relation, m: MappedSheet, spec: TableSpec, v
     cols = {col: m.headers[j] for col, j in m.columns.items()}
     exprs = {col: typed(head, types[head], spec.column(col).type, m.scales.get(col, 1.0)) for col, head in cols.items()}
     required = [c for c in spec.required if c in cols]
+    checks = {col: bad_values(head, types[head], spec.column(col).type) for col, head in cols.items()}
+    checks = {c: sql for c, sql in checks.items() if sql is not None}
+    untidy_sql = {col: untidy(head, types[head]) for col, head in cols.items()
+                  if spec.column(col).type in ("id", "text", "period")}
+    untidy_sql = {c: sql for c, sql in untidy_sql.items() if sql is not None}
+    few = _few_values(m, cols, untidy_sql)
+    by_row = {c: sql for c, sql in untidy_sql.items() if c not in few}
+    missing = " OR ".join(f"({exprs[c]}) IS NULL" for c in required) or "FALSE"
+    counts = [f"COUNT(*) FILTER (WHERE {sql})" for sql in [*checks.values(), *by_row.values()]]
+    row = con.execute(f"SELECT COUNT(*), COUNT(*) FILTER (WHERE {missing}) {''.join(', ' + c for c in counts)} "
+                      f"FROM {r.sql}").fetchall()[0]
+    read, excluded = int(row[0]), int(row[1])
+    bad, messy = row[2:2 + len(checks)], row[2 + len(checks):]
+    tidy = {c for c, n in zip(by_row, messy, strict=True) if not n}
+    if few:  # a handful of distinct values (region, status): checked over those, not over every row
+        checked = " UNION ALL ".join(
+            f"SELECT {k} AS k, COUNT(*) AS n FROM (SELECT DISTINCT {ident(cols[c])} FROM {r.sql}) d "
+            f"WHERE {untidy_sql[c]}" for k, c in enumerate(few))
+        messy_few = {int(k): int(n) for k, n in con.execute(checked).fetchall()}
+        tidy |= {c for k, c in enumerate(few) if not messy_few.get(k)}
+    exprs = {col: typed(head, types[head], spec.column(col).type, m.scales.get(col, 1.0), tidy=col in tidy)
+             for col, head in cols.items()}
     keep = " AND ".join(f"{ident(c)} IS NOT NULL" for c in required) or "TRUE"
     select = ", ".join(f"{e} AS {ident(c)}" for c, e in exprs.items())
     con.execute(f"CREATE OR REPLACE TEMP VIEW {ident(view)} AS SELECT * FROM (SELECT {select} FROM {r.sql}) "
                 f"WHERE {keep}")
-    checks = {col: bad_values(head, types[head], spec.column(col).type) for col, head in cols.items()}
-    checks = {c: sql for c, sql in checks.items() if sql is not None}
-    missing = " OR ".join(f"({exprs[c]}) IS NULL" for c in required) or "FALSE"
-    counts = [f"COUNT(*) FILTER (WHERE {sql})" for sql in checks.values()]
-    row = con.execute(f"SELECT COUNT(*), COUNT(*) FILTER (WHERE {missing}) {''.join(', ' + c for c in counts)} "
-                      f"FROM {r.sql}").fetchall()[0]
-    read, excluded = int(row[0]), int(row[1])
     where = {"file": r.file, "sheet": r.name, "table": m.table}
-    for (col, sql), n in zip(checks.items(), row[2:], strict=True):
+    for (col, sql), n in zip(checks.items(), bad, strict=True):
         if n:
             shown = ", ".join(repr(str(v[0])) for v in con.execute(
                 f"SELECT {ident(cols[col])} FROM {r.sql} WHERE {sql} LIMIT {EXAMPLES}").fetchall())
@@ -164,6 +182,19 @@ def _typed_view(con: Connection, r: Relation, m: MappedSheet, spec: TableSpec, v
                  mapping=tuple((cols[c], c) for c in cols), ignored=tuple(m.ignored),
                  recognised_by=m.recognised_by, detail=f"read in place by {r.engine}: {r.sql}")
     return view, src
+
+
+def _few_values(m: MappedSheet, cols: dict[str, str], candidates: dict[str, str]) -> list[str]:
+    """The text columns to check over their distinct values: those with at most FEW_VALUES in the
+    sample (a column with more in the whole table is only checked more slowly, never wrongly)."""
+    names = [str(h) for h in m.sheet.row(0)]
+    rows = [m.sheet.row(i) for i in range(1, m.sheet.n_rows)]
+    out = []
+    for col in candidates:
+        j = names.index(cols[col])
+        if len({r[j] if j < len(r) else None for r in rows}) <= FEW_VALUES:
+            out.append(col)
+    return out
 
 
 def _stand_in(con: Connection, view: str, spec: TableSpec) -> pd.DataFrame:

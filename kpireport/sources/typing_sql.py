@@ -35,11 +35,31 @@ def _words(words: frozenset[str]) -> str:
     return ", ".join(text(w) for w in sorted(words))
 
 
-def typed(column: str, db_type: str, kind: str, scale: float = 1.0) -> str:
+def _stored_text(db_type: str) -> bool:
+    return db_type.upper().startswith(("VARCHAR", "TEXT", "STRING", "CHAR"))
+
+
+def untidy(column: str, db_type: str) -> str | None:
+    """SQL true where a text value would change on reading: empty, or whitespace at either end
+    (what `_trimmed` removes); None for a column stored as another type. Counted once, when the
+    source is validated: a column with no such value is read as it is, so that no later query
+    trims every row again (a trim costs more than the rest of a scan)."""
+    if not _stored_text(db_type):
+        return None
+    c = ident(column)
+    ends = ", ".join(text(ch) for ch in WHITESPACE)
+    return (f"({c} = '' OR SUBSTRING({c}, 1, 1) IN ({ends}) "
+            f"OR SUBSTRING({c}, LENGTH({c}), 1) IN ({ends}))")
+
+
+def typed(column: str, db_type: str, kind: str, scale: float = 1.0, tidy: bool = False) -> str:
     """SQL giving the canonical value of source column `column` (of engine type `db_type`) for a
-    schema column of type `kind`."""
+    schema column of type `kind`; `tidy`: the column is stored as text and no value of it is
+    empty or has whitespace at an end (`untidy` counted none), so text is read as it is."""
     c = ident(column)
     upper = db_type.upper()
+    if tidy and _stored_text(upper) and kind in ("id", "text", "period"):
+        return c
     if kind == "date":
         if _temporal(upper):
             return f"CAST({c} AS TIMESTAMP)"

@@ -41,6 +41,9 @@ class Columns:
     codes: Callable[[str, bool], str | None] | None = None
     # a key column: (SQL true where it names an entity, whether no entity has two rows)
     key: Callable[[str], tuple[str, bool]] | None = None
+    # every value is already trimmed text or NULL, never blank (a source's typed views, sources/):
+    # a member or a key's presence is then the value itself, and no row is trimmed per query
+    clean: bool = False
 
     def has(self, name: str | None) -> TypeGuard[str]:
         """The relation has this column (a TypeGuard: past the check, the name is a str)."""
@@ -172,9 +175,13 @@ def member_sql(by: str | None, cols: Columns) -> str:
     """The dimension member of a row: trimmed text, a blank as BLANK; '' without a dimension."""
     if not by or not cols.has(by):
         return "''"
+    if cols.clean:
+        return f"COALESCE(CAST({d.ident(by)} AS VARCHAR), {d.text(d.BLANK)})"
     return f"COALESCE(NULLIF({d.trimmed(d.ident(by))}, ''), {d.text(d.BLANK)})"
 
 
-def nonblank(col: str) -> str:
-    """A key cell that names an entity (not NULL, not spaces)."""
+def nonblank(col: str, clean: bool = False) -> str:
+    """A key cell that names an entity (not NULL, not spaces; `clean`: see Columns)."""
+    if clean:
+        return f"({col} IS NOT NULL)"
     return f"COALESCE({d.trimmed(col)} <> '', FALSE)"

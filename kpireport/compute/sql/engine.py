@@ -52,11 +52,14 @@ class MeasureEngine:
             return cls(dataset.tables, calendar=calendar)
         frames = {n: df for n, df in dataset.tables.items() if n not in pushed.views}
         return cls(frames, {n: f"SELECT * FROM {d.ident(v)}" for n, v in pushed.views.items()}, pushed.con,
-                   calendar=calendar)
+                   calendar=calendar, clean=pushed.views)
 
     def __init__(self, tables: Mapping[str, pd.DataFrame], views: Mapping[str, str] | None = None,
-                 con: duckdb.DuckDBPyConnection | None = None, calendar: Calendar | None = None) -> None:
+                 con: duckdb.DuckDBPyConnection | None = None, calendar: Calendar | None = None,
+                 clean: Iterable[str] = ()) -> None:
         self.calendar = calendar or Calendar()  # where each report period lies in real time
+        # views whose text is trimmed and never blank (a source's typed views: sources/load.py)
+        self._clean = frozenset(clean)
         self._con = con if con is not None else connect()
         self._names = itertools.count()
         self._source: dict[str, str] = {}
@@ -89,7 +92,7 @@ class MeasureEngine:
             kinds = {str(r[0]): kind_of(str(r[1])) for r in rows}
             self._columns[table] = Columns(kinds, partial(self._is_date_only, table),
                                            partial(self._text_hits, table), partial(self._codes, table),
-                                           partial(self._key_info, table))
+                                           partial(self._key_info, table), table in self._clean)
         return self._columns[table]
 
     def _is_date_only(self, table: str, col: str) -> bool:
@@ -135,10 +138,12 @@ class MeasureEngine:
                 unique = bool(codes.nunique() == codes.notna().sum())
             else:
                 c = d.ident(col)
-                present = nonblank(c)
-                unique = bool(self._con.execute(
-                    f"SELECT COUNT(DISTINCT {c}) = COUNT({c}) FROM {d.ident(self._source[table])} "
-                    f"WHERE {present}").fetchall()[0][0])
+                present = nonblank(c, table in self._clean)
+                # keys seen twice, by GROUP BY: unlike COUNT(DISTINCT), it spills to disk under a
+                # memory limit (a hundred million order ids do not fit in two gigabytes)
+                unique = not self._con.execute(
+                    f"SELECT COUNT(*) FROM (SELECT {c} FROM {d.ident(self._source[table])} "
+                    f"WHERE {present} GROUP BY {c} HAVING COUNT(*) > 1) g").fetchall()[0][0]
             self._keys[(table, col)] = (present, unique)
         return self._keys[(table, col)]
 

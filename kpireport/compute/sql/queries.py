@@ -42,7 +42,7 @@ def _key(m: Measure, cols: Columns) -> tuple[str | None, str] | None:
     order grain): counting distinct keys is then counting the rows that have one."""
     if not (m.key and cols.has(m.key)):
         return None
-    present, unique = cols.key(m.key) if cols.key is not None else (nonblank(d.ident(m.key)), False)
+    present, unique = cols.key(m.key) if cols.key is not None else (nonblank(d.ident(m.key), cols.clean), False)
     if unique:
         return None, present
     code = cols.codes(m.key, True) if cols.codes is not None else None
@@ -149,7 +149,9 @@ def periods(ms: list[Measure], cols: Columns, src: Dated, by: str | None, bucket
     `first` / `last` bound the dates as SQL literals (a cheap filter before the arithmetic)."""
     r = _Rows(ms, cols, src, by, {})
     inside = f"{src.date_sql} BETWEEN {first} AND {last} AND {bucket} BETWEEN {lo} AND {hi}"
-    ctes = [f"rows AS ({r.select(bucket, inside)})"]
+    # read twice (the aggregate and the distinct counts) rather than held: a hundred million rows
+    # do not fit in the engine's memory limit
+    ctes = [f"rows AS NOT MATERIALIZED ({r.select(bucket, inside)})"]
     aggs = ["_b", "_member"]
     distinct: dict[str, list[tuple[int, str, int]]] = {}  # value SQL -> (measure, per-value count, at least)
     for i, m in enumerate(ms):
