@@ -144,9 +144,8 @@ def _typed_view(con: Connection, r: Relation, m: MappedSheet, spec: TableSpec, v
     required = [c for c in spec.required if c in cols]
     checks = {col: bad_values(head, types[head], spec.column(col).type) for col, head in cols.items()}
     checks = {c: sql for c, sql in checks.items() if sql is not None}
-    untidy_sql = {col: untidy(head, types[head]) for col, head in cols.items()
-                  if spec.column(col).type in ("id", "text", "period")}
-    untidy_sql = {c: sql for c, sql in untidy_sql.items() if sql is not None}
+    untidy_sql = {col: sql for col, head in cols.items() if spec.column(col).type in ("id", "text", "period")
+                  and (sql := untidy(head, types[head])) is not None}
     few = _few_values(m, cols, untidy_sql)
     by_row = {c: sql for c, sql in untidy_sql.items() if c not in few}
     missing = " OR ".join(f"({exprs[c]}) IS NULL" for c in required) or "FALSE"
