@@ -18,6 +18,12 @@ from .yamlfile import parse_yaml
 COLUMN_TYPES = frozenset({"date", "id", "text", "number", "money", "bool", "score", "period"})
 
 
+# The pandas dtype the validate stage gives a column of each schema type: what a table's frame
+# holds, and what a stand-in frame for a table left in its engine (sources/, model/) declares.
+DTYPES = {"date": "datetime64[us]", "id": "string", "text": "string", "period": "string", "number": "float64",
+          "money": "float64", "score": "float64", "bool": "boolean"}
+
+
 @dataclass(frozen=True)
 class ColumnSpec:
     name: str

@@ -23,12 +23,10 @@ import numpy as np
 import pandas as pd
 
 from ..duck import connect
-from ..schema import TableSpec
+from ..schema import DTYPES, TableSpec
 
 ROW = "__row"  # each table's row number: results keep the input's row order
 
-_DTYPES = {"date": "datetime64[us]", "id": "string", "text": "string", "period": "string", "number": "float64",
-           "money": "float64", "score": "float64", "bool": "boolean"}
 
 
 def quote(name: str) -> str:
@@ -140,7 +138,7 @@ def typed(df: pd.DataFrame, spec: TableSpec | None) -> pd.DataFrame:
     kinds = {c.name: c.type for c in spec.columns}
     out = {}
     for name, col in df.items():
-        want = _DTYPES.get(kinds.get(str(name), ""))
+        want = DTYPES.get(kinds.get(str(name), ""))
         if want is None or str(col.dtype) == want:
             out[name] = col
         elif want == "datetime64[us]":

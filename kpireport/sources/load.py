@@ -30,7 +30,7 @@ from ..mapping import map_sheets
 from ..mapping.mapper import KPI_SHEET, MappedSheet
 from ..problems import Problem, ProblemLog, Severity
 from ..read.sheet import RawSheet
-from ..schema import Schema, TableSpec, default_schema
+from ..schema import DTYPES, Schema, TableSpec, default_schema
 from ..validate import validate
 from .locate import SourceSpec
 from .relations import Relation, open_source
@@ -206,8 +206,5 @@ def _stand_in(con: Connection, view: str, spec: TableSpec) -> pd.DataFrame:
 
 # the SQL type of a view's column per schema type (what typing_sql.typed gives)
 SQL_TYPES = {"date": "TIMESTAMP", "number": "DOUBLE", "money": "DOUBLE", "score": "DOUBLE", "bool": "BOOLEAN"}
-# the validate stage's dtype per schema type
-DTYPES = {"date": "datetime64[us]", "id": "string", "text": "string", "period": "string", "number": "float64",
-          "money": "float64", "score": "float64", "bool": "boolean"}
 
 
