@@ -25,6 +25,7 @@ import pandas as pd
 
 from .problems import ProblemLog
 from .schema import default_schema
+from .sqltext import ident
 
 if TYPE_CHECKING:
     from .catalog import Catalog
@@ -85,20 +86,18 @@ class Pushed:
         return self._asked[sql]
 
     def rows(self, table: str) -> int:
-        return int(self._ask(f"SELECT COUNT(*) FROM {_quote(self.views[table])}")[0][0])
+        return int(self._ask(f"SELECT COUNT(*) FROM {ident(self.views[table])}")[0][0])
 
     def filled(self, table: str, column: str) -> bool:
         """Some row has a value in the column."""
-        return bool(self._ask(f"SELECT 1 FROM {_quote(self.views[table])} WHERE {_quote(column)} IS NOT NULL LIMIT 1"))
+        return bool(self._ask(f"SELECT 1 FROM {ident(self.views[table])} WHERE {ident(column)} IS NOT NULL LIMIT 1"))
 
     def extreme(self, table: str, column: str, pick) -> pd.Timestamp | None:
         agg = "MAX" if pick is max else "MIN"
-        v = self._ask(f"SELECT {agg}({_quote(column)}) FROM {_quote(self.views[table])}")[0][0]
+        v = self._ask(f"SELECT {agg}({ident(column)}) FROM {ident(self.views[table])}")[0][0]
         return None if v is None else pd.Timestamp(v)
 
 
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 @dataclass

@@ -17,7 +17,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 LAYERS: list[tuple[str, ...]] = [
-    ("errors", "problems", "marker", "resources", "yamlfile", "periods", "i18n", "schema", "dataset", "duck",
+    ("errors", "problems", "marker", "resources", "yamlfile", "periods", "i18n", "schema", "dataset", "duck", "sqltext",
      "safenames", "catalog", "parsing", "calendars", "ranges", "engines"),
     ("read",),
     ("mapping",),

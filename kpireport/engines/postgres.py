@@ -27,6 +27,7 @@ import pandas as pd
 import psycopg
 from psycopg.types.numeric import FloatLoader
 
+from ..sqltext import ident as _ident
 from . import EngineError
 from .pg_rules import to_postgres
 
@@ -212,10 +213,6 @@ class PostgresConnection:
         except PostgresError:  # other columns than the old view's: PostgreSQL cannot replace it in place
             self._run(f"DROP VIEW IF EXISTS {name}")
             return self._run(f"CREATE TEMP VIEW {name} AS {body}")
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _pg_type(col: pd.Series) -> str:

@@ -24,14 +24,10 @@ import pandas as pd
 
 from ..duck import connect
 from ..schema import DTYPES, TableSpec
+from ..sqltext import ident as quote
 
 ROW = "__row"  # each table's row number: results keep the input's row order
 
-
-
-def quote(name: str) -> str:
-    """An identifier as SQL text (column names come from the schema, but quote them all the same)."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 class Relational:

@@ -31,10 +31,10 @@ from ..mapping.mapper import KPI_SHEET, MappedSheet
 from ..problems import Problem, ProblemLog, Severity
 from ..read.sheet import RawSheet
 from ..schema import DTYPES, Schema, TableSpec, default_schema
+from ..sqltext import ident
 from ..validate import validate
 from .locate import SourceSpec
 from .relations import Relation, open_source
-from .sqltext import ident
 from .typing_sql import WORDS, bad_values, typed, untidy
 
 SAMPLE_ROWS = 1000

@@ -24,8 +24,8 @@ from ..duck import connect
 from ..engines import Connection, EngineError
 from ..engines.spark_settings import SparkSettings
 from ..errors import InputError
+from ..sqltext import ident, text
 from .locate import SourceSpec
-from .sqltext import ident, text
 
 SOURCE_DB = "src"
 

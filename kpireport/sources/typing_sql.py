@@ -12,7 +12,7 @@ Text in a number or date column that does not parse is no value, and counted as 
 from __future__ import annotations
 
 from ..parsing import FALSE_WORDS, TRUE_WORDS
-from .sqltext import ident, text
+from ..sqltext import ident, text
 
 NUMERIC = ("TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "UTINYINT", "USMALLINT", "UINTEGER", "UBIGINT",
            "FLOAT", "DOUBLE", "REAL", "DECIMAL")

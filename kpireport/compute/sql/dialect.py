@@ -11,20 +11,13 @@ import math
 
 import pandas as pd
 
+from ...sqltext import ident as ident  # compute quotes names through this module (d.ident)
+from ...sqltext import text
+
 BLANK = "(blank)"
 # Dimensions whose cells may hold several members ("#sale #summer"): a row counts for each.
 MULTI_VALUED = frozenset({"hashtag"})
 SPLIT_PATTERN = r"[\s,;]+"
-
-
-def ident(name: str) -> str:
-    """A quoted identifier (column and table names come from data and config)."""
-    return '"' + str(name).replace('"', '""') + '"'
-
-
-def text(value: str) -> str:
-    """A string literal."""
-    return "'" + str(value).replace("'", "''") + "'"
 
 
 def number(value: float | int | bool) -> str:

@@ -1,4 +1,5 @@
-"""Quoting for the SQL the source stage writes (names come from files and databases)."""
+"""Quoting for the SQL every stage writes (names come from files, databases and config): one
+spelling, used by the source stage, the model, compute and the engines."""
 
 from __future__ import annotations
 
